@@ -1,0 +1,30 @@
+package io.tracebridge.mapper;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Deterministic record ids: the same trace, span and step always give the same id, so a span
+ * exported twice (or a log record announcing a step before its span arrives) overwrites the same
+ * record instead of adding one.
+ *
+ * <p>The step key names the step within its span, for example {@code tool_request#0} for the first
+ * {@code tool_request} hook event of the span. The id is the first 128 bits of SHA-256 over
+ * {@code traceId/spanId/stepKey}, in hex.
+ */
+public final class RecordIds {
+  private RecordIds() {}
+
+  public static String of(String traceId, String spanId, String stepKey) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] digest =
+          sha.digest((traceId + "/" + spanId + "/" + stepKey).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}

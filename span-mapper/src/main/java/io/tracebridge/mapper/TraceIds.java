@@ -1,0 +1,63 @@
+package io.tracebridge.mapper;
+
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Trace ids in their two forms: W3C (32 lower-case hex) and X-Ray ({@code 1-{8 hex}-{24 hex}}).
+ *
+ * <p>The X-Ray form is the W3C id split after its first 8 hex digits, as the OpenTelemetry
+ * Collector's X-Ray exporter and the seed's {@code convert_spans_to_traces} do.
+ */
+public final class TraceIds {
+  private static final Pattern W3C = Pattern.compile("[0-9a-f]{32}");
+  private static final Pattern XRAY = Pattern.compile("1-([0-9a-f]{8})-([0-9a-f]{24})");
+  private static final String INVALID_W3C = "00000000000000000000000000000000";
+
+  private TraceIds() {}
+
+  /** The X-Ray form of a W3C trace id. */
+  public static String toXray(String w3cTraceId) {
+    String w3c = toW3c(w3cTraceId);
+    return "1-" + w3c.substring(0, 8) + "-" + w3c.substring(8);
+  }
+
+  /**
+   * The W3C form of a trace id given in either form (case-insensitive).
+   *
+   * @throws IllegalArgumentException if the id is in neither form or is all zeros
+   */
+  public static String toW3c(String traceId) {
+    String id = traceId.trim().toLowerCase(Locale.ROOT);
+    String w3c;
+    var xray = XRAY.matcher(id);
+    if (xray.matches()) {
+      w3c = xray.group(1) + xray.group(2);
+    } else if (W3C.matcher(id).matches()) {
+      w3c = id;
+    } else {
+      throw new IllegalArgumentException(
+          "trace id '" + traceId + "' is neither 32 hex digits nor 1-{8 hex}-{24 hex}");
+    }
+    if (w3c.equals(INVALID_W3C)) {
+      throw new IllegalArgumentException("trace id must not be all zeros");
+    }
+    return w3c;
+  }
+
+  /** True if {@code traceId} is a valid id in either form. */
+  public static boolean isValid(String traceId) {
+    try {
+      toW3c(traceId);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Hex of OTLP id bytes (trace or span id). */
+  public static String hex(byte[] id) {
+    return HexFormat.of().formatHex(id);
+  }
+}
