@@ -1,0 +1,213 @@
+package io.tracebridge.store.dynamodb;
+
+import io.tracebridge.mapper.Dialect;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordError;
+import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.ToolCall;
+import io.tracebridge.mapper.TraceIds;
+import io.tracebridge.mapper.Usage;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import javax.annotation.Nullable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The DynamoDB persistence model of a {@link FunctionalRecord}: the converter pair {@link
+ * #toItem} / {@link #fromItem} and the key layout (see the package documentation).
+ *
+ * <p>Every record field is a typed top-level attribute named as in the record's JSON ({@code S},
+ * {@code N}, {@code BOOL}; {@code tool}, {@code usage} and {@code error} are {@code M} maps), so an
+ * item reads well in the console. Absent (null) fields are left out. {@code timestamp} is ISO-8601
+ * with nanoseconds; {@code type} and {@code dialect} use their wire names. Public so that a reader
+ * of DynamoDB Streams can decode new images with {@link #fromItem}. Stateless and thread-safe.
+ */
+public final class DynamoItem {
+  public static final String PK = "pk";
+  public static final String SK = "sk";
+  public static final String GSI1_PK = "gsi1pk";
+  public static final String GSI1_SK = "gsi1sk";
+  /** Version of this item layout, stored on every item so that a later layout can be read beside it. */
+  public static final String SCHEMA_VERSION = "schemaVersion";
+
+  static final int CURRENT_SCHEMA_VERSION = 1;
+
+  private DynamoItem() {}
+
+  /** {@code TRACE#{tenant}#{w3cTraceId}}; {@code traceId} may be in either form. */
+  public static String tracePk(String tenant, String traceId) {
+    return "TRACE#" + tenant + "#" + TraceIds.toW3c(traceId);
+  }
+
+  /** {@code REC#{recordId}}. */
+  public static String recordSk(String recordId) {
+    return "REC#" + recordId;
+  }
+
+  /** {@code SESSION#{tenant}#{sessionId}}: the partition key of the {@code bySession} index. */
+  public static String sessionPk(String tenant, String sessionId) {
+    return "SESSION#" + tenant + "#" + sessionId;
+  }
+
+  /** {@code {timestampNanos, 19 digits}#{recordId}}: sorts a session's records by time. */
+  public static String sessionSk(FunctionalRecord record) {
+    return String.format("%019d#%s", record.timestampNanos(), record.recordId());
+  }
+
+  /**
+   * The item for {@code record}, keys included.
+   *
+   * @throws IllegalArgumentException if the record's trace id is in neither id form
+   */
+  public static Map<String, AttributeValue> toItem(FunctionalRecord record) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, s(tracePk(record.tenant(), record.traceId())));
+    item.put(SK, s(recordSk(record.recordId())));
+    if (record.sessionId() != null) {
+      item.put(GSI1_PK, s(sessionPk(record.tenant(), record.sessionId())));
+      item.put(GSI1_SK, s(sessionSk(record)));
+    }
+    item.put(SCHEMA_VERSION, n(CURRENT_SCHEMA_VERSION));
+    item.put("tenant", s(record.tenant()));
+    item.put("traceId", s(record.traceId()));
+    item.put("xrayTraceId", s(record.xrayTraceId()));
+    item.put("spanId", s(record.spanId()));
+    putS(item, "parentSpanId", record.parentSpanId());
+    item.put("recordId", s(record.recordId()));
+    item.put("type", s(record.type().wireName()));
+    item.put("timestamp", s(record.timestamp().toString()));
+    if (record.durationMs() != null) {
+      item.put("durationMs", n(record.durationMs()));
+    }
+    putS(item, "sessionId", record.sessionId());
+    putS(item, "agentId", record.agentId());
+    putS(item, "agentName", record.agentName());
+    putS(item, "model", record.model());
+    putS(item, "provider", record.provider());
+    putS(item, "text", record.text());
+    if (record.tool() != null) {
+      ToolCall t = record.tool();
+      Map<String, AttributeValue> m = new HashMap<>();
+      putS(m, "name", t.name());
+      putS(m, "callId", t.callId());
+      putS(m, "actionGroup", t.actionGroup());
+      putS(m, "action", t.action());
+      putS(m, "input", t.input());
+      putS(m, "output", t.output());
+      putS(m, "status", t.status());
+      item.put("tool", AttributeValue.fromM(m));
+    }
+    if (record.usage() != null) {
+      Usage u = record.usage();
+      item.put(
+          "usage",
+          AttributeValue.fromM(
+              Map.of(
+                  "inputTokens", n(u.inputTokens()),
+                  "outputTokens", n(u.outputTokens()),
+                  "cacheReadTokens", n(u.cacheReadTokens()),
+                  "cacheWriteTokens", n(u.cacheWriteTokens()),
+                  "reasoningTokens", n(u.reasoningTokens()))));
+    }
+    putS(item, "finishReason", record.finishReason());
+    if (record.error() != null) {
+      Map<String, AttributeValue> m = new HashMap<>();
+      putS(m, "type", record.error().type());
+      putS(m, "message", record.error().message());
+      item.put("error", AttributeValue.fromM(m));
+    }
+    item.put("truncated", AttributeValue.fromBool(record.truncated()));
+    item.put("dialect", s(record.dialect().wireName()));
+    return item;
+  }
+
+  /**
+   * The record stored in {@code item}. Key and unknown attributes are ignored.
+   *
+   * @throws IllegalArgumentException if a required attribute is missing or malformed
+   */
+  public static FunctionalRecord fromItem(Map<String, AttributeValue> item) {
+    try {
+      FunctionalRecord.Builder b =
+          FunctionalRecord.builder()
+              .tenant(required(item, "tenant"))
+              .xrayTraceId(required(item, "xrayTraceId"))
+              .traceId(required(item, "traceId"))
+              .spanId(required(item, "spanId"))
+              .parentSpanId(str(item, "parentSpanId"))
+              .recordId(required(item, "recordId"))
+              .type(RecordType.fromWireName(required(item, "type")))
+              .timestamp(Instant.parse(required(item, "timestamp")))
+              .durationMs(item.containsKey("durationMs") ? num(item, "durationMs") : null)
+              .sessionId(str(item, "sessionId"))
+              .agentId(str(item, "agentId"))
+              .agentName(str(item, "agentName"))
+              .model(str(item, "model"))
+              .provider(str(item, "provider"))
+              .text(str(item, "text"))
+              .finishReason(str(item, "finishReason"))
+              .truncated(item.containsKey("truncated") && item.get("truncated").bool())
+              .dialect(Dialect.fromWireName(required(item, "dialect")));
+      if (item.containsKey("tool")) {
+        Map<String, AttributeValue> m = item.get("tool").m();
+        b.tool(
+            new ToolCall(
+                str(m, "name"), str(m, "callId"), str(m, "actionGroup"), str(m, "action"),
+                str(m, "input"), str(m, "output"), str(m, "status")));
+      }
+      if (item.containsKey("usage")) {
+        Map<String, AttributeValue> m = item.get("usage").m();
+        b.usage(
+            new Usage(
+                num(m, "inputTokens"), num(m, "outputTokens"), num(m, "cacheReadTokens"),
+                num(m, "cacheWriteTokens"), num(m, "reasoningTokens")));
+      }
+      if (item.containsKey("error")) {
+        Map<String, AttributeValue> m = item.get("error").m();
+        b.error(new RecordError(str(m, "type"), str(m, "message")));
+      }
+      return b.build();
+    } catch (RuntimeException e) {
+      throw e instanceof IllegalArgumentException iae
+          ? iae
+          : new IllegalArgumentException("malformed record item: " + e.getMessage(), e);
+    }
+  }
+
+  private static AttributeValue s(String value) {
+    return AttributeValue.fromS(value);
+  }
+
+  private static AttributeValue n(long value) {
+    return AttributeValue.fromN(Long.toString(value));
+  }
+
+  private static void putS(Map<String, AttributeValue> m, String name, @Nullable String value) {
+    if (value != null) {
+      m.put(name, s(value));
+    }
+  }
+
+  @Nullable
+  private static String str(Map<String, AttributeValue> m, String name) {
+    AttributeValue v = m.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static String required(Map<String, AttributeValue> m, String name) {
+    String v = str(m, name);
+    if (v == null) {
+      throw new IllegalArgumentException("record item has no string attribute '" + name + "'");
+    }
+    return v;
+  }
+
+  private static long num(Map<String, AttributeValue> m, String name) {
+    AttributeValue v = m.get(name);
+    if (v == null || v.n() == null) {
+      return 0;
+    }
+    return Long.parseLong(v.n());
+  }
+}
