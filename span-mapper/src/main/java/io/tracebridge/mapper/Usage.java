@@ -1,5 +1,7 @@
 package io.tracebridge.mapper;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Token usage of one model call, or a sum of several.
  *
@@ -40,6 +42,8 @@ public record Usage(
     return inputTokens + outputTokens;
   }
 
+  /** True if every count is zero. Not part of the JSON form. */
+  @JsonIgnore
   public boolean isZero() {
     return equals(ZERO);
   }

@@ -1,0 +1,46 @@
+package io.tracebridge.mapper;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.tracebridge.mapper.internal.RequestMapper;
+import java.util.List;
+import java.util.Objects;
+import javax.annotation.concurrent.ThreadSafe;
+
+/**
+ * Maps OTLP spans to {@link FunctionalRecord}s: a pure function with no I/O and no logging.
+ *
+ * <p>Contract:
+ *
+ * <ul>
+ *   <li>A span whose trace id is not 16 bytes or is all zeros, or whose span id is not 8 bytes or
+ *       is all zeros, is rejected: counted in {@link MappingResult#rejectedSpans()} and named in a
+ *       {@link MappingIssue}. The other spans of the request still map.
+ *   <li>Missing or odd optional attributes never throw; an odd value (a token count that is not a
+ *       whole number, say) is ignored and reported as a soft {@link MappingIssue}. Issues never
+ *       contain attribute values, which may hold prompts.
+ *   <li>Record ids are deterministic (see {@link RecordIds}), so mapping the same span twice gives
+ *       the same records; within one request each record id appears once.
+ *   <li>Spans may arrive in any order; a session id is shared across the spans of a trace in the
+ *       same request.
+ * </ul>
+ *
+ * <p>Conventions read today: {@link Dialect#HOOK_EVENTS}. Spans with none of them give no
+ * records. Instances are immutable and thread-safe; one can serve every request.
+ */
+@ThreadSafe
+public final class SpanMapper {
+  private final RequestMapper delegate = new RequestMapper();
+
+  /** Maps every span of an OTLP export request for {@code tenant}. */
+  public MappingResult map(String tenant, ExportTraceServiceRequest request) {
+    return map(tenant, request.getResourceSpansList());
+  }
+
+  /** Maps every span of {@code resourceSpans} for {@code tenant}. */
+  public MappingResult map(String tenant, List<ResourceSpans> resourceSpans) {
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(resourceSpans, "resourceSpans");
+    return delegate.map(tenant, resourceSpans);
+  }
+}

@@ -1,0 +1,140 @@
+package io.tracebridge.mapper.internal;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.annotation.Nullable;
+
+/**
+ * A read-only view over OTLP attributes (of a span, an event or a resource) that never throws.
+ *
+ * <p>Strings are returned as given; a blank string reads as absent, as the seed's hook writes
+ * {@code ""} for values it could not obtain. A value of the wrong shape (a token count that is not
+ * a non-negative whole number) reads as absent and is reported to the issue consumer, without the
+ * value itself: attributes may hold prompts.
+ *
+ * <p>{@link #spanCopies()} reads the {@code span.}-prefixed copies of span attributes that the
+ * seed's {@code TelemetryCaptureHook} adds to each hook event.
+ */
+final class Attributes {
+  private static final String SPAN_COPY_PREFIX = "span.";
+
+  private final Map<String, AnyValue> values;
+  private final String prefix;
+  private final Consumer<String> onOddValue;
+
+  private Attributes(Map<String, AnyValue> values, String prefix, Consumer<String> onOddValue) {
+    this.values = values;
+    this.prefix = prefix;
+    this.onOddValue = onOddValue;
+  }
+
+  /** A view over {@code keyValues}; a key given twice keeps its last value, as the SDKs do. */
+  static Attributes of(List<KeyValue> keyValues, Consumer<String> onOddValue) {
+    Map<String, AnyValue> values = new HashMap<>();
+    for (KeyValue kv : keyValues) {
+      values.put(kv.getKey(), kv.getValue());
+    }
+    return new Attributes(values, "", onOddValue);
+  }
+
+  /** The same attributes read through the {@code span.} prefix of hook-event copies. */
+  Attributes spanCopies() {
+    return new Attributes(values, prefix + SPAN_COPY_PREFIX, onOddValue);
+  }
+
+  /** True if the attribute is present at all, whatever its value. */
+  boolean contains(AttributeKey<?> key) {
+    return values.containsKey(prefix + key.name());
+  }
+
+  /** The value of {@code key}, or null if absent, blank or of the wrong shape. */
+  @Nullable
+  <T> T get(AttributeKey<T> key) {
+    String name = prefix + key.name();
+    AnyValue value = values.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (key.type() == Long.class) {
+      return key.type().cast(readCount(name, value));
+    }
+    return key.type().cast(readString(value));
+  }
+
+  /** The value of the first of {@code keys} that is present here. */
+  @SafeVarargs
+  @Nullable
+  final <T> T first(AttributeKey<T>... keys) {
+    for (AttributeKey<T> key : keys) {
+      T value = get(key);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The value of {@code key} in the first of {@code sources} that has it. */
+  @Nullable
+  static <T> T firstIn(AttributeKey<T> key, Attributes... sources) {
+    for (Attributes source : sources) {
+      T value = source.get(key);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  @Nullable
+  private static String readString(AnyValue value) {
+    String text =
+        switch (value.getValueCase()) {
+          case STRING_VALUE -> value.getStringValue();
+          case INT_VALUE -> Long.toString(value.getIntValue());
+          case DOUBLE_VALUE -> Double.toString(value.getDoubleValue());
+          case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
+          default -> null;
+        };
+    return text == null || text.isBlank() ? null : text;
+  }
+
+  @Nullable
+  private Long readCount(String name, AnyValue value) {
+    Long count =
+        switch (value.getValueCase()) {
+          case INT_VALUE -> value.getIntValue();
+          case DOUBLE_VALUE -> wholeNumber(value.getDoubleValue());
+          case STRING_VALUE -> parseCount(value.getStringValue());
+          default -> null;
+        };
+    if (count == null || count < 0) {
+      onOddValue.accept("attribute '" + name + "' is not a non-negative whole number; ignored");
+      return null;
+    }
+    return count;
+  }
+
+  @Nullable
+  private static Long wholeNumber(double d) {
+    return Double.isFinite(d) && d == Math.rint(d) ? (long) d : null;
+  }
+
+  @Nullable
+  private static Long parseCount(String text) {
+    String trimmed = text.trim();
+    try {
+      return Long.parseLong(trimmed);
+    } catch (NumberFormatException notALong) {
+      try {
+        return wholeNumber(Double.parseDouble(trimmed));
+      } catch (NumberFormatException notANumber) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.tracebridge.mapper.internal;
+
+import io.tracebridge.mapper.Usage;
+import javax.annotation.Nullable;
+
+/**
+ * Token counts, under the old and new attribute names Strands and the GenAI semantic conventions
+ * have used.
+ *
+ * <p>Per-call usage ({@link #modelCall}) never reads an {@code invoke_agent} span's attributes:
+ * those are the agent's accumulated totals, which only an agent-level record may carry ({@link
+ * #agentTotal}). That keeps every model call counted once.
+ */
+final class UsageReader {
+  private UsageReader() {}
+
+  /** The {@code gen_ai.usage.*} counts in {@code attributes}, or null if there are none. */
+  @Nullable
+  static Usage read(Attributes attributes) {
+    Long input =
+        attributes.first(GenAiAttributes.USAGE_INPUT_TOKENS, GenAiAttributes.USAGE_PROMPT_TOKENS);
+    Long output =
+        attributes.first(
+            GenAiAttributes.USAGE_OUTPUT_TOKENS, GenAiAttributes.USAGE_COMPLETION_TOKENS);
+    Long cacheRead =
+        attributes.first(
+            GenAiAttributes.USAGE_CACHE_READ_INPUT_TOKENS,
+            GenAiAttributes.USAGE_CACHE_READ_DOT_INPUT_TOKENS);
+    Long cacheWrite =
+        attributes.first(
+            GenAiAttributes.USAGE_CACHE_WRITE_INPUT_TOKENS,
+            GenAiAttributes.USAGE_CACHE_CREATION_INPUT_TOKENS,
+            GenAiAttributes.USAGE_CACHE_CREATION_DOT_INPUT_TOKENS);
+    Long reasoning = attributes.get(GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS);
+    if (input == null && output == null && cacheRead == null && cacheWrite == null
+        && reasoning == null) {
+      return null;
+    }
+    return new Usage(
+        orZero(input), orZero(output), orZero(cacheRead), orZero(cacheWrite), orZero(reasoning));
+  }
+
+  /**
+   * The usage of the model call a {@code model_response} event ends: the span's {@code
+   * gen_ai.usage.*}, else the event's {@code model.input_tokens}/{@code model.output_tokens},
+   * else the event's {@code span.gen_ai.usage.*} copies. Null if none of them has any.
+   */
+  @Nullable
+  static Usage modelCall(SpanView span, Attributes event) {
+    if (span.isAgentSpan()) {
+      return hookCounts(event, GenAiAttributes.HOOK_MODEL_INPUT_TOKENS,
+          GenAiAttributes.HOOK_MODEL_OUTPUT_TOKENS);
+    }
+    Usage fromSpan = read(span.attributes());
+    if (fromSpan != null) {
+      return fromSpan;
+    }
+    Usage fromEvent = hookCounts(event, GenAiAttributes.HOOK_MODEL_INPUT_TOKENS,
+        GenAiAttributes.HOOK_MODEL_OUTPUT_TOKENS);
+    return fromEvent != null ? fromEvent : read(event.spanCopies());
+  }
+
+  /**
+   * The agent's accumulated usage on an {@code agent_response} event: its {@code
+   * agent.input_tokens}/{@code agent.output_tokens}, else the span's {@code gen_ai.usage.*}, else
+   * the event's {@code span.gen_ai.usage.*} copies.
+   */
+  @Nullable
+  static Usage agentTotal(SpanView span, Attributes event) {
+    Usage fromEvent = hookCounts(event, GenAiAttributes.HOOK_AGENT_INPUT_TOKENS,
+        GenAiAttributes.HOOK_AGENT_OUTPUT_TOKENS);
+    if (fromEvent != null) {
+      return fromEvent;
+    }
+    Usage fromSpan = read(span.attributes());
+    return fromSpan != null ? fromSpan : read(event.spanCopies());
+  }
+
+  @Nullable
+  private static Usage hookCounts(
+      Attributes event, AttributeKey<Long> inputKey, AttributeKey<Long> outputKey) {
+    Long input = event.get(inputKey);
+    Long output = event.get(outputKey);
+    if (input == null && output == null) {
+      return null;
+    }
+    return Usage.of(orZero(input), orZero(output));
+  }
+
+  private static long orZero(@Nullable Long count) {
+    return count == null ? 0 : count;
+  }
+}

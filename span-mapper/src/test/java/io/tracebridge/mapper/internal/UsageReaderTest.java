@@ -1,0 +1,109 @@
+package io.tracebridge.mapper.internal;
+
+import static io.tracebridge.mapper.OtlpFixtures.kv;
+import static io.tracebridge.mapper.OtlpFixtures.span;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.mapper.Usage;
+import org.junit.jupiter.api.Test;
+
+class UsageReaderTest {
+  private final Views views = new Views();
+
+  @Test
+  void readsStrandsNames() {
+    Attributes strands = views.attributes(
+        kv("gen_ai.usage.prompt_tokens", 100), kv("gen_ai.usage.input_tokens", 100),
+        kv("gen_ai.usage.completion_tokens", 20), kv("gen_ai.usage.output_tokens", 20),
+        kv("gen_ai.usage.total_tokens", 120), kv("gen_ai.usage.cache_read_input_tokens", 64),
+        kv("gen_ai.usage.cache_write_input_tokens", 32));
+
+    assertThat(UsageReader.read(strands)).isEqualTo(new Usage(100, 20, 64, 32, 0));
+  }
+
+  @Test
+  void readsPre128Names() {
+    Attributes old = views.attributes(
+        kv("gen_ai.usage.prompt_tokens", 11), kv("gen_ai.usage.completion_tokens", 3));
+
+    assertThat(UsageReader.read(old)).isEqualTo(Usage.of(11, 3));
+  }
+
+  @Test
+  void readsSemconvCacheAndReasoningNames() {
+    Attributes semconv = views.attributes(
+        kv("gen_ai.usage.input_tokens", 500), kv("gen_ai.usage.output_tokens", 300),
+        kv("gen_ai.usage.cache_read.input_tokens", 256),
+        kv("gen_ai.usage.cache_creation.input_tokens", 128),
+        kv("gen_ai.usage.reasoning.output_tokens", 220));
+
+    assertThat(UsageReader.read(semconv)).isEqualTo(new Usage(500, 300, 256, 128, 220));
+  }
+
+  @Test
+  void readsAnthropicStyleCacheCreation() {
+    assertThat(UsageReader.read(views.attributes(
+        kv("gen_ai.usage.cache_creation_input_tokens", "40"))))
+        .isEqualTo(new Usage(0, 0, 0, 40, 0));
+  }
+
+  @Test
+  void newNamesWinOverOld() {
+    Attributes both = views.attributes(
+        kv("gen_ai.usage.prompt_tokens", 1), kv("gen_ai.usage.input_tokens", 2),
+        kv("gen_ai.usage.completion_tokens", 3), kv("gen_ai.usage.output_tokens", 4));
+
+    assertThat(UsageReader.read(both)).isEqualTo(Usage.of(2, 4));
+  }
+
+  @Test
+  void noUsageAttributesGiveNull() {
+    assertThat(UsageReader.read(views.attributes(kv("gen_ai.request.model", "m")))).isNull();
+  }
+
+  @Test
+  void modelCallPrefersTheSpanThenTheEventThenTheCopies() {
+    SpanView chatWithUsage = views.of(span("chat")
+        .addAttributes(kv("gen_ai.usage.input_tokens", 10))
+        .addAttributes(kv("gen_ai.usage.output_tokens", 1)).build());
+    SpanView chatWithout = views.of(span("chat").build());
+    Attributes event = views.attributes(kv("model.input_tokens", 20), kv("model.output_tokens", 2),
+        kv("span.gen_ai.usage.input_tokens", "30"));
+    Attributes copiesOnly = views.attributes(kv("span.gen_ai.usage.input_tokens", "30"));
+
+    assertThat(UsageReader.modelCall(chatWithUsage, event)).isEqualTo(Usage.of(10, 1));
+    assertThat(UsageReader.modelCall(chatWithout, event)).isEqualTo(Usage.of(20, 2));
+    assertThat(UsageReader.modelCall(chatWithout, copiesOnly)).isEqualTo(Usage.of(30, 0));
+    assertThat(UsageReader.modelCall(chatWithout, views.attributes())).isNull();
+  }
+
+  @Test
+  void modelCallNeverTakesAnAgentSpansTotals() {
+    Span.Builder agent = span("invoke_agent a")
+        .addAttributes(kv("gen_ai.usage.input_tokens", 900));
+    Attributes copies = views.attributes(kv("span.gen_ai.usage.input_tokens", "900"));
+
+    assertThat(UsageReader.modelCall(views.of(agent.build()), copies)).isNull();
+    Span byOperation = span("custom").addAttributes(kv("gen_ai.operation.name", "invoke_agent"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", 900)).build();
+    assertThat(UsageReader.modelCall(views.of(byOperation), copies)).isNull();
+    assertThat(UsageReader.modelCall(views.of(agent.build()),
+        views.attributes(kv("model.input_tokens", 5)))).isEqualTo(Usage.of(5, 0));
+  }
+
+  @Test
+  void agentTotalPrefersTheEventsAgentCounts() {
+    SpanView agent = views.of(span("invoke_agent a")
+        .addAttributes(kv("gen_ai.usage.input_tokens", 900))
+        .addAttributes(kv("gen_ai.usage.cache_read_input_tokens", 50)).build());
+
+    assertThat(UsageReader.agentTotal(agent, views.attributes(
+        kv("agent.input_tokens", 0), kv("agent.output_tokens", 0)))).isEqualTo(Usage.ZERO);
+    assertThat(UsageReader.agentTotal(agent, views.attributes()))
+        .isEqualTo(new Usage(900, 0, 50, 0, 0));
+    assertThat(UsageReader.agentTotal(views.of(span("invoke_agent a").build()),
+        views.attributes(kv("span.gen_ai.usage.output_tokens", "7"))))
+        .isEqualTo(Usage.of(0, 7));
+  }
+}
