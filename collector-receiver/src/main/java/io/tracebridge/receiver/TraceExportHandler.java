@@ -1,0 +1,74 @@
+package io.tracebridge.receiver;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.MappingResult;
+import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.store.TraceSink;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one export path shared by every transport: map, store durably, then publish live.
+ *
+ * <p>The returned stage completes only after the durable sink has completed, so a transport that
+ * acknowledges on completion never acknowledges data that is not stored. A durable failure fails
+ * the stage (the transport maps it with {@link ExportErrors}). The live sink is best effort: its
+ * failures are counted, never returned, because the records are already stored and a websocket
+ * client catches up from the store. Thread-safe.
+ */
+public final class TraceExportHandler {
+  private final SpanMapper mapper;
+  private final TraceSink durable;
+  private final TraceSink live;
+  private final AtomicLong liveFailures = new AtomicLong();
+
+  /**
+   * @param mapper the span mapper
+   * @param durable where records must be stored before an export is acknowledged
+   * @param live where stored records are published for live viewers, best effort
+   */
+  public TraceExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live) {
+    this.mapper = mapper;
+    this.durable = durable;
+    this.live = live;
+  }
+
+  /** Maps and stores one OTLP traces request on behalf of {@code tenant}. */
+  public CompletionStage<ExportOutcome> export(String tenant, ExportTraceServiceRequest request) {
+    if (request.getResourceSpansCount() == 0) {
+      return CompletableFuture.completedFuture(ExportOutcome.empty());
+    }
+    MappingResult mapped = mapper.map(tenant, request);
+    List<FunctionalRecord> records =
+        mapped.records().stream().sorted(FunctionalRecord.TIMELINE).toList();
+    ExportOutcome outcome =
+        new ExportOutcome(records.size(), mapped.rejectedSpans(), mapped.issues());
+    if (records.isEmpty()) {
+      return CompletableFuture.completedFuture(outcome);
+    }
+    return durable.accept(records).thenApply(stored -> {
+      publishLive(records);
+      return outcome;
+    });
+  }
+
+  /** Live publications that failed since start (the records were stored regardless). */
+  public long liveFailures() {
+    return liveFailures.get();
+  }
+
+  private void publishLive(List<FunctionalRecord> records) {
+    try {
+      live.accept(records).whenComplete((ok, error) -> {
+        if (error != null) {
+          liveFailures.incrementAndGet();
+        }
+      });
+    } catch (RuntimeException e) {
+      liveFailures.incrementAndGet();
+    }
+  }
+}

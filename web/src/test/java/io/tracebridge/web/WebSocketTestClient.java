@@ -1,0 +1,89 @@
+package io.tracebridge.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real websocket client (the JDK's) that queues every JSON frame the server sends. */
+public final class WebSocketTestClient implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+  private final WebSocket socket;
+
+  private WebSocketTestClient(String url) {
+    this.socket = HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .buildAsync(URI.create(url), new Listener())
+        .join();
+  }
+
+  public static WebSocketTestClient connect(String url) {
+    return new WebSocketTestClient(url);
+  }
+
+  public void send(String json) {
+    socket.sendText(json, true).join();
+  }
+
+  /** The next frame, failing if none comes within {@code timeout}. */
+  public JsonNode next(Duration timeout) throws InterruptedException {
+    JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (frame == null) {
+      throw new AssertionError("no websocket frame within " + timeout);
+    }
+    return frame;
+  }
+
+  /** Every frame up to and including the first that matches {@code last}. */
+  public List<JsonNode> until(Predicate<JsonNode> last, Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    List<JsonNode> seen = new ArrayList<>();
+    while (true) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (left.isNegative()) {
+        throw new AssertionError("no matching frame within " + timeout + "; got " + seen);
+      }
+      JsonNode frame = next(left);
+      seen.add(frame);
+      if (last.test(frame)) {
+        return seen;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    socket.abort();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          frames.add(JSON.readTree(partial.toString()));
+        } catch (java.io.IOException e) {
+          throw new AssertionError("server sent a frame that is not JSON: " + partial, e);
+        }
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+  }
+}
