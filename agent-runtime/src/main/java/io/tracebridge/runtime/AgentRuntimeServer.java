@@ -1,0 +1,290 @@
+package io.tracebridge.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.OpenTelemetry;
+import io.tracebridge.runtime.agent.Agent;
+import io.tracebridge.runtime.agent.AgentInvocationException;
+import io.tracebridge.runtime.agent.AgentRequest;
+import io.tracebridge.runtime.agent.AgentResult;
+import io.tracebridge.runtime.agent.HookProvider;
+import io.tracebridge.runtime.core.Model;
+import io.tracebridge.runtime.core.ToolRegistry;
+import io.tracebridge.runtime.hooks.SessionContextHook;
+import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
+import io.tracebridge.runtime.internal.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AgentCore HTTP protocol on Vert.x: {@code GET /ping} and {@code POST /invocations}, the
+ * latter in both payload shapes of the seeds (flat {@code {prompt, session_id}} and nested {@code
+ * {input:{prompt, session_id, session_attributes, ...}}}); see the module README for the exact
+ * payloads.
+ *
+ * <p>Handlers run on the event loop and only parse and write JSON; the agent runs on the named
+ * worker pool {@value #WORKER_POOL} ({@value #WORKER_POOL_SIZE} threads). A bad request gets a 400
+ * with a reason; an agent failure a 500; the server keeps serving. Lifecycle methods return
+ * futures and may be called from any thread.
+ */
+public final class AgentRuntimeServer {
+  public static final String WORKER_POOL = "agent-runtime-invocations";
+  public static final int WORKER_POOL_SIZE = 16;
+  /** Largest accepted request body, in bytes; larger ones get 413. */
+  public static final long BODY_LIMIT_BYTES = 1024 * 1024;
+  static final String NO_PROMPT = "No prompt provided";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeServer.class);
+
+  private final Vertx vertx;
+  private final RuntimeConfig config;
+  private final Agent agent;
+  private volatile @Nullable HttpServer server;
+  private volatile @Nullable WorkerExecutor workers;
+  private volatile long healthySince;
+
+  private AgentRuntimeServer(Vertx vertx, RuntimeConfig config, Agent agent) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.config = Objects.requireNonNull(config, "config");
+    this.agent = Objects.requireNonNull(agent, "agent");
+  }
+
+  /**
+   * A server running an agent built from {@code config} with {@code model} and {@code tools},
+   * tracing through {@code openTelemetry} with a {@link TelemetryCaptureHook}. Requests' session
+   * attributes reach tools through a per-request {@link SessionContextHook}.
+   */
+  public static AgentRuntimeServer create(
+      Vertx vertx, RuntimeConfig config, OpenTelemetry openTelemetry, ToolRegistry tools, Model model) {
+    Agent agent =
+        Agent.builder()
+            .model(model)
+            .tools(tools)
+            .openTelemetry(openTelemetry)
+            .agentName(config.agentName())
+            .systemPrompt(config.systemPrompt())
+            .maxIterations(config.maxIterations())
+            .maxTokens(config.maxTokens())
+            .addHook(new TelemetryCaptureHook())
+            .build();
+    return create(vertx, config, agent);
+  }
+
+  /** A server in front of an agent built elsewhere (for extra hooks); {@code config} gives the port. */
+  public static AgentRuntimeServer create(Vertx vertx, RuntimeConfig config, Agent agent) {
+    return new AgentRuntimeServer(vertx, config, agent);
+  }
+
+  /** Binds the port and completes with the bound port (useful with port 0). Call once. */
+  public Future<Integer> start() {
+    if (server != null) {
+      return Future.failedFuture(new IllegalStateException("server already started"));
+    }
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestLogHandler());
+    router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
+    router.get("/ping").handler(this::ping);
+    router.post("/invocations").handler(this::invocations);
+    router.route().last().handler(ctx -> reply(ctx, 404, error("Not found: " + ctx.request().method() + " " + ctx.request().path())));
+    router.route().failureHandler(this::failure);
+    WorkerExecutor pool = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+    workers = pool;
+    HttpServer http = vertx.createHttpServer().requestHandler(router);
+    server = http;
+    return http.listen(config.port())
+        .map(
+            s -> {
+              healthySince = Instant.now().getEpochSecond();
+              LOG.info("agent-runtime bound port {} ({})", s.actualPort(), config);
+              return s.actualPort();
+            });
+  }
+
+  /** The bound port. @throws IllegalStateException before {@link #start()} */
+  public int port() {
+    HttpServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return s.actualPort();
+  }
+
+  /** Stops accepting requests, then closes the worker pool (in-flight invocations finish first). */
+  public Future<Void> close() {
+    HttpServer s = server;
+    WorkerExecutor w = workers;
+    Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
+    return closed
+        .eventually(() -> w == null ? Future.succeededFuture() : w.close())
+        .onComplete(r -> LOG.info("agent-runtime stopped"));
+  }
+
+  private void ping(RoutingContext ctx) {
+    ObjectNode body = Json.object().put("status", "Healthy").put("time_of_last_update", healthySince);
+    reply(ctx, 200, body);
+  }
+
+  private void invocations(RoutingContext ctx) {
+    JsonNode body;
+    try {
+      String text = ctx.body().asString();
+      body = text == null || text.isBlank() ? null : Json.read(text);
+    } catch (JsonProcessingException e) {
+      reply(ctx, 400, error("Malformed JSON: " + e.getOriginalMessage()));
+      return;
+    }
+    if (body == null || !body.isObject()) {
+      reply(ctx, 400, error("Request body must be a JSON object"));
+      return;
+    }
+    JsonNode input = body.get("input");
+    if (input == null) {
+      flat(ctx, body);
+    } else if (input.isObject()) {
+      nested(ctx, input);
+    } else {
+      reply(ctx, 400, error("'input' must be a JSON object"));
+    }
+  }
+
+  /** {@code {prompt, session_id?, session_attributes?, stream?}}. */
+  private void flat(RoutingContext ctx, JsonNode body) {
+    String prompt = text(body, "prompt");
+    if (prompt == null) {
+      reply(ctx, 400, error(NO_PROMPT));
+      return;
+    }
+    AgentRequest request = request(prompt, body, null);
+    String invocationId = UUID.randomUUID().toString();
+    run(request)
+        .onSuccess(
+            result -> {
+              ObjectNode out = Json.object();
+              out.put("invocation_id", invocationId)
+                  .put("session_id", result.sessionId())
+                  .put("response", result.text())
+                  .put("stop_reason", result.stopReason().wireName());
+              out.putObject("usage")
+                  .put("input_tokens", result.usage().inputTokens())
+                  .put("output_tokens", result.usage().outputTokens())
+                  .put("total_tokens", result.usage().totalTokens());
+              out.put("iterations", result.iterations()).put("trace_id", result.traceId());
+              reply(ctx, 200, out);
+            })
+        .onFailure(e -> reply(ctx, 500, withTraceId(error(describe(e)), e)));
+  }
+
+  /** {@code {input:{prompt, session_id, session_attributes, model_id, agent_id, memory_id}}}. */
+  private void nested(RoutingContext ctx, JsonNode input) {
+    String prompt = text(input, "prompt");
+    if (prompt == null) {
+      reply(ctx, 200, nestedFailure(NO_PROMPT));
+      return;
+    }
+    run(request(prompt, input, text(input, "agent_id")))
+        .onSuccess(
+            result -> {
+              ObjectNode out = Json.object();
+              ObjectNode output = out.putObject("output");
+              output.put("message", result.text());
+              output.putArray("traces");
+              output.put("trace_id", result.traceId());
+              out.put("success", true);
+              reply(ctx, 200, out);
+            })
+        .onFailure(e -> reply(ctx, 500, withTraceId(nestedFailure(describe(e)), e)));
+  }
+
+  private AgentRequest request(String prompt, JsonNode fields, @Nullable String agentId) {
+    String sessionId = text(fields, "session_id");
+    List<HookProvider> hooks = List.of(new SessionContextHook(attributes(fields.path("session_attributes"))));
+    return new AgentRequest(prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks);
+  }
+
+  private Future<AgentResult> run(AgentRequest request) {
+    WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
+    return pool.executeBlocking(() -> agent.invoke(request), false);
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+    String message =
+        status == 413
+            ? "Request body larger than " + BODY_LIMIT_BYTES + " bytes"
+            : ctx.failure() == null ? "HTTP " + status : describe(ctx.failure());
+    if (status >= 500) {
+      LOG.warn("request failed with {}", status, ctx.failure());
+    }
+    reply(ctx, status, error(message));
+  }
+
+  private static Map<String, String> attributes(JsonNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        JsonNode v = e.getValue();
+        if (!v.isNull()) {
+          out.put(e.getKey(), v.isValueNode() ? v.asText() : Json.write(v));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A non-blank string field, or null. */
+  private static @Nullable String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
+  }
+
+  private static ObjectNode error(String message) {
+    return Json.object().put("error", message);
+  }
+
+  private static ObjectNode nestedFailure(String message) {
+    ObjectNode out = Json.object();
+    ObjectNode output = out.putObject("output");
+    output.put("message", "");
+    output.putArray("sources");
+    output.putArray("traces");
+    out.put("success", false).put("error", message);
+    return out;
+  }
+
+  private static ObjectNode withTraceId(ObjectNode body, Throwable e) {
+    if (e instanceof AgentInvocationException failed) {
+      body.put("trace_id", failed.traceId());
+    }
+    return body;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  private static void reply(RoutingContext ctx, int status, ObjectNode body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(Json.write(body));
+  }
+}

@@ -1,0 +1,26 @@
+package io.tracebridge.runtime.agent;
+
+import java.util.List;
+import java.util.Objects;
+import javax.annotation.Nullable;
+
+/**
+ * One invocation: the prompt, the session whose conversation continues, an optional agent id for
+ * {@code gen_ai.agent.id}, and hooks for this invocation only (registered after the agent's own,
+ * e.g. a {@code SessionContextHook} built from the request's session attributes).
+ */
+public record AgentRequest(String prompt, String sessionId, @Nullable String agentId, List<HookProvider> hooks) {
+  public AgentRequest {
+    Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(sessionId, "sessionId");
+    hooks = List.copyOf(hooks);
+    if (sessionId.isBlank()) {
+      throw new IllegalArgumentException("sessionId must not be blank");
+    }
+  }
+
+  /** A request with no agent id and no extra hooks. */
+  public static AgentRequest of(String prompt, String sessionId) {
+    return new AgentRequest(prompt, sessionId, null, List.of());
+  }
+}
