@@ -1,0 +1,254 @@
+package io.tracebridge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordJson;
+import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.TraceIds;
+import io.tracebridge.web.WebSocketTestClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole product in one JVM on free ports: DynamoDB Local, the OTLP/gRPC receiver, the web
+ * node and the agent runtime exporting its spans with the OpenTelemetry SDK's OTLP exporter.
+ */
+class EndToEndIT {
+  private static final ObjectMapper JSON = RecordJson.mapper();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String PROMPT = "Calculate 20+22 and add the bonus number from session attributes";
+  private static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+  private static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+
+  private static EmbeddedStack stack;
+  /** A copy of every span the runtime exports, to compare with and to export again. */
+  private static InMemorySpanExporter exported;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    exported = InMemorySpanExporter.create();
+    stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral()
+        .withExtraSpanProcessors(List.of(SimpleSpanProcessor.create(exported))));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void anAgentRunArrivesLiveOnTheWebsocketAndReadsTheSameOverRestInBothViews() throws Exception {
+    String session = "e2e-" + UUID.randomUUID();
+    List<FunctionalRecord> live;
+    String traceId;
+    JsonNode reply;
+    try (WebSocketTestClient ws = WebSocketTestClient.connect(wsUrl())) {
+      // Subscribe before the agent runs: everything must arrive live.
+      ws.send("{\"op\":\"subscribe\",\"sessionId\":\"" + session + "\"}");
+      assertThat(ws.next(WAIT).path("type").asText()).isEqualTo("subscribed");
+      JsonNode synced = ws.next(WAIT);
+      assertThat(synced.path("type").asText()).isEqualTo("synced");
+      assertThat(synced.path("stored").asInt()).isZero();
+
+      reply = invoke(session, "100");
+      traceId = reply.path("output").path("trace_id").asText();
+
+      live = ws.until(f -> "response".equals(f.path("record").path("type").asText()), WAIT).stream()
+          .filter(f -> "record".equals(f.path("type").asText()))
+          .map(f -> JSON.convertValue(f.path("record"), FunctionalRecord.class))
+          .toList();
+    }
+    assertThat(reply.path("success").asBoolean()).isTrue();
+    assertThat(reply.path("output").path("message").asText()).contains("142");
+
+    // What the websocket delivered: one run, every step, nothing twice.
+    assertThat(live).allSatisfy(r -> {
+      assertThat(r.traceId()).isEqualTo(traceId);
+      assertThat(r.sessionId()).isEqualTo(session);
+    });
+    assertThat(live).extracting(FunctionalRecord::recordId).doesNotHaveDuplicates();
+    Map<RecordType, List<FunctionalRecord>> byType =
+        live.stream().collect(Collectors.groupingBy(FunctionalRecord::type));
+    assertThat(byType.get(RecordType.PROMPT)).singleElement()
+        .extracting(FunctionalRecord::text).isEqualTo(PROMPT);
+    assertThat(byType.get(RecordType.MODEL_REQUEST)).hasSize(2);
+    assertThat(byType.get(RecordType.MODEL_RESPONSE)).hasSize(2)
+        .allSatisfy(r -> assertThat(r.usage()).isNotNull());
+    FunctionalRecord toolRequest = byType.get(RecordType.TOOL_REQUEST).get(0);
+    assertThat(toolRequest.tool().name()).isEqualTo("calculate");
+    JsonNode toolInput = JSON.readTree(toolRequest.tool().input());
+    assertThat(toolInput.path("toolParameters").path("operand1").asDouble()).isEqualTo(20);
+    assertThat(toolInput.path("toolParameters").path("operand2").asDouble()).isEqualTo(22);
+    assertThat(toolRequest.tool().input()).doesNotContain("sessionAttributes");
+    FunctionalRecord toolResponse = byType.get(RecordType.TOOL_RESPONSE).get(0);
+    // 20 + 22 + the bonus only the tool saw.
+    assertThat(JSON.readTree(toolResponse.tool().output()).path("result").asDouble()).isEqualTo(142);
+    assertThat(byType.get(RecordType.RESPONSE)).singleElement()
+        .extracting(FunctionalRecord::text).asString().contains("142");
+
+    // Tokens: the records' per-call usage equals what the runtime put on its chat spans.
+    List<SpanData> chats = spansOf(traceId).stream().filter(s -> s.getName().equals("chat")).toList();
+    assertThat(chats).hasSize(2);
+    long spanInput = chats.stream().mapToLong(s -> s.getAttributes().get(INPUT_TOKENS)).sum();
+    long spanOutput = chats.stream().mapToLong(s -> s.getAttributes().get(OUTPUT_TOKENS)).sum();
+    long recordInput = byType.get(RecordType.MODEL_RESPONSE).stream().mapToLong(r -> r.usage().inputTokens()).sum();
+    long recordOutput = byType.get(RecordType.MODEL_RESPONSE).stream().mapToLong(r -> r.usage().outputTokens()).sum();
+    assertThat(recordInput).isEqualTo(spanInput).isPositive();
+    assertThat(recordOutput).isEqualTo(spanOutput).isPositive();
+
+    // REST, records view: the same records, in timeline order, with the same totals; both id forms.
+    JsonNode trace = getJson("/api/traces/" + traceId);
+    JsonNode sameByXray = getJson("/api/traces/" + TraceIds.toXray(traceId));
+    assertThat(sameByXray).isEqualTo(trace);
+    List<FunctionalRecord> stored = new ArrayList<>();
+    trace.path("records").forEach(n -> stored.add(JSON.convertValue(n, FunctionalRecord.class)));
+    assertThat(byId(stored)).isEqualTo(byId(live));
+    assertThat(stored).isSortedAccordingTo(FunctionalRecord.TIMELINE);
+    assertThat(stored.get(0).type()).isEqualTo(RecordType.PROMPT);
+    assertThat(stored.get(stored.size() - 1).type()).isEqualTo(RecordType.RESPONSE);
+    assertThat(trace.path("usage").path("inputTokens").asLong()).isEqualTo(spanInput);
+    assertThat(trace.path("usage").path("outputTokens").asLong()).isEqualTo(spanOutput);
+
+    // REST, legacy view: one Bedrock-Agents-shaped trace per record, agreeing field by field.
+    JsonNode legacy = getJson("/api/traces/" + traceId + "?view=legacy");
+    assertThat(legacy.isArray()).isTrue();
+    assertThat(legacy.size()).isEqualTo(stored.size());
+    for (int i = 0; i < stored.size(); i++) {
+      FunctionalRecord record = stored.get(i);
+      JsonNode old = legacy.get(i);
+      assertThat(old.path("ID").asText()).isEqualTo(TraceIds.toXray(traceId));
+      assertThat(JSON.readTree(old.path("raw").asText()).path("recordId").asText()).isEqualTo(record.recordId());
+      switch (record.type()) {
+        case PROMPT -> {
+          assertThat(old.path("TraceType").asText()).isEqualTo("agent_prompt");
+          assertThat(old.path("llmQuery").asText()).isEqualTo(PROMPT);
+        }
+        case TOOL_REQUEST -> {
+          assertThat(old.path("TraceType").asText()).isEqualTo("tool_request");
+          assertThat(old.path("actionGroup").asText()).isEqualTo("calculate");
+          assertThat(old.path("apiPath").asText()).isEqualTo("calculate");
+          assertThat(old.path("apiBody").asText()).isEqualTo(record.tool().input());
+        }
+        case TOOL_RESPONSE -> assertThat(old.path("apiResponse").asText()).isEqualTo(record.tool().output());
+        case MODEL_RESPONSE -> {
+          assertThat(old.path("InputTokens").asLong()).isEqualTo(record.usage().inputTokens());
+          assertThat(old.path("OutputTokens").asLong()).isEqualTo(record.usage().outputTokens());
+        }
+        case RESPONSE -> assertThat(old.path("llmResponse").asText()).startsWith(record.text());
+        default -> { }
+      }
+    }
+  }
+
+  @Test
+  void exportingTheSameSpansAgainLeavesRecordsAndTokenTotalsUnchanged() throws Exception {
+    String session = "e2e-" + UUID.randomUUID();
+    String traceId = invoke(session, "7").path("output").path("trace_id").asText();
+    JsonNode first = awaitAnswerStored(traceId);
+
+    List<SpanData> spans = spansOf(traceId);
+    assertThat(spans).extracting(SpanData::getName).contains("chat", "execute_tool calculate");
+    OtlpGrpcSpanExporter again = OtlpGrpcSpanExporter.builder()
+        .setEndpoint("http://127.0.0.1:" + stack.grpcPort()).build();
+    try {
+      for (int round = 0; round < 2; round++) {
+        assertThat(again.export(spans).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      }
+    } finally {
+      again.shutdown().join(10, TimeUnit.SECONDS);
+    }
+
+    JsonNode afterwards = getJson("/api/traces/" + traceId);
+    assertThat(afterwards.path("records")).isEqualTo(first.path("records"));
+    assertThat(afterwards.path("usage")).isEqualTo(first.path("usage"));
+    assertThat(afterwards.path("usage").path("inputTokens").asLong()).isPositive();
+  }
+
+  private JsonNode invoke(String session, String bonus) throws IOException, InterruptedException {
+    ObjectNode input = JSON.createObjectNode();
+    input.put("prompt", PROMPT);
+    input.put("session_id", session);
+    input.putObject("session_attributes").put("bonus", bonus);
+    ObjectNode payload = JSON.createObjectNode();
+    payload.set("input", input);
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create(stack.runtimeBaseUrl() + "/invocations"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(payload.toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private JsonNode awaitAnswerStored(String traceId) throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(deadline)) {
+      HttpResponse<String> response = get("/api/traces/" + traceId);
+      if (response.statusCode() == 200) {
+        JsonNode trace = JSON.readTree(response.body());
+        for (JsonNode r : trace.path("records")) {
+          if (r.path("type").asText().equals("response")) {
+            return trace;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("trace " + traceId + " not stored within " + WAIT);
+  }
+
+  private static List<SpanData> spansOf(String traceId) {
+    return exported.getFinishedSpanItems().stream()
+        .filter(s -> s.getTraceId().equals(traceId))
+        .sorted(Comparator.comparing(SpanData::getStartEpochNanos))
+        .toList();
+  }
+
+  private static Map<String, FunctionalRecord> byId(List<FunctionalRecord> records) {
+    return records.stream().collect(Collectors.toMap(FunctionalRecord::recordId, Function.identity()));
+  }
+
+  private JsonNode getJson(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = get(path);
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.webBaseUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String wsUrl() {
+    return stack.webBaseUrl().replace("http://", "ws://") + "/ws";
+  }
+}
