@@ -23,6 +23,7 @@ public final class TraceExportHandler {
   private final SpanMapper mapper;
   private final TraceSink durable;
   private final TraceSink live;
+  private final List<SpanForwarder> forwarders;
   private final AtomicLong liveFailures = new AtomicLong();
 
   /**
@@ -31,9 +32,18 @@ public final class TraceExportHandler {
    * @param live where stored records are published for live viewers, best effort
    */
   public TraceExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live) {
+    this(mapper, durable, live, List.of());
+  }
+
+  /**
+   * @param forwarders each gets every export's spans after they are stored (best effort)
+   */
+  public TraceExportHandler(
+      SpanMapper mapper, TraceSink durable, TraceSink live, List<SpanForwarder> forwarders) {
     this.mapper = mapper;
     this.durable = durable;
     this.live = live;
+    this.forwarders = List.copyOf(forwarders);
   }
 
   /** Maps and stores one OTLP traces request on behalf of {@code tenant}. */
@@ -47,10 +57,12 @@ public final class TraceExportHandler {
     ExportOutcome outcome =
         new ExportOutcome(records.size(), mapped.rejectedSpans(), mapped.issues());
     if (records.isEmpty()) {
+      forward(tenant, request);
       return CompletableFuture.completedFuture(outcome);
     }
     return durable.accept(records).thenApply(stored -> {
       publishLive(records);
+      forward(tenant, request);
       return outcome;
     });
   }
@@ -58,6 +70,12 @@ public final class TraceExportHandler {
   /** Live publications that failed since start (the records were stored regardless). */
   public long liveFailures() {
     return liveFailures.get();
+  }
+
+  private void forward(String tenant, ExportTraceServiceRequest request) {
+    for (SpanForwarder forwarder : forwarders) {
+      forwarder.forward(tenant, request);
+    }
   }
 
   private void publishLive(List<FunctionalRecord> records) {
