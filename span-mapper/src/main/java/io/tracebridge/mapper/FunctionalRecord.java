@@ -19,6 +19,11 @@ import javax.annotation.Nullable;
  * <p>{@link #usage()} on a {@link RecordType#MODEL_RESPONSE} is that one model call's usage. On a
  * {@link RecordType#RESPONSE} it is the agent-level accumulated usage the producer reported, which
  * must never be added to the per-call usage: {@link TraceUsage} owns that rule.
+ *
+ * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
+ * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
+ * so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
+ * the uncut content, and null otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = FunctionalRecord.Builder.class)
@@ -43,7 +48,8 @@ public record FunctionalRecord(
     @Nullable String finishReason,
     @Nullable RecordError error,
     boolean truncated,
-    Dialect dialect) {
+    Dialect dialect,
+    @Nullable Long originalSize) {
 
   /** The order records of one trace are shown in: by time, then by id for a stable tie-break. */
   public static final Comparator<FunctionalRecord> TIMELINE =
@@ -92,7 +98,51 @@ public record FunctionalRecord(
         .finishReason(finishReason)
         .error(error)
         .truncated(truncated)
-        .dialect(dialect);
+        .dialect(dialect)
+        .originalSize(originalSize);
+  }
+
+  /**
+   * This record with every field it lacks taken from {@code earlier}, a record with the same id
+   * read before it (a later arrival fills in what an earlier one lacked: a hook log record's text
+   * stays when the span's record adds usage, say). Identity fields and the type are this record's.
+   */
+  public FunctionalRecord filledFrom(FunctionalRecord earlier) {
+    if (!recordId.equals(earlier.recordId)) {
+      throw new IllegalArgumentException("records " + recordId + " and " + earlier.recordId
+          + " are different steps");
+    }
+    ToolCall mergedTool = tool;
+    if (tool == null) {
+      mergedTool = earlier.tool;
+    } else if (earlier.tool != null) {
+      ToolCall e = earlier.tool;
+      mergedTool = new ToolCall(
+          or(tool.name(), e.name()), or(tool.callId(), e.callId()),
+          or(tool.actionGroup(), e.actionGroup()), or(tool.action(), e.action()),
+          or(tool.input(), e.input()), or(tool.output(), e.output()),
+          or(tool.status(), e.status()));
+    }
+    return toBuilder()
+        .parentSpanId(or(parentSpanId, earlier.parentSpanId))
+        .durationMs(or(durationMs, earlier.durationMs))
+        .sessionId(or(sessionId, earlier.sessionId))
+        .agentId(or(agentId, earlier.agentId))
+        .agentName(or(agentName, earlier.agentName))
+        .model(or(model, earlier.model))
+        .provider(or(provider, earlier.provider))
+        .text(or(text, earlier.text))
+        .tool(mergedTool)
+        .usage(or(usage, earlier.usage))
+        .finishReason(or(finishReason, earlier.finishReason))
+        .error(or(error, earlier.error))
+        .truncated(truncated || earlier.truncated)
+        .originalSize(or(originalSize, earlier.originalSize))
+        .build();
+  }
+
+  private static <T> T or(@Nullable T value, @Nullable T fallback) {
+    return value != null ? value : fallback;
   }
 
   /** Builds a record; {@link #build()} validates the required fields. */
@@ -119,6 +169,7 @@ public record FunctionalRecord(
     private RecordError error;
     private boolean truncated;
     private Dialect dialect;
+    private Long originalSize;
 
     private Builder() {}
 
@@ -231,11 +282,17 @@ public record FunctionalRecord(
       return this;
     }
 
+    /** The UTF-8 size in bytes of the content before truncation; null when not truncated. */
+    public Builder originalSize(@Nullable Long originalSize) {
+      this.originalSize = originalSize;
+      return this;
+    }
+
     public FunctionalRecord build() {
       return new FunctionalRecord(
           tenant, traceId, xrayTraceId, spanId, parentSpanId, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
-          finishReason, error, truncated, dialect);
+          finishReason, error, truncated, dialect, originalSize);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.tracebridge.mapper;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.tracebridge.mapper.internal.LogsMapper;
 import io.tracebridge.mapper.internal.RequestMapper;
 import java.util.List;
 import java.util.Objects;
@@ -26,12 +27,17 @@ import javax.annotation.concurrent.ThreadSafe;
  *       same request.
  * </ul>
  *
- * <p>Conventions read today: {@link Dialect#HOOK_EVENTS}. Spans with none of them give no
- * records. Instances are immutable and thread-safe; one can serve every request.
+ * <p>Conventions read: {@link Dialect#HOOK_EVENTS}, {@link Dialect#STRANDS}, {@link
+ * Dialect#GENAI_SEMCONV}, {@link Dialect#OPENINFERENCE} on spans; hook-event log records, GenAI
+ * event log records and {@link Dialect#ADOT_LOGS} in {@link #mapLogs}. When one span mixes
+ * conventions, the precedence in {@code internal.RequestMapper} decides which one each step is
+ * read from. Content above {@link ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped.
+ * Spans with none of them give no records. Instances are immutable and thread-safe; one can serve every request.
  */
 @ThreadSafe
 public final class SpanMapper {
   private final RequestMapper delegate = new RequestMapper();
+  private final LogsMapper logs = new LogsMapper();
 
   /** Maps every span of an OTLP export request for {@code tenant}. */
   public MappingResult map(String tenant, ExportTraceServiceRequest request) {
@@ -54,8 +60,6 @@ public final class SpanMapper {
   public MappingResult mapLogs(String tenant, ExportLogsServiceRequest request) {
     Objects.requireNonNull(tenant, "tenant");
     Objects.requireNonNull(request, "request");
-    // No log convention is read yet: the issue "span-mapper: read every common agent-trace
-    // convention" adds them behind this method.
-    return new MappingResult(List.of(), 0, List.of());
+    return logs.map(tenant, request.getResourceLogsList());
   }
 }

@@ -34,11 +34,37 @@ class GoldenFilesTest {
   private static final Path TESTDATA = Path.of("src", "test", "resources", "testdata");
   private static final Path ACTUAL_ROOT = Path.of("target", "golden-actual");
   private static final String INPUT = "input.otlp.json";
+  private static final String LOGS_INPUT = "input.logs.otlp.json";
   private static final String TENANT = "tenant-golden";
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
   private static final ObjectMapper JSON = RecordJson.mapper();
 
   private final SpanMapper mapper = new SpanMapper();
+
+  /**
+   * The records of a case as a store holds them: with an {@code input.logs.otlp.json}, its log
+   * records first (they may arrive before their spans), then the spans' records, a record with the
+   * same id filled in from the earlier one ({@link FunctionalRecord#filledFrom}).
+   */
+  MappingResult mapAsStored(Path caseDir) {
+    MappingResult spans = mapper.map(TENANT, OtlpJson.read(caseDir.resolve(INPUT)));
+    Path logsFile = caseDir.resolve(LOGS_INPUT);
+    if (!Files.exists(logsFile)) {
+      return spans;
+    }
+    MappingResult logs = mapper.mapLogs(TENANT, OtlpJson.readLogs(logsFile));
+    Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
+    for (FunctionalRecord r : logs.records()) {
+      byId.put(r.recordId(), r);
+    }
+    for (FunctionalRecord r : spans.records()) {
+      byId.merge(r.recordId(), r, (earlier, later) -> later.filledFrom(earlier));
+    }
+    List<MappingIssue> issues = new ArrayList<>(logs.issues());
+    issues.addAll(spans.issues());
+    return new MappingResult(new ArrayList<>(byId.values()),
+        logs.rejectedSpans() + spans.rejectedSpans(), issues);
+  }
 
   static Stream<Arguments> cases() throws IOException {
     try (Stream<Path> files = Files.walk(TESTDATA)) {
@@ -55,7 +81,7 @@ class GoldenFilesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void mapsAsExpected(Path caseDir) throws IOException {
-    MappingResult result = mapper.map(TENANT, OtlpJson.read(caseDir.resolve(INPUT)));
+    MappingResult result = mapAsStored(caseDir);
 
     Map<String, Object> outputs = new LinkedHashMap<>();
     outputs.put("records", result.records());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,12 +43,27 @@ public final class OtlpJson {
   }
 
   public static ExportTraceServiceRequest parse(String otlpJson) {
+    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+    merge(otlpJson, request);
+    return request.build();
+  }
+
+  /** Reads an OTLP/JSON logs request (log records' traceId/spanId as hex). */
+  public static ExportLogsServiceRequest readLogs(Path file) {
+    try {
+      ExportLogsServiceRequest.Builder request = ExportLogsServiceRequest.newBuilder();
+      merge(Files.readString(file), request);
+      return request.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void merge(String otlpJson, com.google.protobuf.Message.Builder request) {
     try {
       JsonNode tree = JSON.readTree(otlpJson);
       hexIdsToBase64(tree);
-      ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-      JsonFormat.parser().merge(JSON.writeValueAsString(tree), request);
-      return request.build();
+      JsonFormat.parser().ignoringUnknownFields().merge(JSON.writeValueAsString(tree), request);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("not OTLP/JSON: " + e.getMessage(), e);
     } catch (IOException e) {

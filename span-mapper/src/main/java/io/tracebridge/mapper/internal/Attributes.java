@@ -46,6 +46,28 @@ final class Attributes {
     return new Attributes(values, prefix + SPAN_COPY_PREFIX, onOddValue);
   }
 
+  /** The raw value of an attribute (under this view's prefix), or null if absent. */
+  @Nullable
+  AnyValue raw(String name) {
+    return values.get(prefix + name);
+  }
+
+  /** Every attribute name (without this view's prefix) that starts with {@code start}. */
+  java.util.Set<String> namesStartingWith(String start) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String name : values.keySet()) {
+      if (name.startsWith(prefix + start)) {
+        names.add(name.substring(prefix.length()));
+      }
+    }
+    return names;
+  }
+
+  /** True if there are no attributes at all. */
+  boolean isEmpty() {
+    return values.isEmpty();
+  }
+
   /** True if the attribute is present at all, whatever its value. */
   boolean contains(AttributeKey<?> key) {
     return values.containsKey(prefix + key.name());

@@ -55,6 +55,52 @@ final class GenAiAttributes {
   static final AttributeKey<Long> USAGE_REASONING_OUTPUT_TOKENS =
       longKey("gen_ai.usage.reasoning.output_tokens");
 
+  static final AttributeKey<Long> USAGE_TOTAL_TOKENS = longKey("gen_ai.usage.total_tokens");
+  static final AttributeKey<String> FINISH_REASONS = stringKey("gen_ai.response.finish_reasons");
+  static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
+
+  // Content (semconv >= 1.37 on spans or on the details event; Strands latest mode)
+  static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
+  static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");
+  static final AttributeKey<String> TOOL_CALL_ARGUMENTS = stringKey("gen_ai.tool.call.arguments");
+  static final AttributeKey<String> TOOL_CALL_RESULT = stringKey("gen_ai.tool.call.result");
+  /** The semconv >= 1.37 event carrying the messages of one call. */
+  static final String EVENT_OPERATION_DETAILS = "gen_ai.client.inference.operation.details";
+  static final String EVENT_CHOICE = "gen_ai.choice";
+  static final String EVENT_EXCEPTION = "exception";
+  static final AttributeKey<String> EXCEPTION_TYPE = stringKey("exception.type");
+  static final AttributeKey<String> EXCEPTION_MESSAGE = stringKey("exception.message");
+  /** The log-record attribute naming the event a log record is (OTel events, our hook logs). */
+  static final AttributeKey<String> EVENT_NAME = stringKey("event.name");
+  /** Our hook log records: the 0-based index of the event name within its span. */
+  static final AttributeKey<Long> HOOK_EVENT_ORDINAL = longKey("tracebridge.event.ordinal");
+
+  /** {@link #SYSTEM}/{@link #PROVIDER_NAME} value of spans the Strands SDK makes. */
+  static final String STRANDS_SYSTEM = "strands-agents";
+
+  // --- OpenInference ------------------------------------------------------------------------
+  static final AttributeKey<String> OI_SPAN_KIND = stringKey("openinference.span.kind");
+  static final AttributeKey<String> OI_INPUT_VALUE = stringKey("input.value");
+  static final AttributeKey<String> OI_OUTPUT_VALUE = stringKey("output.value");
+  static final AttributeKey<String> OI_MODEL_NAME = stringKey("llm.model_name");
+  static final AttributeKey<String> OI_PROVIDER = stringKey("llm.provider");
+  static final AttributeKey<String> OI_SYSTEM = stringKey("llm.system");
+  static final AttributeKey<String> OI_FINISH_REASON = stringKey("llm.finish_reason");
+  static final AttributeKey<String> OI_TOOL_NAME = stringKey("tool.name");
+  static final AttributeKey<String> OI_TOOL_CALL_ID = stringKey("tool_call.id");
+  static final AttributeKey<String> OI_TOOL_ID = stringKey("tool.id");
+  static final AttributeKey<Long> OI_TOKENS_PROMPT = longKey("llm.token_count.prompt");
+  static final AttributeKey<Long> OI_TOKENS_COMPLETION = longKey("llm.token_count.completion");
+  static final AttributeKey<Long> OI_TOKENS_TOTAL = longKey("llm.token_count.total");
+  static final AttributeKey<Long> OI_TOKENS_CACHE_READ =
+      longKey("llm.token_count.prompt_details.cache_read");
+  static final AttributeKey<Long> OI_TOKENS_CACHE_WRITE =
+      longKey("llm.token_count.prompt_details.cache_write");
+  static final AttributeKey<Long> OI_TOKENS_REASONING =
+      longKey("llm.token_count.completion_details.reasoning");
+  static final String OI_INPUT_MESSAGES = "llm.input_messages.";
+  static final String OI_OUTPUT_MESSAGES = "llm.output_messages.";
+
   /** The {@link #OPERATION_NAME} (and span-name prefix) of an agent span. */
   static final String OPERATION_INVOKE_AGENT = "invoke_agent";
 

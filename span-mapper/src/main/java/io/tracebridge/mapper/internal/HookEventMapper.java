@@ -38,7 +38,7 @@ final class HookEventMapper implements DialectMapper {
     return records;
   }
 
-  private static void mapEvent(
+  static void mapEvent(
       SpanView span, Span.Event event, HookEvent kind, int ordinal, List<FunctionalRecord> out) {
     Attributes attributes = span.eventAttributes(event);
     Instant time = span.eventTime(event);

@@ -3,7 +3,12 @@ package io.tracebridge.mapper.internal;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.mapper.ContentLimits;
+import io.tracebridge.mapper.Dialect;
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordType;
+import java.util.EnumSet;
+import java.util.Set;
 import io.tracebridge.mapper.MappingResult;
 import io.tracebridge.mapper.internal.ResourceMapper.ResourceFacts;
 import java.util.ArrayList;
@@ -25,7 +30,31 @@ import javax.annotation.concurrent.ThreadSafe;
  */
 @ThreadSafe
 public final class RequestMapper {
-  private final List<DialectMapper> dialects = List.of(new HookEventMapper());
+  /**
+   * The conventions, in precedence order: the ONE place that decides which convention wins when a
+   * span mixes several. For each record type, the first convention here that reads a record of
+   * that type off a span wins it; later conventions' records of that type for the same span are
+   * dropped, so no step is emitted twice. Why this order:
+   *
+   * <ol>
+   *   <li>hook events: written on purpose for this product by the runtime's (or the seed's)
+   *       TelemetryCaptureHook, one event per functional step, and the only convention that is
+   *       also sent live as log records; their record ids must win so the live record and the
+   *       span's are one;
+   *   <li>Strands native and GenAI semconv ({@link GenAiSpanMapper}): the producer's own
+   *       structured messages (details event, then per-message events, then span attributes, as
+   *       {@link GenAiContentReader} orders them);
+   *   <li>OpenInference last: flattened attributes that instrumentations often add beside
+   *       {@code gen_ai.*} ones, and the convention with the least structure for agent steps.
+   * </ol>
+   *
+   * The step keys are shared (the prompt is {@code agent_prompt#0} whichever convention read it),
+   * so the same step read by two conventions in two different requests still has one record id.
+   * Error records ({@link ErrorMapper}) are added for any span a convention read, unless a
+   * convention already gave one.
+   */
+  private final List<DialectMapper> byPrecedence =
+      List.of(new HookEventMapper(), new GenAiSpanMapper(), new OpenInferenceMapper());
 
   public MappingResult map(String tenant, List<ResourceSpans> resourceSpans) {
     IssueLog issues = new IssueLog();
@@ -43,14 +72,45 @@ public final class RequestMapper {
     Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
     for (SpanView span : readable) {
       SpanView withSession = span.withTraceSessionId(sessionByTrace.get(span.ids().traceId()));
-      for (DialectMapper dialect : dialects) {
-        for (FunctionalRecord record : dialect.map(withSession)) {
-          byId.put(record.recordId(), record);
-        }
-      }
+      collect(mapSpan(withSession), byId);
     }
     return new MappingResult(
         new ArrayList<>(byId.values()), issues.rejectedSpans(), issues.issues());
+  }
+
+  /** The records of one span, each step from one convention only (see {@link #byPrecedence}). */
+  List<FunctionalRecord> mapSpan(SpanView span) {
+    Set<RecordType> claimed = EnumSet.noneOf(RecordType.class);
+    List<FunctionalRecord> out = new ArrayList<>();
+    Dialect first = null;
+    for (DialectMapper dialect : byPrecedence) {
+      Set<RecordType> produced = EnumSet.noneOf(RecordType.class);
+      for (FunctionalRecord record : dialect.map(span)) {
+        if (!claimed.contains(record.type())) {
+          out.add(record);
+          produced.add(record.type());
+          if (first == null) {
+            first = record.dialect();
+          }
+        }
+      }
+      claimed.addAll(produced);
+    }
+    if (first != null && !claimed.contains(RecordType.ERROR)) {
+      out.addAll(ErrorMapper.map(span, first));
+    }
+    return out;
+  }
+
+  /**
+   * Adds records to {@code byId}, each content-limited ({@link ContentLimits}); a record whose id
+   * is already there takes its place, filled in from it ({@link FunctionalRecord#filledFrom}).
+   */
+  static void collect(List<FunctionalRecord> records, Map<String, FunctionalRecord> byId) {
+    for (FunctionalRecord record : records) {
+      FunctionalRecord limited = ContentLimits.limit(record);
+      byId.merge(limited.recordId(), limited, (earlier, later) -> later.filledFrom(earlier));
+    }
   }
 
   /** Every span with readable ids, in request order; the rest are rejected into {@code issues}. */
@@ -72,7 +132,8 @@ public final class RequestMapper {
           SpanIdentity ids = SpanIdentity.of(span);
           Consumer<String> onOddValue = issues.forSpan(ids.traceId(), ids.spanId());
           Attributes attributes = Attributes.of(span.getAttributesList(), onOddValue);
-          readable.add(new SpanView(tenant, ids, span, attributes, resource, null, onOddValue));
+          readable.add(new SpanView(tenant, ids, span, attributes, resource, null, onOddValue,
+              scope.getScope().getName()));
         }
       }
     }

@@ -12,6 +12,7 @@ import javax.annotation.Nullable;
  *
  * @param traceSessionId the session id found on another span of the same trace in the request
  * @param onOddValue where soft issues about this span's attributes go
+ * @param scopeName the instrumentation scope that produced the span ("" if none)
  */
 record SpanView(
     String tenant,
@@ -20,11 +21,41 @@ record SpanView(
     Attributes attributes,
     ResourceFacts resource,
     @Nullable String traceSessionId,
-    Consumer<String> onOddValue) {
+    Consumer<String> onOddValue,
+    String scopeName) {
+
+  SpanView(
+      String tenant,
+      SpanIdentity ids,
+      Span span,
+      Attributes attributes,
+      ResourceFacts resource,
+      @Nullable String traceSessionId,
+      Consumer<String> onOddValue) {
+    this(tenant, ids, span, attributes, resource, traceSessionId, onOddValue, "");
+  }
 
   /** This view with the session id another span of the trace carries. */
   SpanView withTraceSessionId(@Nullable String sessionId) {
-    return new SpanView(tenant, ids, span, attributes, resource, sessionId, onOddValue);
+    return new SpanView(tenant, ids, span, attributes, resource, sessionId, onOddValue, scopeName);
+  }
+
+  /** The span's operation: {@code gen_ai.operation.name}, else the span name's first word. */
+  String operation() {
+    String op = attributes.get(GenAiAttributes.OPERATION_NAME);
+    if (op != null) {
+      return op;
+    }
+    String name = span.getName();
+    int space = name.indexOf(' ');
+    return space < 0 ? name : name.substring(0, space);
+  }
+
+  /** True if the span was made by the Strands Agents SDK. */
+  boolean isStrands() {
+    return scopeName.startsWith("strands")
+        || GenAiAttributes.STRANDS_SYSTEM.equals(
+            attributes.first(GenAiAttributes.PROVIDER_NAME, GenAiAttributes.SYSTEM));
   }
 
   /** The attributes of one of this span's events, reporting odd values against this span. */

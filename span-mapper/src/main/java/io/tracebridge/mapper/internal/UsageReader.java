@@ -32,12 +32,52 @@ final class UsageReader {
             GenAiAttributes.USAGE_CACHE_CREATION_INPUT_TOKENS,
             GenAiAttributes.USAGE_CACHE_CREATION_DOT_INPUT_TOKENS);
     Long reasoning = attributes.get(GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS);
+    return normalised(input, output, cacheRead, cacheWrite, reasoning,
+        attributes.get(GenAiAttributes.USAGE_TOTAL_TOKENS));
+  }
+
+  /** OpenInference's {@code llm.token_count.*}, or null if there are none. */
+  @Nullable
+  static Usage openInference(Attributes attributes) {
+    return normalised(
+        attributes.get(GenAiAttributes.OI_TOKENS_PROMPT),
+        attributes.get(GenAiAttributes.OI_TOKENS_COMPLETION),
+        attributes.get(GenAiAttributes.OI_TOKENS_CACHE_READ),
+        attributes.get(GenAiAttributes.OI_TOKENS_CACHE_WRITE),
+        attributes.get(GenAiAttributes.OI_TOKENS_REASONING),
+        attributes.get(GenAiAttributes.OI_TOKENS_TOTAL));
+  }
+
+  /**
+   * Usage with input tokens that include the cache, as the semantic conventions define them.
+   *
+   * <p>Some producers count input without the cache (Bedrock Converse and Anthropic report
+   * {@code inputTokens} apart from {@code cacheReadInputTokens}/{@code cacheWriteInputTokens},
+   * and Strands passes those through). They are recognised by their total: when {@code total} is
+   * given, some cache count is non-zero and {@code total == input + output + cacheRead +
+   * cacheWrite}, input excluded the cache, and the cache reads and writes are added to it. (When
+   * input already includes the cache, {@code total == input + output}; both cannot hold unless
+   * the cache counts are zero.) Without a total the input is taken as the semconv says it is.
+   */
+  @Nullable
+  static Usage normalised(
+      @Nullable Long input,
+      @Nullable Long output,
+      @Nullable Long cacheRead,
+      @Nullable Long cacheWrite,
+      @Nullable Long reasoning,
+      @Nullable Long total) {
     if (input == null && output == null && cacheRead == null && cacheWrite == null
         && reasoning == null) {
       return null;
     }
-    return new Usage(
-        orZero(input), orZero(output), orZero(cacheRead), orZero(cacheWrite), orZero(reasoning));
+    long in = orZero(input);
+    long out = orZero(output);
+    long cache = orZero(cacheRead) + orZero(cacheWrite);
+    if (total != null && cache > 0 && total == in + out + cache) {
+      in += cache;
+    }
+    return new Usage(in, out, orZero(cacheRead), orZero(cacheWrite), orZero(reasoning));
   }
 
   /**

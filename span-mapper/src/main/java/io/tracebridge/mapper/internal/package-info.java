@@ -13,12 +13,18 @@
  *   <li>{@code UsageReader}: token counts under their old and new attribute names;
  *   <li>{@code ToolCallMapper}: the tool part of tool records;
  *   <li>{@code HookEventMapper}: the hook-event convention ({@code Dialect.HOOK_EVENTS});
+ *   <li>{@code GenAiSpanMapper}, {@code GenAiContentReader}: Strands native and GenAI semconv
+ *       spans; {@code OpenInferenceMapper}: OpenInference spans; {@code ErrorMapper}: error
+ *       records; {@code MessageParser}, {@code ChatMessage}, {@code ChatContent}: message content
+ *       in every shape, normalised;
+ *   <li>{@link io.tracebridge.mapper.internal.LogsMapper}: hook-event log records, GenAI event log
+ *       records and ADOT content logs;
  *   <li>{@code GenAiAttributes}, {@code AttributeKey}, {@code Attributes}: typed attribute keys
  *       and a read-only, never-throwing view over OTLP attributes.
  * </ul>
  *
- * <p>Another input convention is added as another {@code DialectMapper} beside {@code
- * HookEventMapper} and registered in {@code RequestMapper}.
+ * <p>Another input convention is added as another {@code DialectMapper} and registered in
+ * {@code RequestMapper}'s precedence list, the one place that decides which convention wins.
  */
 @ParametersAreNonnullByDefault
 package io.tracebridge.mapper.internal;

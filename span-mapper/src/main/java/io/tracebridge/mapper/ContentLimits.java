@@ -1,0 +1,94 @@
+package io.tracebridge.mapper;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
+import javax.annotation.Nullable;
+
+/**
+ * Keeps a record's content small enough for one DynamoDB item (400 KB), never dropping the record.
+ *
+ * <p>The content of a record is its {@code text}, {@code tool.input}, {@code tool.output} and
+ * {@code error.message}. When their UTF-8 bytes add up to more than {@link #MAX_CONTENT_BYTES},
+ * each is cut to its share of the budget (in proportion to its size, on a character boundary),
+ * the record is marked {@code truncated} and {@code originalSize} keeps the uncut total. The
+ * budget leaves 100 KB of the item for ids, attribute names, usage and the store's own fields.
+ */
+public final class ContentLimits {
+  /** The most content bytes (UTF-8) one record keeps: 300 KB of DynamoDB's 400 KB item. */
+  public static final int MAX_CONTENT_BYTES = 300 * 1024;
+
+  private ContentLimits() {}
+
+  /** {@code record}, or a copy with its content cut to {@code maxBytes} of UTF-8. */
+  public static FunctionalRecord limit(FunctionalRecord record, int maxBytes) {
+    ToolCall tool = record.tool();
+    RecordError error = record.error();
+    long text = size(record.text());
+    long input = tool == null ? 0 : size(tool.input());
+    long output = tool == null ? 0 : size(tool.output());
+    long message = error == null ? 0 : size(error.message());
+    long total = text + input + output + message;
+    if (total <= maxBytes) {
+      return record;
+    }
+    FunctionalRecord.Builder b = record.toBuilder()
+        .text(cut(record.text(), share(text, total, maxBytes)))
+        .truncated(true)
+        .originalSize(total);
+    if (tool != null) {
+      b.tool(new ToolCall(tool.name(), tool.callId(), tool.actionGroup(), tool.action(),
+          cut(tool.input(), share(input, total, maxBytes)),
+          cut(tool.output(), share(output, total, maxBytes)), tool.status()));
+    }
+    if (error != null) {
+      b.error(new RecordError(error.type(), cut(error.message(), share(message, total, maxBytes))));
+    }
+    return b.build();
+  }
+
+  public static FunctionalRecord limit(FunctionalRecord record) {
+    return limit(record, MAX_CONTENT_BYTES);
+  }
+
+  private static int share(long size, long total, int maxBytes) {
+    return (int) (size * maxBytes / total);
+  }
+
+  private static long size(@Nullable String s) {
+    if (s == null) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
+  /** The longest prefix of {@code s} whose UTF-8 fits {@code maxBytes}, never splitting a char. */
+  @Nullable
+  static String cut(@Nullable String s, int maxBytes) {
+    if (s == null || size(s) <= maxBytes) {
+      return s;
+    }
+    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();
+    ByteBuffer out = ByteBuffer.allocate(maxBytes);
+    CharBuffer in = CharBuffer.wrap(s);
+    encoder.encode(in, out, true);
+    // On overflow the encoder stops before a character that does not fit whole.
+    return s.substring(0, in.position());
+  }
+}

@@ -1,0 +1,273 @@
+package io.tracebridge.mapper.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.mapper.Dialect;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.MappingResult;
+import io.tracebridge.mapper.internal.ResourceMapper.ResourceFacts;
+import io.tracebridge.mapper.RecordType;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javax.annotation.Nullable;
+import javax.annotation.concurrent.ThreadSafe;
+
+/**
+ * Maps OTLP log records that carry agent steps. Internal: use {@code SpanMapper.mapLogs}.
+ *
+ * <ul>
+ *   <li><b>Hook-event log records</b> (the runtime's live path): {@code event.name} is a hook
+ *       event name, {@code tracebridge.event.ordinal} its index within the span, the attributes
+ *       those of the span event (with the {@code span.} copies). Each is mapped exactly as the span
+ *       event will be ({@link HookEventMapper#mapEvent}, same step key), over a stand-in span
+ *       whose attributes are the {@code span.} copies, so it has the span event's record id.
+ *   <li><b>GenAI semconv event log records</b> (pre-1.37 {@code gen_ai.*.message} / {@code
+ *       gen_ai.choice}, as OpenTelemetry JS instrumentations emit them): grouped per span and read
+ *       like the span's own events, as a model call ({@link Dialect#GENAI_SEMCONV}).
+ *   <li><b>ADOT content logs</b>: a body {@code {input:{messages}, output:{messages}}} for a span
+ *       (AWS Distro for OpenTelemetry's LLO handler). {@link Dialect#ADOT_LOGS}.
+ * </ul>
+ *
+ * Records read from logs use the step keys the span would give, so a log record and its span
+ * give one record id; {@link FunctionalRecord#filledFrom} joins what each knows. A log record
+ * that claims a convention but has an unreadable trace or span id is rejected and counted.
+ */
+@ThreadSafe
+public final class LogsMapper {
+  /** The instrumentation scope of the runtime's hook log records. */
+  public static final String HOOK_SCOPE = "io.tracebridge.runtime.hooks";
+
+  private static final String ADOT_INPUT = "input";
+  private static final String ADOT_OUTPUT = "output";
+
+  public MappingResult map(String tenant, List<ResourceLogs> resourceLogs) {
+    IssueLog issues = new IssueLog();
+    Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
+    Map<String, List<Span.Event>> semconvEventsBySpan = new LinkedHashMap<>();
+    Map<String, SpanView> semconvSpans = new LinkedHashMap<>();
+    Map<String, Set<RecordType>> hookTypesBySpan = new HashMap<>();
+    // As for spans: a session id one log record of a trace carries is shared by the others.
+    Map<String, String> sessionByTrace = new HashMap<>();
+    for (ResourceLogs rl : resourceLogs) {
+      for (ScopeLogs scope : rl.getScopeLogsList()) {
+        for (LogRecord log : scope.getLogRecordsList()) {
+          Attributes a = Attributes.of(log.getAttributesList(), ignored -> { });
+          String session = a.first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID);
+          if (session == null) {
+            session = a.spanCopies().first(GenAiAttributes.SESSION_ID,
+                GenAiAttributes.CONVERSATION_ID);
+          }
+          if (session != null && !log.getTraceId().isEmpty()) {
+            sessionByTrace.putIfAbsent(
+                SpanIdentity.hexOrNull(log.getTraceId()), session);
+          }
+        }
+      }
+    }
+    for (ResourceLogs rl : resourceLogs) {
+      ResourceFacts resource = ResourceMapper.map(rl.getResource(), issues.forSpan(null, null));
+      for (ScopeLogs scope : rl.getScopeLogsList()) {
+        for (LogRecord log : scope.getLogRecordsList()) {
+          String eventName = eventName(log);
+          Optional<HookEvent> hook = HookEvent.fromEventName(eventName == null ? "" : eventName);
+          boolean semconvEvent = eventName != null && MessageParser.roleOfEvent(eventName) != null;
+          boolean adot = !hook.isPresent() && !semconvEvent && isAdotBody(log.getBody());
+          if (hook.isEmpty() && !semconvEvent && !adot) {
+            continue;
+          }
+          Span stand = standInSpan(log, hook.isPresent());
+          String reason = SpanIdentity.rejectionReason(stand);
+          if (reason != null) {
+            issues.reject(SpanIdentity.hexOrNull(stand.getTraceId()),
+                SpanIdentity.hexOrNull(stand.getSpanId()), "log record rejected: " + reason);
+            continue;
+          }
+          SpanIdentity ids = SpanIdentity.of(stand);
+          Consumer<String> onOdd = issues.forSpan(ids.traceId(), ids.spanId());
+          Attributes attributes = Attributes.of(stand.getAttributesList(), onOdd);
+          SpanView view = new SpanView(tenant, ids, stand, attributes, resource,
+              sessionByTrace.get(ids.traceId()), onOdd, scope.getScope().getName());
+          if (hook.isPresent()) {
+            Attributes logAttributes = Attributes.of(log.getAttributesList(), onOdd);
+            Long ordinal = logAttributes.get(GenAiAttributes.HOOK_EVENT_ORDINAL);
+            List<FunctionalRecord> records = new ArrayList<>();
+            HookEventMapper.mapEvent(view, stand.getEvents(0), hook.get(),
+                ordinal == null ? 0 : ordinal.intValue(), records);
+            records.forEach(r -> hookTypesBySpan
+                .computeIfAbsent(ids.traceId() + "/" + ids.spanId(),
+                    k -> EnumSet.noneOf(RecordType.class))
+                .add(r.type()));
+            RequestMapper.collect(records, byId);
+          } else if (semconvEvent) {
+            String key = ids.traceId() + "/" + ids.spanId();
+            semconvSpans.putIfAbsent(key, view);
+            semconvEventsBySpan.computeIfAbsent(key, k -> new ArrayList<>())
+                .add(Span.Event.newBuilder().setName(eventName)
+                    .setTimeUnixNano(stand.getStartTimeUnixNano())
+                    .addAllAttributes(log.getBody().getKvlistValue().getValuesList()).build());
+          } else {
+            RequestMapper.collect(adotRecords(view, log.getBody()), byId);
+          }
+        }
+      }
+    }
+    for (Map.Entry<String, List<Span.Event>> entry : semconvEventsBySpan.entrySet()) {
+      SpanView view = semconvSpans.get(entry.getKey());
+      ChatContent content = GenAiContentReader.fromMessageEvents(entry.getValue(), view);
+      List<Span.Event> events = entry.getValue();
+      Span span = view.span().toBuilder()
+          .setStartTimeUnixNano(events.get(0).getTimeUnixNano())
+          .setEndTimeUnixNano(events.get(events.size() - 1).getTimeUnixNano())
+          .build();
+      SpanView timed = new SpanView(view.tenant(), view.ids(), span, view.attributes(),
+          view.resource(), view.traceSessionId(), view.onOddValue(), view.scopeName());
+      // Precedence as on spans (RequestMapper#byPrecedence): a step a hook log record of the
+      // same span already gave is not read again from the semconv events.
+      Set<RecordType> claimed = hookTypesBySpan.getOrDefault(entry.getKey(), Set.of());
+      RequestMapper.collect(GenAiSpanMapper.records(timed, content, GenAiSpanMapper.Kind.MODEL,
+          Dialect.GENAI_SEMCONV, false).stream()
+          .filter(r -> !claimed.contains(r.type()))
+          .map(r -> r.toBuilder().durationMs(null).build()).toList(), byId);
+    }
+    return new MappingResult(new ArrayList<>(byId.values()), issues.rejectedSpans(),
+        issues.issues());
+  }
+
+  @Nullable
+  private static String eventName(LogRecord log) {
+    if (!log.getEventName().isEmpty()) {
+      return log.getEventName();
+    }
+    for (KeyValue kv : log.getAttributesList()) {
+      if (kv.getKey().equals(GenAiAttributes.EVENT_NAME.name())) {
+        return kv.getValue().getStringValue();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isAdotBody(AnyValue body) {
+    if (!body.hasKvlistValue()) {
+      return false;
+    }
+    return body.getKvlistValue().getValuesList().stream()
+        .anyMatch(kv -> kv.getKey().equals(ADOT_INPUT) || kv.getKey().equals(ADOT_OUTPUT));
+  }
+
+  /**
+   * A span standing in for the one a log record belongs to: its ids, the log's time as start and
+   * end, and, for a hook log, the log's {@code span.} copies as the span's own attributes and one
+   * event carrying the log's attributes. For other logs the attributes are the log's own
+   * ({@code session.id}, say).
+   */
+  private static Span standInSpan(LogRecord log, boolean hook) {
+    long time = log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
+    Span.Builder span = Span.newBuilder()
+        .setTraceId(log.getTraceId())
+        .setSpanId(log.getSpanId())
+        .setStartTimeUnixNano(time)
+        .setEndTimeUnixNano(time);
+    if (hook) {
+      span.setEndTimeUnixNano(0); // the span has not ended: its duration is not known yet
+      for (KeyValue kv : log.getAttributesList()) {
+        if (kv.getKey().startsWith("span.")) {
+          span.addAttributes(kv.toBuilder().setKey(kv.getKey().substring("span.".length())));
+        }
+      }
+      span.addEvents(Span.Event.newBuilder()
+          .setName(eventName(log))
+          .setTimeUnixNano(time)
+          .addAllAttributes(log.getAttributesList()));
+    } else {
+      span.addAllAttributes(log.getAttributesList());
+    }
+    return span.build();
+  }
+
+  /** The records an ADOT content log gives, by what its content shows the span was. */
+  private static List<FunctionalRecord> adotRecords(SpanView view, AnyValue body) {
+    JsonNode tree = MessageParser.toJson(body);
+    List<ChatMessage> input = new ArrayList<>(adotMessages(tree.path(ADOT_INPUT).path("messages")));
+    // The LLO handler groups messages by role, so the assistant turns of a call's history land in
+    // "output" beside the answer. The answer is the message with a finish reason (gen_ai.choice);
+    // when one has it, the other "output" messages are history and go back to the input.
+    List<ChatMessage> output = new ArrayList<>();
+    List<ChatMessage> answered = new ArrayList<>();
+    for (JsonNode m : tree.path(ADOT_OUTPUT).path("messages")) {
+      List<ChatMessage> parsed = adotMessages(List.of(m));
+      boolean hasFinish = m.has("finish_reason") || m.path("content").has("finish_reason");
+      (hasFinish ? answered : output).addAll(parsed);
+    }
+    if (!answered.isEmpty()) {
+      input.addAll(output);
+      output = answered;
+    }
+    GenAiSpanMapper.Kind kind = adotKind(tree);
+    if (kind == GenAiSpanMapper.Kind.OTHER) {
+      return List.of();
+    }
+    List<FunctionalRecord> records = GenAiSpanMapper.records(view, new ChatContent(input, output),
+        kind, Dialect.ADOT_LOGS, false);
+    // A content log knows no duration or usage; the span's records bring those.
+    return records.stream()
+        .map(r -> r.toBuilder().durationMs(null).usage(null).build())
+        .toList();
+  }
+
+  /**
+   * What span an ADOT content log was cut from. The log does not say, so its content does: a
+   * tool message with an {@code id} is a tool span (Strands' {@code gen_ai.tool.message}); an
+   * output with a finish reason is a model call when the output is content blocks or parts, and
+   * the agent when it is plain text (Strands' {@code invoke_agent} answer); an output without
+   * one is an event-loop cycle, which gives nothing.
+   */
+  static GenAiSpanMapper.Kind adotKind(JsonNode body) {
+    for (JsonNode m : body.path(ADOT_INPUT).path("messages")) {
+      if ("tool".equals(MessageParser.textOf(m.get("role"))) && m.path("content").has("id")) {
+        return GenAiSpanMapper.Kind.TOOL;
+      }
+    }
+    for (JsonNode m : body.path(ADOT_OUTPUT).path("messages")) {
+      JsonNode content = m.path("content");
+      if (m.has("finish_reason") || content.has("finish_reason")) {
+        JsonNode message = content.has("message") ? content.get("message") : content.get("content");
+        boolean plainText = message != null && message.isTextual()
+            && MessageParser.parse(message.asText()) == null;
+        return plainText ? GenAiSpanMapper.Kind.AGENT : GenAiSpanMapper.Kind.MODEL;
+      }
+    }
+    return GenAiSpanMapper.Kind.OTHER;
+  }
+
+  private static List<ChatMessage> adotMessages(Iterable<JsonNode> messages) {
+    List<ChatMessage> out = new ArrayList<>();
+    for (JsonNode m : messages) {
+      String role = MessageParser.textOf(m.get("role"));
+      role = role == null ? "user" : role;
+      JsonNode content = m.get("content");
+      if (content == null) {
+        continue;
+      }
+      if (content.isObject()) {
+        out.add(MessageParser.legacyBody(role, content));
+      } else {
+        out.add(MessageParser.legacyBody(role,
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .set("content", content)));
+      }
+    }
+    return out;
+  }
+}
