@@ -9,7 +9,20 @@ import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
 import io.tracebridge.runtime.tools.CalculateTool;
 import io.tracebridge.runtime.tools.EchoTool;
 import io.vertx.core.Vertx;
+import io.tracebridge.runtime.aws.GatewayUrls;
+import io.tracebridge.runtime.aws.SecretsManagerCredentials;
+import io.tracebridge.runtime.aws.SigV4Signer;
+import io.tracebridge.runtime.mcp.McpToolSource;
+import io.tracebridge.runtime.model.Models;
+import java.net.URI;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +41,28 @@ public final class AgentRuntimeMain {
 
   public static void main(String[] args) throws InterruptedException {
     RuntimeConfig config;
+    Function<String, Model> models;
     Model model;
+    ToolRegistry tools = defaultTools();
+    McpToolSource mcp = null;
     try {
       config = RuntimeConfig.fromEnvironment(System.getenv());
-      model = createModel(config);
-    } catch (IllegalArgumentException e) {
+      Supplier<AwsCredentialsProvider> bedrockCredentials = bedrockCredentials(config);
+      models = Models.resolver(config, bedrockCredentials);
+      model = models.apply(config.modelId());
+      if (config.mcpServerUrl() != null) {
+        mcp = connectMcp(config);
+        mcp.tools().forEach(tools::register);
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
       LOG.error("invalid configuration: {}", e.getMessage());
       System.exit(2);
       return;
     }
     OpenTelemetrySdk telemetry = RuntimeTelemetry.create(Map.of());
     Vertx vertx = Vertx.vertx();
-    AgentRuntimeServer server = createDefault(vertx, config, telemetry, model);
+    AgentRuntimeServer server = AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models);
+    McpToolSource mcpSource = mcp;
     int port;
     try {
       port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -60,6 +83,9 @@ public final class AgentRuntimeMain {
                     LOG.warn("agent-runtime did not stop cleanly", e);
                   }
                   telemetry.shutdown().join(10, TimeUnit.SECONDS);
+                  if (mcpSource != null) {
+                    mcpSource.close();
+                  }
                   vertx.close();
                 },
                 "agent-runtime-shutdown"));
@@ -67,17 +93,55 @@ public final class AgentRuntimeMain {
   }
 
   /**
-   * The model for {@code config.modelId()}: only {@value ScriptedModel#MODEL_ID} in this version.
+   * The model for {@code config.modelId()} ({@link Models}): {@code scripted}, {@code
+   * openai:<model>}, or a Bedrock model / inference profile id (optionally {@code bedrock:}-prefixed).
    *
-   * @throws IllegalArgumentException naming MODEL_ID for any other id
+   * @throws IllegalArgumentException naming the setting when invalid
    */
   public static Model createModel(RuntimeConfig config) {
-    if (ScriptedModel.MODEL_ID.equals(config.modelId())) {
-      return new ScriptedModel();
+    return Models.create(config.modelId(), config, bedrockCredentials(config));
+  }
+
+  /**
+   * Credentials for Bedrock, resolved on first use: from the Secrets Manager secret {@code
+   * BEDROCK_CREDENTIALS_SECRET} (read with the bootstrap credentials of the default chain) when
+   * set, else the default chain (environment, profile, container).
+   */
+  static Supplier<AwsCredentialsProvider> bedrockCredentials(RuntimeConfig config) {
+    String secret = config.bedrockCredentialsSecret();
+    if (secret == null) {
+      return () -> DefaultCredentialsProvider.builder().build();
     }
-    throw new IllegalArgumentException(
-        "MODEL_ID '" + config.modelId() + "' is not supported yet: this version runs only the offline '"
-            + ScriptedModel.MODEL_ID + "' model; Bedrock Converse and OpenAI-compatible models come in a later issue");
+    return new Supplier<>() {
+      private AwsCredentialsProvider fetched;
+
+      @Override
+      public synchronized AwsCredentialsProvider get() {
+        if (fetched == null) {
+          try (SecretsManagerClient client =
+              SecretsManagerClient.builder()
+                  .region(Region.of(config.region()))
+                  .httpClientBuilder(UrlConnectionHttpClient.builder())
+                  .build()) {
+            fetched = SecretsManagerCredentials.fetch(client, secret);
+          }
+        }
+        return fetched;
+      }
+    };
+  }
+
+  /** Connects to {@code MCP_SERVER_URL}, signing with SigV4 ({@code bedrock-agentcore}) when configured. */
+  static McpToolSource connectMcp(RuntimeConfig config) {
+    String url = java.util.Objects.requireNonNull(config.mcpServerUrl(), "MCP_SERVER_URL");
+    SigV4Signer signer =
+        config.signMcpRequests()
+            ? new SigV4Signer(
+                DefaultCredentialsProvider.builder().build(),
+                GatewayUrls.region(url, config.region()),
+                SigV4Signer.AGENTCORE_SERVICE)
+            : null;
+    return McpToolSource.connect(URI.create(url), signer, McpToolSource.DEFAULT_TIMEOUT);
   }
 
   /** The built-in tools: {@code calculate} and {@code echo}. */

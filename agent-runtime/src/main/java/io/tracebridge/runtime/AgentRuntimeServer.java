@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,16 +72,36 @@ public final class AgentRuntimeServer {
    */
   public static AgentRuntimeServer create(
       Vertx vertx, RuntimeConfig config, OpenTelemetry openTelemetry, ToolRegistry tools, Model model) {
+    return create(vertx, config, openTelemetry, tools, model, id -> {
+      throw new IllegalArgumentException("model '" + id + "' is not available in this runtime");
+    });
+  }
+
+  /**
+   * As {@link #create(Vertx, RuntimeConfig, OpenTelemetry, ToolRegistry, Model)}, with {@code
+   * models} resolving a request's {@code model_id} other than the default model's. The {@link
+   * TelemetryCaptureHook} emits its events also as live log records through {@code openTelemetry};
+   * the span content events follow {@link RuntimeConfig#semconvMode()}.
+   */
+  public static AgentRuntimeServer create(
+      Vertx vertx,
+      RuntimeConfig config,
+      OpenTelemetry openTelemetry,
+      ToolRegistry tools,
+      Model model,
+      Function<String, Model> models) {
     Agent agent =
         Agent.builder()
             .model(model)
+            .modelResolver(models)
+            .semconv(config.semconvMode())
             .tools(tools)
             .openTelemetry(openTelemetry)
             .agentName(config.agentName())
             .systemPrompt(config.systemPrompt())
             .maxIterations(config.maxIterations())
             .maxTokens(config.maxTokens())
-            .addHook(new TelemetryCaptureHook())
+            .addHook(new TelemetryCaptureHook(openTelemetry))
             .build();
     return create(vertx, config, agent);
   }
@@ -169,7 +190,7 @@ public final class AgentRuntimeServer {
       reply(ctx, 400, error(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(prompt, body, null);
+    AgentRequest request = request(prompt, body, text(body, "agent_id"));
     String invocationId = UUID.randomUUID().toString();
     run(request)
         .onSuccess(
@@ -186,7 +207,12 @@ public final class AgentRuntimeServer {
               out.put("iterations", result.iterations()).put("trace_id", result.traceId());
               reply(ctx, 200, out);
             })
-        .onFailure(e -> reply(ctx, 500, withTraceId(error(describe(e)), e)));
+        .onFailure(e -> reply(ctx, status(e), withTraceId(error(describe(e)), e)));
+  }
+
+  /** 400 for a request naming an unknown model, 500 for an agent failure. */
+  private static int status(Throwable e) {
+    return e instanceof IllegalArgumentException ? 400 : 500;
   }
 
   /** {@code {input:{prompt, session_id, session_attributes, model_id, agent_id, memory_id}}}. */
@@ -207,13 +233,14 @@ public final class AgentRuntimeServer {
               out.put("success", true);
               reply(ctx, 200, out);
             })
-        .onFailure(e -> reply(ctx, 500, withTraceId(nestedFailure(describe(e)), e)));
+        .onFailure(e -> reply(ctx, status(e), withTraceId(nestedFailure(describe(e)), e)));
   }
 
   private AgentRequest request(String prompt, JsonNode fields, @Nullable String agentId) {
     String sessionId = text(fields, "session_id");
     List<HookProvider> hooks = List.of(new SessionContextHook(attributes(fields.path("session_attributes"))));
-    return new AgentRequest(prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks);
+    return new AgentRequest(
+        prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks, text(fields, "model_id"));
   }
 
   private Future<AgentResult> run(AgentRequest request) {

@@ -1,5 +1,6 @@
 package io.tracebridge.runtime;
 
+import io.tracebridge.runtime.telemetry.SemconvMode;
 import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
@@ -19,6 +20,13 @@ import javax.annotation.Nullable;
  *   <tr><td>MAX_ITERATIONS</td><td>10</td></tr>
  *   <tr><td>SYSTEM_PROMPT</td><td>none</td></tr>
  *   <tr><td>AGENT_NAME</td><td>tracebridge-agent</td></tr>
+ *   <tr><td>OTEL_SEMCONV_STABILITY_OPT_IN</td><td>none (legacy events); gen_ai_latest_experimental</td></tr>
+ *   <tr><td>OPENAI_BASE_URL</td><td>https://api.openai.com/v1</td></tr>
+ *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
+ *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
+ *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
+ *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none</td></tr>
+ *   <tr><td>MCP_SIGV4</td><td>auto (sign when the host ends with .amazonaws.com)</td></tr>
  * </table>
  */
 public final class RuntimeConfig {
@@ -30,6 +38,15 @@ public final class RuntimeConfig {
   public static final String DEFAULT_AGENT_NAME = "tracebridge-agent";
   /** Upper bound of MAX_ITERATIONS, a guard against runaway loops. */
   public static final int MAX_MAX_ITERATIONS = 1_000;
+  public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+
+  /** When MCP requests are SigV4-signed. */
+  public enum McpSigning {
+    /** When the MCP host ends with {@code .amazonaws.com} (AgentCore Gateway). */
+    AUTO,
+    ALWAYS,
+    NEVER
+  }
 
   private final int port;
   private final String modelId;
@@ -38,6 +55,13 @@ public final class RuntimeConfig {
   private final int maxIterations;
   private final @Nullable String systemPrompt;
   private final String agentName;
+  private final SemconvMode semconvMode;
+  private final String openAiBaseUrl;
+  private final @Nullable String openAiApiKey;
+  private final String openAiMaxTokensField;
+  private final @Nullable String bedrockCredentialsSecret;
+  private final @Nullable String mcpServerUrl;
+  private final McpSigning mcpSigning;
 
   private RuntimeConfig(Builder b) {
     this.port = b.port;
@@ -47,6 +71,13 @@ public final class RuntimeConfig {
     this.maxIterations = b.maxIterations;
     this.systemPrompt = b.systemPrompt;
     this.agentName = b.agentName;
+    this.semconvMode = b.semconvMode;
+    this.openAiBaseUrl = b.openAiBaseUrl;
+    this.openAiApiKey = b.openAiApiKey;
+    this.openAiMaxTokensField = b.openAiMaxTokensField;
+    this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
+    this.mcpServerUrl = b.mcpServerUrl;
+    this.mcpSigning = b.mcpSigning;
   }
 
   public static Builder builder() {
@@ -62,7 +93,14 @@ public final class RuntimeConfig {
         .maxTokens(maxTokens)
         .maxIterations(maxIterations)
         .systemPrompt(systemPrompt)
-        .agentName(agentName);
+        .agentName(agentName)
+        .semconvMode(semconvMode)
+        .openAiBaseUrl(openAiBaseUrl)
+        .openAiApiKey(openAiApiKey)
+        .openAiMaxTokensField(openAiMaxTokensField)
+        .bedrockCredentialsSecret(bedrockCredentialsSecret)
+        .mcpServerUrl(mcpServerUrl)
+        .mcpSigning(mcpSigning);
   }
 
   /**
@@ -91,6 +129,33 @@ public final class RuntimeConfig {
     b.systemPrompt(value(env, "SYSTEM_PROMPT"));
     if ((v = value(env, "AGENT_NAME")) != null) {
       b.agentName(v);
+    }
+    b.semconvMode(SemconvMode.fromOptIn(value(env, "OTEL_SEMCONV_STABILITY_OPT_IN")));
+    if ((v = value(env, "OPENAI_BASE_URL")) != null) {
+      b.openAiBaseUrl(v);
+    }
+    b.openAiApiKey(value(env, "OPENAI_API_KEY"));
+    if ((v = value(env, "OPENAI_MAX_TOKENS_FIELD")) != null) {
+      b.openAiMaxTokensField(v);
+    }
+    b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
+    if ((v = value(env, "MCP_SERVER_URL")) != null || (v = value(env, "GATEWAY_URL")) != null) {
+      b.mcpServerUrl(v);
+    }
+    if ((v = value(env, "MCP_SIGV4")) != null) {
+      switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        case "auto":
+          b.mcpSigning(McpSigning.AUTO);
+          break;
+        case "true":
+          b.mcpSigning(McpSigning.ALWAYS);
+          break;
+        case "false":
+          b.mcpSigning(McpSigning.NEVER);
+          break;
+        default:
+          throw new IllegalArgumentException("MCP_SIGV4 must be auto, true or false, got '" + v + "'");
+      }
     }
     return b.build();
   }
@@ -137,7 +202,48 @@ public final class RuntimeConfig {
     return agentName;
   }
 
-  /** The configuration with the system prompt shown by length only. */
+  /** Which Strands content events spans carry ({@code OTEL_SEMCONV_STABILITY_OPT_IN}). */
+  public SemconvMode semconvMode() {
+    return semconvMode;
+  }
+
+  public String openAiBaseUrl() {
+    return openAiBaseUrl;
+  }
+
+  public @Nullable String openAiApiKey() {
+    return openAiApiKey;
+  }
+
+  public String openAiMaxTokensField() {
+    return openAiMaxTokensField;
+  }
+
+  public @Nullable String bedrockCredentialsSecret() {
+    return bedrockCredentialsSecret;
+  }
+
+  public @Nullable String mcpServerUrl() {
+    return mcpServerUrl;
+  }
+
+  public McpSigning mcpSigning() {
+    return mcpSigning;
+  }
+
+  /** Whether requests to {@link #mcpServerUrl()} are SigV4-signed. */
+  public boolean signMcpRequests() {
+    if (mcpServerUrl == null || mcpSigning == McpSigning.NEVER) {
+      return false;
+    }
+    if (mcpSigning == McpSigning.ALWAYS) {
+      return true;
+    }
+    String host = java.net.URI.create(mcpServerUrl).getHost();
+    return host != null && host.endsWith(".amazonaws.com");
+  }
+
+  /** The configuration with the system prompt shown by length only and the API key masked. */
   @Override
   public String toString() {
     return "RuntimeConfig{port=" + port
@@ -146,7 +252,14 @@ public final class RuntimeConfig {
         + ", maxTokens=" + maxTokens
         + ", maxIterations=" + maxIterations
         + ", systemPrompt=" + (systemPrompt == null ? "none" : "<" + systemPrompt.length() + " chars>")
-        + ", agentName=" + agentName + "}";
+        + ", agentName=" + agentName
+        + ", semconv=" + semconvMode
+        + (modelId.startsWith("openai:")
+            ? ", openAiBaseUrl=" + openAiBaseUrl + ", openAiApiKey=" + (openAiApiKey == null ? "none" : "****")
+            : "")
+        + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
+        + (mcpServerUrl == null ? "" : ", mcpServerUrl=" + mcpServerUrl + ", mcpSigV4=" + signMcpRequests())
+        + "}";
   }
 
   /** Builds a {@link RuntimeConfig}; {@link #build()} validates. Not thread-safe. */
@@ -158,8 +271,50 @@ public final class RuntimeConfig {
     private int maxIterations = DEFAULT_MAX_ITERATIONS;
     private @Nullable String systemPrompt;
     private String agentName = DEFAULT_AGENT_NAME;
+    private SemconvMode semconvMode = SemconvMode.LEGACY;
+    private String openAiBaseUrl = DEFAULT_OPENAI_BASE_URL;
+    private @Nullable String openAiApiKey;
+    private String openAiMaxTokensField = "max_tokens";
+    private @Nullable String bedrockCredentialsSecret;
+    private @Nullable String mcpServerUrl;
+    private McpSigning mcpSigning = McpSigning.AUTO;
 
     private Builder() {}
+
+    public Builder semconvMode(SemconvMode mode) {
+      this.semconvMode = Objects.requireNonNull(mode, "OTEL_SEMCONV_STABILITY_OPT_IN");
+      return this;
+    }
+
+    public Builder openAiBaseUrl(String url) {
+      this.openAiBaseUrl = Objects.requireNonNull(url, "OPENAI_BASE_URL");
+      return this;
+    }
+
+    public Builder openAiApiKey(@Nullable String key) {
+      this.openAiApiKey = key;
+      return this;
+    }
+
+    public Builder openAiMaxTokensField(String field) {
+      this.openAiMaxTokensField = Objects.requireNonNull(field, "OPENAI_MAX_TOKENS_FIELD");
+      return this;
+    }
+
+    public Builder bedrockCredentialsSecret(@Nullable String secretId) {
+      this.bedrockCredentialsSecret = secretId;
+      return this;
+    }
+
+    public Builder mcpServerUrl(@Nullable String url) {
+      this.mcpServerUrl = url;
+      return this;
+    }
+
+    public Builder mcpSigning(McpSigning signing) {
+      this.mcpSigning = Objects.requireNonNull(signing, "MCP_SIGV4");
+      return this;
+    }
 
     public Builder port(int port) {
       this.port = port;
@@ -208,7 +363,21 @@ public final class RuntimeConfig {
           maxIterations >= 1 && maxIterations <= MAX_MAX_ITERATIONS,
           "MAX_ITERATIONS must be between 1 and " + MAX_MAX_ITERATIONS + ", got " + maxIterations);
       check(!agentName.isBlank(), "AGENT_NAME must not be blank");
+      check(
+          openAiMaxTokensField.equals("max_tokens") || openAiMaxTokensField.equals("max_completion_tokens"),
+          "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, got '" + openAiMaxTokensField + "'");
+      check(url(openAiBaseUrl), "OPENAI_BASE_URL must be an http(s) URL, got '" + openAiBaseUrl + "'");
+      check(mcpServerUrl == null || url(mcpServerUrl), "MCP_SERVER_URL must be an http(s) URL, got '" + mcpServerUrl + "'");
       return new RuntimeConfig(this);
+    }
+
+    private static boolean url(String value) {
+      try {
+        java.net.URI uri = java.net.URI.create(value);
+        return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
 
     private static void check(boolean ok, String message) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.tracebridge.runtime.internal.Json;
+import io.tracebridge.runtime.core.Model;
+import io.tracebridge.runtime.model.BedrockConverseModel;
+import io.tracebridge.runtime.model.OpenAiCompatibleModel;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -171,11 +174,43 @@ class AgentRuntimeServerTest {
   }
 
   @Test
-  void otherModelsFailAtStartupWithAClearMessage() {
-    assertThatThrownBy(() -> AgentRuntimeMain.createModel(RuntimeConfig.builder().modelId("us.anthropic.claude").build()))
+  void modelIdsSelectTheModel() {
+    assertThat(AgentRuntimeMain.createModel(RuntimeConfig.builder().modelId("scripted").build()))
+        .isInstanceOf(ScriptedModel.class);
+    Model bedrock = AgentRuntimeMain.createModel(
+        RuntimeConfig.builder().modelId("us.anthropic.claude-sonnet-4-20250514-v1:0").region("us-west-2").build());
+    assertThat(bedrock).isInstanceOf(BedrockConverseModel.class);
+    assertThat(bedrock.modelId()).isEqualTo("us.anthropic.claude-sonnet-4-20250514-v1:0");
+    assertThat(AgentRuntimeMain.createModel(RuntimeConfig.builder().modelId("bedrock:amazon.nova-lite-v1:0").build()).modelId())
+        .isEqualTo("amazon.nova-lite-v1:0");
+    Model openai = AgentRuntimeMain.createModel(
+        RuntimeConfig.builder().modelId("openai:llama3.1").openAiBaseUrl("http://127.0.0.1:11434/v1").build());
+    assertThat(openai).isInstanceOf(OpenAiCompatibleModel.class);
+    assertThat(openai.modelId()).isEqualTo("llama3.1");
+    assertThat(((OpenAiCompatibleModel) openai).endpoint().toString()).isEqualTo("http://127.0.0.1:11434/v1/chat/completions");
+    assertThatThrownBy(() -> AgentRuntimeMain.createModel(RuntimeConfig.builder().modelId("openai:").build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("MODEL_ID")
-        .hasMessageContaining("later issue");
+        .hasMessageContaining("MODEL_ID");
+  }
+
+  @Test
+  void aNestedModelIdTheRuntimeCannotServeIsA400() throws Exception {
+    HttpResponse<String> response =
+        post("{\"input\":{\"prompt\":\"hi\",\"model_id\":\"openai:unknown\"}}");
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode body = json(response);
+    assertThat(body.path("success").asBoolean(true)).isFalse();
+    assertThat(body.path("error").asText()).contains("openai:unknown");
+  }
+
+  @Test
+  void aNestedModelIdEqualToTheDefaultIsHonoured() throws Exception {
+    HttpResponse<String> response =
+        post("{\"input\":{\"prompt\":\"What is 2+2?\",\"model_id\":\"scripted\",\"agent_id\":\"a-1\"}}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).path("output").path("message").asText()).isEqualTo("The result is 4.");
+    assertThat(telemetry.spans()).allSatisfy(s ->
+        assertThat(s.getAttributes().get(AttributeKey.stringKey("gen_ai.agent.id"))).isEqualTo("a-1"));
   }
 
   @Test

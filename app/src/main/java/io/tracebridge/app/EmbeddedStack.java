@@ -11,6 +11,9 @@ import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.runtime.AgentRuntimeMain;
 import io.tracebridge.runtime.AgentRuntimeServer;
 import io.tracebridge.runtime.RuntimeConfig;
+import io.tracebridge.runtime.core.Model;
+import io.tracebridge.runtime.core.Tool;
+import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
 import io.tracebridge.store.TraceStore;
@@ -53,9 +56,41 @@ public final class EmbeddedStack implements AutoCloseable {
       int grpcPort,
       int webPort,
       int runtimePort,
-      List<SpanProcessor> extraSpanProcessors) {
+      List<SpanProcessor> extraSpanProcessors,
+      List<Tool> extraTools,
+      @Nullable Model model,
+      int maxIterations) {
     public Options {
       extraSpanProcessors = List.copyOf(extraSpanProcessors);
+      extraTools = List.copyOf(extraTools);
+    }
+
+    /** Options with the built-in runtime set-up (scripted model, default tools and limits). */
+    public Options(
+        @Nullable Path dataDir,
+        String host,
+        int grpcPort,
+        int webPort,
+        int runtimePort,
+        List<SpanProcessor> extraSpanProcessors) {
+      this(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, List.of(), null,
+          RuntimeConfig.DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** The same options, with tools registered in the agent runtime beside the built-in ones (tests). */
+    public Options withExtraTools(List<Tool> tools) {
+      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, tools, model, maxIterations);
+    }
+
+    /** The same options, with another model than the scripted one in the agent runtime (tests). */
+    public Options withModel(Model runtimeModel) {
+      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, extraTools, runtimeModel,
+          maxIterations);
+    }
+
+    /** The same options, with the agent runtime's MAX_ITERATIONS (tests). */
+    public Options withMaxIterations(int iterations) {
+      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, extraTools, model, iterations);
     }
 
     /** The defaults of {@code ./tracebridge up}: data under {@code .tracebridge/data}. */
@@ -70,7 +105,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** The same options, with span processors added to the agent runtime's tracer (tests). */
     public Options withExtraSpanProcessors(List<SpanProcessor> processors) {
-      return new Options(dataDir, host, grpcPort, webPort, runtimePort, processors);
+      return new Options(dataDir, host, grpcPort, webPort, runtimePort, processors, extraTools, model, maxIterations);
     }
   }
 
@@ -142,12 +177,15 @@ public final class EmbeddedStack implements AutoCloseable {
             Map.of("otel.exporter.otlp.endpoint", "http://" + options.host() + ":" + grpcPort),
             options.extraSpanProcessors());
     toClose.push(telemetry::close);
+    ToolRegistry tools = AgentRuntimeMain.defaultTools();
+    options.extraTools().forEach(tools::register);
     AgentRuntimeServer runtime =
-        AgentRuntimeMain.createDefault(
+        AgentRuntimeServer.create(
             vertx,
-            RuntimeConfig.builder().port(options.runtimePort()).build(),
+            RuntimeConfig.builder().port(options.runtimePort()).maxIterations(options.maxIterations()).build(),
             telemetry,
-            new ScriptedModel());
+            tools,
+            options.model() == null ? new ScriptedModel() : options.model());
     runtimePort = await(runtime.start());
     toClose.push(() -> runtime.close().await(10, TimeUnit.SECONDS));
   }

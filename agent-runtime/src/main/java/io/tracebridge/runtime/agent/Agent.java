@@ -25,10 +25,14 @@ import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
 import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.internal.Json;
+import io.tracebridge.runtime.telemetry.SemconvMode;
+import io.tracebridge.runtime.telemetry.StrandsContentEvents;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.annotation.Nullable;
 
 /**
@@ -41,7 +45,18 @@ import javax.annotation.Nullable;
  *
  * <p>Spans: {@code invoke_agent {name}} → per cycle {@code execute_event_loop_cycle} → {@code chat}
  * and {@code execute_tool {tool}}. Each span is current while its hooks fire. {@code session.id},
- * {@code gen_ai.agent.name} and {@code gen_ai.agent.id} are on every span.
+ * {@code gen_ai.agent.name} and {@code gen_ai.agent.id} are on every span, and so are {@code
+ * gen_ai.event.start_time}/{@code end_time} and either {@code gen_ai.system} or {@code
+ * gen_ai.provider.name} (by {@link SemconvMode}). The spans carry Strands' content events in the
+ * chosen mode ({@link StrandsContentEvents}).
+ *
+ * <p>Hooks: {@link AgentInitializedEvent} once at build time (agent hooks only); per invocation
+ * {@link BeforeInvocationEvent}, {@link MessageAddedEvent} for each message joining the
+ * conversation, {@link BeforeModelCallEvent}/{@link AfterModelCallEvent}, {@link
+ * BeforeToolCallEvent}/{@link AfterToolCallEvent}, {@link AfterInvocationEvent}.
+ *
+ * <p>Models: the default model, or per request ({@link AgentRequest#modelId()}) the one the
+ * model resolver returns for that id.
  *
  * <p>Thread-safe: invocations run concurrently, but invocations of the same session are serialised.
  * {@code invoke} blocks (model and tool calls) and must not run on an event loop. A tool failure is
@@ -57,6 +72,8 @@ public final class Agent {
   public static final String DEFAULT_AGENT_NAME = "tracebridge-agent";
 
   private final Model model;
+  private final Function<String, Model> modelResolver;
+  private final StrandsContentEvents contentEvents;
   private final ToolRegistry tools;
   private final Tracer tracer;
   private final String agentName;
@@ -68,6 +85,8 @@ public final class Agent {
 
   private Agent(Builder b) {
     this.model = Objects.requireNonNull(b.model, "model");
+    this.modelResolver = b.modelResolver;
+    this.contentEvents = new StrandsContentEvents(b.semconv);
     this.tools = b.tools;
     this.tracer = b.openTelemetry.getTracer(TRACER_NAME);
     this.agentName = b.agentName;
@@ -88,6 +107,35 @@ public final class Agent {
     return agentName;
   }
 
+  /** The default model. */
+  public Model model() {
+    return model;
+  }
+
+  /** The content-event mode of the spans. */
+  public SemconvMode semconvMode() {
+    return contentEvents.mode();
+  }
+
+  /**
+   * The model for a request's model id: the default model for null or its own id, else the
+   * resolver's.
+   *
+   * @throws IllegalArgumentException when the resolver does not know {@code modelId}
+   */
+  public Model resolveModel(@Nullable String modelId) {
+    if (modelId == null || modelId.equals(model.modelId())) {
+      return model;
+    }
+    return Objects.requireNonNull(modelResolver.apply(modelId), "model resolver returned null");
+  }
+
+  private void initialized() {
+    HookRegistry registry = new HookRegistry();
+    hooks.forEach(registry::addHook);
+    registry.invoke(new AgentInitializedEvent(this));
+  }
+
   /** The session's conversation so far (a snapshot), empty for an unknown session. */
   public List<Message> conversation(String sessionId) {
     ConversationStore.Session session = conversations.lockFor(sessionId);
@@ -100,11 +148,13 @@ public final class Agent {
    * Runs one invocation to completion.
    *
    * @throws AgentInvocationException when the model or a hook fails
+   * @throws IllegalArgumentException when the request names a model the resolver does not know
    */
   public AgentResult invoke(AgentRequest request) {
+    Model selected = resolveModel(request.modelId());
     ConversationStore.Session session = conversations.lockFor(request.sessionId());
     synchronized (session) {
-      Invocation run = new Invocation(request, session.messages());
+      Invocation run = new Invocation(request, session.messages(), selected);
       AgentResult result = run.execute();
       session.replace(run.messages);
       return result;
@@ -115,14 +165,17 @@ public final class Agent {
   @SuppressWarnings("try") // Scopes are closed by try-with-resources on purpose.
   private final class Invocation {
     private final AgentRequest request;
+    private final Model model;
     private final List<Message> messages;
     private final HookRegistry registry = new HookRegistry();
     private final Attributes common;
     private final List<ToolSpec> specs = tools.specs();
     private Usage usage = Usage.ZERO;
+    private @Nullable String previousCycleId;
 
-    Invocation(AgentRequest request, List<Message> history) {
+    Invocation(AgentRequest request, List<Message> history, Model model) {
       this.request = request;
+      this.model = model;
       this.messages = new ArrayList<>(history);
       hooks.forEach(registry::addHook);
       request.hooks().forEach(registry::addHook);
@@ -144,9 +197,11 @@ public final class Agent {
               .startSpan();
       String traceId = root.getSpanContext().getTraceId();
       try (Scope ignored = root.makeCurrent()) {
-        messages.add(Message.user(request.prompt()));
+        Message prompt = Message.user(request.prompt());
+        contentEvents.agentStart(root, List.of(prompt));
         registry.invoke(
             new BeforeInvocationEvent(agentName, request.agentId(), request.sessionId(), request.prompt()));
+        add(prompt);
         AgentStopReason stop = AgentStopReason.MAX_ITERATIONS;
         int iteration = 0;
         while (iteration < maxIterations) {
@@ -160,23 +215,35 @@ public final class Agent {
         setUsage(root, usage);
         AgentResult result =
             new AgentResult(lastAssistantText(), stop, usage, iteration, request.sessionId(), traceId);
+        contentEvents.agentEnd(root, result.text(), finishReason(stop));
         registry.invoke(new AfterInvocationEvent(result));
         return result;
       } catch (RuntimeException e) {
         fail(root, e);
         throw new AgentInvocationException("agent invocation failed: " + e.getMessage(), traceId, e);
       } finally {
-        root.end();
+        end(root);
       }
+    }
+
+    private void add(Message message) {
+      messages.add(message);
+      registry.invoke(new MessageAddedEvent(message));
     }
 
     /** One event-loop cycle; returns the model's stop reason when the loop ends, null to continue. */
     private @Nullable StopReason cycle() {
-      Span span =
-          startSpan(OP_CYCLE, OP_CYCLE).setAttribute(CYCLE_ID, UUID.randomUUID().toString()).startSpan();
+      String cycleId = UUID.randomUUID().toString();
+      io.opentelemetry.api.trace.SpanBuilder builder = startSpan(OP_CYCLE, OP_CYCLE).setAttribute(CYCLE_ID, cycleId);
+      if (previousCycleId != null) {
+        builder.setAttribute(PARENT_CYCLE_ID, previousCycleId);
+      }
+      previousCycleId = cycleId;
+      Span span = builder.startSpan();
       try (Scope ignored = span.makeCurrent()) {
+        contentEvents.cycleStart(span, messages);
         ModelResponse response = callModel();
-        messages.add(response.message());
+        add(response.message());
         List<ContentBlock.ToolUse> uses = response.toolUses();
         if (response.stopReason() != StopReason.TOOL_USE || uses.isEmpty()) {
           return response.stopReason();
@@ -185,13 +252,15 @@ public final class Agent {
         for (ContentBlock.ToolUse use : uses) {
           results.add(ContentBlock.toolResult(use.toolUseId(), callTool(use)));
         }
-        messages.add(new Message(Role.USER, results));
+        Message toolResults = new Message(Role.USER, results);
+        contentEvents.cycleEnd(span, response.message(), toolResults);
+        add(toolResults);
         return null;
       } catch (RuntimeException e) {
         fail(span, e);
         throw e;
       } finally {
-        span.end();
+        end(span);
       }
     }
 
@@ -199,6 +268,7 @@ public final class Agent {
       Span span = startSpan(OP_CHAT, OP_CHAT).setAttribute(REQUEST_MODEL, model.modelId()).startSpan();
       boolean failed = false;
       try (Scope ignored = span.makeCurrent()) {
+        contentEvents.chatStart(span, systemPrompt, messages);
         registry.invoke(new BeforeModelCallEvent(messages));
         ModelResponse response;
         try {
@@ -212,6 +282,7 @@ public final class Agent {
         }
         setUsage(span, response.usage());
         usage = usage.plus(response.usage());
+        contentEvents.chatEnd(span, response);
         registry.invoke(new AfterModelCallEvent(response, null));
         return response;
       } catch (RuntimeException e) {
@@ -220,7 +291,7 @@ public final class Agent {
         }
         throw e;
       } finally {
-        span.end();
+        end(span);
       }
     }
 
@@ -231,6 +302,7 @@ public final class Agent {
               .setAttribute(TOOL_CALL_ID, use.toolUseId())
               .startSpan();
       try (Scope ignored = span.makeCurrent()) {
+        contentEvents.toolStart(span, use);
         Tool tool = tools.find(use.name()).orElse(null);
         BeforeToolCallEvent before = registry.invoke(new BeforeToolCallEvent(use, tool));
         ToolResult result;
@@ -252,13 +324,14 @@ public final class Agent {
         if (result.status() == ToolStatus.ERROR) {
           span.setStatus(StatusCode.ERROR, result.content());
         }
+        contentEvents.toolEnd(span, use, result);
         registry.invoke(new AfterToolCallEvent(use, before.input(), result, error));
         return result;
       } catch (RuntimeException e) {
         fail(span, e);
         throw e;
       } finally {
-        span.end();
+        end(span);
       }
     }
 
@@ -268,7 +341,8 @@ public final class Agent {
           .setSpanKind(SpanKind.INTERNAL)
           .setAllAttributes(common)
           .setAttribute(OPERATION_NAME, operation)
-          .setAttribute(SYSTEM, SYSTEM_STRANDS);
+          .setAttribute(contentEvents.mode() == SemconvMode.LATEST ? PROVIDER_NAME : SYSTEM, SYSTEM_STRANDS)
+          .setAttribute(EVENT_START_TIME, Instant.now().toString());
     }
 
     private String lastAssistantText() {
@@ -282,6 +356,27 @@ public final class Agent {
     }
   }
 
+  private static void end(Span span) {
+    span.setAttribute(EVENT_END_TIME, Instant.now().toString());
+    span.end();
+  }
+
+  /** Strands' finish reason for the invocation ({@code end_turn}, ..., {@code max_iterations}). */
+  private static String finishReason(AgentStopReason stop) {
+    switch (stop) {
+      case END_TURN:
+        return StopReason.END_TURN.wireName();
+      case TOOL_USE:
+        return StopReason.TOOL_USE.wireName();
+      case MAX_TOKENS:
+        return StopReason.MAX_TOKENS.wireName();
+      case STOP_SEQUENCE:
+        return StopReason.STOP_SEQUENCE.wireName();
+      default:
+        return "max_iterations";
+    }
+  }
+
   private static void setUsage(Span span, Usage usage) {
     span.setAttribute(USAGE_PROMPT_TOKENS, usage.inputTokens());
     span.setAttribute(USAGE_INPUT_TOKENS, usage.inputTokens());
@@ -290,6 +385,9 @@ public final class Agent {
     span.setAttribute(USAGE_TOTAL_TOKENS, usage.totalTokens());
     span.setAttribute(USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens());
     span.setAttribute(USAGE_CACHE_WRITE_INPUT_TOKENS, usage.cacheWriteTokens());
+    if (usage.reasoningTokens() > 0) {
+      span.setAttribute(USAGE_REASONING_TOKENS, usage.reasoningTokens());
+    }
   }
 
   private static void fail(Span span, Throwable e) {
@@ -300,6 +398,11 @@ public final class Agent {
   /** Builds an {@link Agent}; not thread-safe. */
   public static final class Builder {
     private @Nullable Model model;
+    private Function<String, Model> modelResolver =
+        id -> {
+          throw new IllegalArgumentException("model '" + id + "' is not available in this runtime");
+        };
+    private SemconvMode semconv = SemconvMode.LEGACY;
     private ToolRegistry tools = new ToolRegistry();
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private String agentName = DEFAULT_AGENT_NAME;
@@ -314,6 +417,22 @@ public final class Agent {
     /** The model (required). */
     public Builder model(Model model) {
       this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * Resolves a request's model id to a model (called per request that names another model than
+     * the default; cache inside if building is costly). Throws IllegalArgumentException for an
+     * unknown id. By default, every other id is unknown.
+     */
+    public Builder modelResolver(Function<String, Model> resolver) {
+      this.modelResolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** Which Strands content events the spans carry (default {@link SemconvMode#LEGACY}). */
+    public Builder semconv(SemconvMode mode) {
+      this.semconv = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
@@ -380,7 +499,9 @@ public final class Agent {
      * @throws NullPointerException when no model was set
      */
     public Agent build() {
-      return new Agent(this);
+      Agent agent = new Agent(this);
+      agent.initialized();
+      return agent;
     }
   }
 }

@@ -6,10 +6,12 @@ import javax.annotation.Nullable;
 
 /**
  * One invocation: the prompt, the session whose conversation continues, an optional agent id for
- * {@code gen_ai.agent.id}, and hooks for this invocation only (registered after the agent's own,
- * e.g. a {@code SessionContextHook} built from the request's session attributes).
+ * {@code gen_ai.agent.id}, hooks for this invocation only (registered after the agent's own, e.g. a
+ * {@code SessionContextHook} built from the request's session attributes), and an optional model
+ * id that selects another model than the agent's default (resolved by the agent's model resolver).
  */
-public record AgentRequest(String prompt, String sessionId, @Nullable String agentId, List<HookProvider> hooks) {
+public record AgentRequest(
+    String prompt, String sessionId, @Nullable String agentId, List<HookProvider> hooks, @Nullable String modelId) {
   public AgentRequest {
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(sessionId, "sessionId");
@@ -17,6 +19,11 @@ public record AgentRequest(String prompt, String sessionId, @Nullable String age
     if (sessionId.isBlank()) {
       throw new IllegalArgumentException("sessionId must not be blank");
     }
+  }
+
+  /** A request on the agent's default model. */
+  public AgentRequest(String prompt, String sessionId, @Nullable String agentId, List<HookProvider> hooks) {
+    this(prompt, sessionId, agentId, hooks, null);
   }
 
   /** A request with no agent id and no extra hooks. */

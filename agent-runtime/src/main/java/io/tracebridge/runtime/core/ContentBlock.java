@@ -2,6 +2,7 @@ package io.tracebridge.runtime.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
+import javax.annotation.Nullable;
 
 /**
  * One block of a {@link Message}: text, a tool use, a tool result or reasoning text, mirroring the
@@ -39,10 +40,18 @@ public sealed interface ContentBlock
     }
   }
 
-  /** Reasoning text. */
-  record Reasoning(String text) implements ContentBlock {
+  /**
+   * Reasoning text; {@code signature} is the provider's opaque proof (Bedrock/Anthropic) that must
+   * travel back unchanged with the reasoning in later turns, or null.
+   */
+  record Reasoning(String text, @Nullable String signature) implements ContentBlock {
     public Reasoning {
       Objects.requireNonNull(text, "text");
+    }
+
+    /** Reasoning without a signature. */
+    public Reasoning(String text) {
+      this(text, null);
     }
   }
 

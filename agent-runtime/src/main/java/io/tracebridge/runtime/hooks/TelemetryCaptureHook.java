@@ -3,7 +3,10 @@ package io.tracebridge.runtime.hooks;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.tracebridge.runtime.agent.AfterInvocationEvent;
 import io.tracebridge.runtime.agent.AfterModelCallEvent;
@@ -18,10 +21,13 @@ import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.telemetry.GenAiAttributes;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.annotation.Nullable;
 
 /**
  * Adds functional span events to the current span, as the seed's {@code TelemetryCaptureHook}
@@ -37,9 +43,48 @@ import java.util.function.Supplier;
  * {@link BeforeToolCallEvent#toolUse()}: session attributes added by {@link SessionContextHook}
  * never appear, whatever the registration order.
  *
- * <p>Stateless and thread-safe; never throws.
+ * <p><b>Live log records.</b> A span is exported only when it ends, so a tool running for 30 s
+ * would show nothing for 30 s. Built with {@link #TelemetryCaptureHook(OpenTelemetry)}, the hook
+ * also emits each event at once as an OpenTelemetry log record (instrumentation scope {@value
+ * #LOG_SCOPE}), to this contract, which the span mapper and receiver read:
+ *
+ * <ul>
+ *   <li>trace id and span id of the span the event is added to;
+ *   <li>timestamp equal to the span event's timestamp (one {@link Instant} for both);
+ *   <li>attribute {@value #EVENT_NAME_KEY} = the event name ({@code agent_prompt}, ...);
+ *   <li>every attribute of the span event, {@code span.*} copies included;
+ *   <li>attribute {@value #ORDINAL_KEY} (long) = the 0-based index of this event name among the
+ *       span's events of that name;
+ *   <li>no body.
+ * </ul>
+ *
+ * <p>Thread-safe; holds no per-invocation state; never throws.
  */
 public final class TelemetryCaptureHook implements HookProvider {
+  /** Instrumentation scope of the live log records. */
+  public static final String LOG_SCOPE = "io.tracebridge.runtime.hooks";
+  /** Log record attribute holding the hook event name. */
+  public static final String EVENT_NAME_KEY = "event.name";
+  /** Log record attribute: index of the event name within its span. */
+  public static final String ORDINAL_KEY = "tracebridge.event.ordinal";
+
+  private static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey(EVENT_NAME_KEY);
+  private static final AttributeKey<Long> ORDINAL = AttributeKey.longKey(ORDINAL_KEY);
+
+  private final @Nullable Logger logs;
+  private final Clock clock;
+
+  /** Span events only, no log records. */
+  public TelemetryCaptureHook() {
+    this.logs = null;
+    this.clock = Clock.systemUTC();
+  }
+
+  /** Span events, each also emitted as a log record through {@code openTelemetry}'s logs bridge. */
+  public TelemetryCaptureHook(OpenTelemetry openTelemetry) {
+    this.logs = openTelemetry.getLogsBridge().get(LOG_SCOPE);
+    this.clock = Clock.systemUTC();
+  }
   public static final String AGENT_PROMPT = "agent_prompt";
   public static final String MODEL_REQUEST = "model_request";
   public static final String MODEL_RESPONSE = "model_response";
@@ -135,7 +180,7 @@ public final class TelemetryCaptureHook implements HookProvider {
                 .put(TOOL_STATUS, event.result().status().wireName()));
   }
 
-  private static void capture(String name, Supplier<AttributesBuilder> attributes) {
+  private void capture(String name, Supplier<AttributesBuilder> attributes) {
     Span span = Span.current();
     if (!span.isRecording()) {
       return;
@@ -146,11 +191,26 @@ public final class TelemetryCaptureHook implements HookProvider {
     } catch (RuntimeException e) {
       event = Attributes.builder().put(TRACE_PARSING_ERROR, String.valueOf(e.getMessage()));
     }
+    long ordinal = 0;
     if (span instanceof ReadableSpan readable) {
       AttributesBuilder target = event;
       readable.getAttributes().forEach((k, v) -> target.put(SPAN_PREFIX + k.getKey(), String.valueOf(v)));
+      if (logs != null) {
+        ordinal = readable.toSpanData().getEvents().stream().filter(e -> e.getName().equals(name)).count();
+      }
     }
-    span.addEvent(name, event.build());
+    Attributes built = event.build();
+    Instant now = clock.instant();
+    span.addEvent(name, built, now);
+    if (logs != null) {
+      logs.logRecordBuilder()
+          .setContext(Context.current().with(span))
+          .setTimestamp(now)
+          .setAllAttributes(built)
+          .setAttribute(EVENT_NAME, name)
+          .setAttribute(ORDINAL, ordinal)
+          .emit();
+    }
   }
 
   private static String currentModelName() {

@@ -10,6 +10,11 @@ import io.opentelemetry.api.common.AttributeKey;
 public final class GenAiAttributes {
   public static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
   public static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("gen_ai.system");
+  /** Replaces {@link #SYSTEM} in {@link SemconvMode#LATEST}. */
+  public static final AttributeKey<String> PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
+  public static final AttributeKey<String> EVENT_START_TIME = AttributeKey.stringKey("gen_ai.event.start_time");
+  public static final AttributeKey<String> EVENT_END_TIME = AttributeKey.stringKey("gen_ai.event.end_time");
+  public static final AttributeKey<String> PARENT_CYCLE_ID = AttributeKey.stringKey("event_loop.parent_cycle_id");
   public static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
   public static final AttributeKey<String> AGENT_NAME = AttributeKey.stringKey("gen_ai.agent.name");
   public static final AttributeKey<String> AGENT_ID = AttributeKey.stringKey("gen_ai.agent.id");
@@ -29,6 +34,9 @@ public final class GenAiAttributes {
       AttributeKey.longKey("gen_ai.usage.cache_read_input_tokens");
   public static final AttributeKey<Long> USAGE_CACHE_WRITE_INPUT_TOKENS =
       AttributeKey.longKey("gen_ai.usage.cache_write_input_tokens");
+  /** Semconv v1.41 name; set only when the provider reports reasoning tokens. */
+  public static final AttributeKey<Long> USAGE_REASONING_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.reasoning.output_tokens");
 
   /** {@code gen_ai.system} value on every span. */
   public static final String SYSTEM_STRANDS = "strands-agents";

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
+import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
@@ -16,7 +18,7 @@ class RuntimeTelemetryTest {
   void defaultsApplyAndOverridesWin() {
     AutoConfiguredOpenTelemetrySdk auto =
         RuntimeTelemetry.autoConfigure(
-            Map.of("otel.exporter.otlp.endpoint", "http://127.0.0.1:14317", "otel.traces.exporter", "none"), List.of());
+            Map.of("otel.exporter.otlp.endpoint", "http://127.0.0.1:14317", "otel.traces.exporter", "none"), List.of(), List.of());
     try {
       ConfigProperties config = io.opentelemetry.sdk.autoconfigure.internal.AutoConfigureUtil.getConfig(auto);
       assertThat(config.getString("otel.exporter.otlp.protocol")).isEqualTo("grpc");
@@ -24,6 +26,8 @@ class RuntimeTelemetryTest {
       assertThat(config.getString("otel.traces.exporter")).isEqualTo("none");
       assertThat(config.getString("otel.metrics.exporter")).isEqualTo("none");
       assertThat(config.getString("otel.bsp.schedule.delay")).isEqualTo("200");
+      assertThat(config.getString("otel.logs.exporter")).isEqualTo("otlp");
+      assertThat(config.getString("otel.blrp.schedule.delay")).isEqualTo("50");
       assertThat(config.getString("otel.service.name")).isEqualTo("tracebridge-agent-runtime");
     } finally {
       auto.getOpenTelemetrySdk().close();
@@ -40,6 +44,20 @@ class RuntimeTelemetryTest {
       assertThat(exporter.getFinishedSpanItems().get(0).getResource().getAttribute(
               io.opentelemetry.api.common.AttributeKey.stringKey("service.name")))
           .isEqualTo("tracebridge-agent-runtime");
+    }
+  }
+
+  @Test
+  void extraLogProcessorsReceiveLogRecords() {
+    InMemoryLogRecordExporter logs = InMemoryLogRecordExporter.create();
+    try (OpenTelemetrySdk sdk =
+        RuntimeTelemetry.create(
+            Map.of("otel.traces.exporter", "none", "otel.logs.exporter", "none"),
+            List.of(),
+            List.of(SimpleLogRecordProcessor.create(logs)))) {
+      sdk.getLogsBridge().get("scope").logRecordBuilder().setAttribute(
+          io.opentelemetry.api.common.AttributeKey.stringKey("event.name"), "x").emit();
+      assertThat(logs.getFinishedLogRecordItems()).hasSize(1);
     }
   }
 }

@@ -1,0 +1,65 @@
+package io.tracebridge.runtime.model;
+
+import io.tracebridge.runtime.RuntimeConfig;
+import io.tracebridge.runtime.core.Model;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Chooses a model by id ({@code MODEL_ID}, or a request's {@code model_id}):
+ *
+ * <ul>
+ *   <li>{@code scripted} → {@link ScriptedModel};
+ *   <li>{@code openai:<model>} → {@link OpenAiCompatibleModel} at {@code OPENAI_BASE_URL} with
+ *       {@code OPENAI_API_KEY};
+ *   <li>{@code bedrock:<id>}, or any other id (a Bedrock model id or inference profile id such as
+ *       {@code us.anthropic.claude-sonnet-4-20250514-v1:0}) → {@link BedrockConverseModel} in
+ *       {@code AWS_REGION}.
+ * </ul>
+ *
+ * <p>{@link #resolver} caches one model per id (thread-safe). Bedrock credentials are asked for
+ * only when a Bedrock model is built.
+ */
+public final class Models {
+  private Models() {}
+
+  /**
+   * Builds the model for {@code id}.
+   *
+   * @throws IllegalArgumentException naming the setting when the id or its settings are invalid
+   */
+  public static Model create(String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+    Objects.requireNonNull(id, "MODEL_ID");
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("MODEL_ID must not be blank");
+    }
+    if (id.equals(ScriptedModel.MODEL_ID)) {
+      return new ScriptedModel();
+    }
+    if (id.startsWith(OpenAiCompatibleModel.PREFIX)) {
+      return OpenAiCompatibleModel.builder()
+          .baseUrl(config.openAiBaseUrl())
+          .apiKey(config.openAiApiKey())
+          .maxTokensField(config.openAiMaxTokensField())
+          .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
+          .build();
+    }
+    String bedrockId = id.startsWith(BedrockConverseModel.PREFIX) ? id.substring(BedrockConverseModel.PREFIX.length()) : id;
+    if (bedrockId.isBlank()) {
+      throw new IllegalArgumentException("MODEL_ID must name the Bedrock model after 'bedrock:'");
+    }
+    return BedrockConverseModel.create(bedrockId, Region.of(config.region()), bedrockCredentials.get(), null);
+  }
+
+  /** A caching resolver over {@link #create}, for {@code Agent.Builder.modelResolver}. */
+  public static Function<String, Model> resolver(
+      RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+    Map<String, Model> cache = new ConcurrentHashMap<>();
+    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials));
+  }
+}
