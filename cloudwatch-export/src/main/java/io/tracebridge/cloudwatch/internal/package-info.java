@@ -1,0 +1,8 @@
+/**
+ * Internal helpers of the CloudWatch export (retry and backoff, error classification, throttled
+ * logging, OTLP attribute access). Public only for the module's own packages; not a supported API.
+ */
+@ParametersAreNonnullByDefault
+package io.tracebridge.cloudwatch.internal;
+
+import javax.annotation.ParametersAreNonnullByDefault;

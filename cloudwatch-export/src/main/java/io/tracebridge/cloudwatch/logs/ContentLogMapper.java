@@ -1,0 +1,124 @@
+package io.tracebridge.cloudwatch.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.tracebridge.cloudwatch.internal.Attrs;
+import io.tracebridge.cloudwatch.internal.SpanInput;
+import io.tracebridge.cloudwatch.xray.SegmentJson;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.annotation.Nullable;
+
+/**
+ * One {@link ContentLogRecord} per span that carries prompt or completion content ({@link
+ * GenAiContent}), as a log event stamped with the span's end time. Spans without content give
+ * none.
+ *
+ * <p>An event that would pass {@code maxMessageBytes} keeps its shape: the longest contents are
+ * cut to a preview ending in {@code …[truncated N bytes]} until it fits, and the attributes say
+ * {@code tracebridge.truncated: true} with {@code tracebridge.original_bytes}. Immutable.
+ */
+public final class ContentLogMapper {
+  static final int PREVIEW_CHARS = 2048;
+
+  private final int maxMessageBytes;
+
+  public ContentLogMapper(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  public ContentLogMapper() {
+    this(LogEventBatcher.MAX_MESSAGE_BYTES);
+  }
+
+  /** The record of a span, or empty when the span carries no content. */
+  public Optional<ContentLogRecord> record(SpanInput input, @Nullable String tenant) {
+    GenAiContent.Content content = GenAiContent.extract(input.span());
+    if (content.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, AnyValue> spanAttributes = Attrs.toMap(input.span().getAttributesList());
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    String scopeName = input.scope().getName();
+    attributes.put("event.name", scopeName.isEmpty() ? "tracebridge" : scopeName);
+    Attrs.firstString(spanAttributes, "session.id").ifPresent(s -> attributes.put("session.id", s));
+    if (tenant != null) {
+      attributes.put("tenant", tenant);
+    }
+    Map<String, Object> resource = new LinkedHashMap<>();
+    input.resourceAttributes().forEach((k, v) -> resource.put(k, Attrs.toJava(v)));
+    return Optional.of(new ContentLogRecord(
+        new ContentLogRecord.Resource(resource),
+        new ContentLogRecord.Scope(scopeName, input.scope().getVersion()),
+        input.span().getEndTimeUnixNano(),
+        ContentLogRecord.SEVERITY_INFO,
+        "INFO",
+        new ContentLogRecord.Body(
+            new ContentLogRecord.Messages(toRecord(content.input())),
+            new ContentLogRecord.Messages(toRecord(content.output()))),
+        attributes,
+        Attrs.hex(input.span().getTraceId()),
+        Attrs.hex(input.span().getSpanId())));
+  }
+
+  /** The log event of a span, within the size limit, or empty when the span has no content. */
+  public Optional<LogEvent> event(SpanInput input, @Nullable String tenant) {
+    return record(input, tenant).map(this::fit);
+  }
+
+  private LogEvent fit(ContentLogRecord record) {
+    long millis = record.timeUnixNano() / 1_000_000L;
+    String json = SegmentJson.write(record);
+    int original = json.getBytes(StandardCharsets.UTF_8).length;
+    if (original <= maxMessageBytes) {
+      return new LogEvent(millis, json);
+    }
+    List<ContentLogRecord.Message> in = new ArrayList<>(record.body().input().messages());
+    List<ContentLogRecord.Message> out = new ArrayList<>(record.body().output().messages());
+    List<int[]> slots = new ArrayList<>(); // {side, index, size}
+    for (int i = 0; i < in.size(); i++) {
+      slots.add(new int[] {0, i, SegmentJson.utf8Size(in.get(i).content())});
+    }
+    for (int i = 0; i < out.size(); i++) {
+      slots.add(new int[] {1, i, SegmentJson.utf8Size(out.get(i).content())});
+    }
+    slots.sort(Comparator.comparingInt((int[] s) -> s[2]).reversed());
+    Map<String, Object> attributes = new LinkedHashMap<>(record.attributes());
+    attributes.put("tracebridge.truncated", true);
+    attributes.put("tracebridge.original_bytes", original);
+    ContentLogRecord current = record;
+    int size = original;
+    for (int[] slot : slots) {
+      if (size <= maxMessageBytes - 256) {
+        break;
+      }
+      List<ContentLogRecord.Message> side = slot[0] == 0 ? in : out;
+      ContentLogRecord.Message message = side.get(slot[1]);
+      side.set(slot[1], new ContentLogRecord.Message(message.role(), preview(message.content(), slot[2])));
+      current = new ContentLogRecord(record.resource(), record.scope(), record.timeUnixNano(), record.severityNumber(),
+          record.severityText(),
+          new ContentLogRecord.Body(new ContentLogRecord.Messages(in), new ContentLogRecord.Messages(out)),
+          attributes, record.traceId(), record.spanId());
+      size = SegmentJson.utf8Size(current);
+    }
+    String trimmed = SegmentJson.write(current);
+    // LogEventBatcher cuts the raw message as a last resort if it is still too large.
+    return new LogEvent(millis, trimmed, true);
+  }
+
+  private static JsonNode preview(JsonNode content, int bytes) {
+    String text = content.isTextual() ? content.asText() : content.toString();
+    int chars = Math.min(PREVIEW_CHARS, text.codePointCount(0, text.length()));
+    return TextNode.valueOf(text.substring(0, text.offsetByCodePoints(0, chars)) + "…[truncated " + bytes + " bytes]");
+  }
+
+  private static List<ContentLogRecord.Message> toRecord(List<GenAiContent.Message> messages) {
+    return messages.stream().map(m -> new ContentLogRecord.Message(m.role(), m.content())).toList();
+  }
+}

@@ -1,0 +1,115 @@
+package io.tracebridge.cloudwatch.logs;
+
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.tracebridge.cloudwatch.internal.Attrs;
+import io.tracebridge.cloudwatch.internal.SpanInput;
+import io.tracebridge.cloudwatch.xray.SegmentJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import javax.annotation.Nullable;
+
+/**
+ * Token counts as Embedded Metric Format lines, so CloudWatch graphs tokens per agent and model.
+ *
+ * <p>One line per <b>model call</b> span: {@code gen_ai.operation.name} is {@code chat}, {@code
+ * text_completion} or {@code generate_content}, or (without it) OpenInference kind {@code LLM}, or
+ * (with neither) any span with token counts. Agent and cycle spans are skipped on purpose: Strands
+ * puts the accumulated totals on {@code invoke_agent}, so counting it too would double the sums.
+ *
+ * <p>Namespace configurable; one dimension set {@code [agent, model]}; {@code agent} is {@code
+ * gen_ai.agent.name} (else {@code agent.name}, else resource {@code service.name}, which is how
+ * AgentCore names agents), {@code model} is {@code gen_ai.response.model} (else {@code
+ * gen_ai.request.model}, else {@code llm.model_name}). Metrics, unit Count, those present:
+ * InputTokens, OutputTokens, TotalTokens (input + output when not given), CacheReadTokens,
+ * CacheWriteTokens, ReasoningTokens, and ModelCalls = 1. Extra members for Logs Insights: traceId,
+ * spanId, session.id, tenant. Immutable.
+ */
+public final class EmfMapper {
+  static final Set<String> MODEL_OPERATIONS = Set.of("chat", "text_completion", "generate_content");
+  static final String UNKNOWN = "unknown";
+  static final int MAX_DIMENSION_CHARS = 1024;
+
+  private final String namespace;
+
+  public EmfMapper(String namespace) {
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  /** The EMF line of a model-call span with token counts, or empty. */
+  public Optional<EmfLine> line(SpanInput input, @Nullable String tenant) {
+    Map<String, AnyValue> a = Attrs.toMap(input.span().getAttributesList());
+    if (!isModelCall(a)) {
+      return Optional.empty();
+    }
+    OptionalLong in = Attrs.firstInteger(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt");
+    OptionalLong out = Attrs.firstInteger(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion");
+    if (in.isEmpty() && out.isEmpty()) {
+      return Optional.empty();
+    }
+    OptionalLong total = Attrs.firstInteger(a, "gen_ai.usage.total_tokens", "llm.token_count.total");
+    OptionalLong cacheRead = Attrs.firstInteger(a, "gen_ai.usage.cache_read_input_tokens",
+        "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
+    OptionalLong cacheWrite = Attrs.firstInteger(a, "gen_ai.usage.cache_write_input_tokens",
+        "gen_ai.usage.cache_creation.input_tokens", "llm.token_count.prompt_details.cache_write");
+    OptionalLong reasoning = Attrs.firstInteger(a, "gen_ai.usage.reasoning_tokens",
+        "gen_ai.usage.output_tokens_details.reasoning_tokens", "llm.token_count.completion_details.reasoning");
+
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("agent", dimension(Attrs.firstString(a, "gen_ai.agent.name", "agent.name")
+        .or(() -> Optional.of(input.serviceName()).filter(s -> !s.isBlank()))));
+    members.put("model", dimension(Attrs.firstString(a, "gen_ai.response.model", "gen_ai.request.model", "llm.model_name")));
+    List<EmfLine.Metric> metrics = new ArrayList<>();
+    metric(metrics, members, "InputTokens", in);
+    metric(metrics, members, "OutputTokens", out);
+    metric(metrics, members, "TotalTokens",
+        total.isPresent() ? total : OptionalLong.of(in.orElse(0) + out.orElse(0)));
+    metric(metrics, members, "CacheReadTokens", cacheRead);
+    metric(metrics, members, "CacheWriteTokens", cacheWrite);
+    metric(metrics, members, "ReasoningTokens", reasoning);
+    metric(metrics, members, "ModelCalls", OptionalLong.of(1));
+    members.put("traceId", Attrs.hex(input.span().getTraceId()));
+    members.put("spanId", Attrs.hex(input.span().getSpanId()));
+    Attrs.firstString(a, "session.id").ifPresent(s -> members.put("session.id", s));
+    if (tenant != null) {
+      members.put("tenant", tenant);
+    }
+    long millis = input.span().getEndTimeUnixNano() / 1_000_000L;
+    EmfLine.Directive directive = new EmfLine.Directive(namespace, List.of(List.of("agent", "model")), metrics);
+    return Optional.of(new EmfLine(new EmfLine.Aws(millis, List.of(directive)), members));
+  }
+
+  /** The log event of {@link #line}, or empty. */
+  public Optional<LogEvent> event(SpanInput input, @Nullable String tenant) {
+    return line(input, tenant).map(l -> new LogEvent(l.aws().timestamp(), SegmentJson.write(l)));
+  }
+
+  static boolean isModelCall(Map<String, AnyValue> a) {
+    Optional<String> operation = Attrs.firstString(a, "gen_ai.operation.name");
+    if (operation.isPresent()) {
+      return MODEL_OPERATIONS.contains(operation.get());
+    }
+    Optional<String> openInference = Attrs.firstString(a, "openinference.span.kind");
+    if (openInference.isPresent()) {
+      return "LLM".equalsIgnoreCase(openInference.get());
+    }
+    return true;
+  }
+
+  private static String dimension(Optional<String> value) {
+    String v = value.orElse(UNKNOWN);
+    return v.length() > MAX_DIMENSION_CHARS ? v.substring(0, MAX_DIMENSION_CHARS) : v;
+  }
+
+  private static void metric(List<EmfLine.Metric> metrics, Map<String, Object> members, String name, OptionalLong value) {
+    if (value.isPresent()) {
+      metrics.add(new EmfLine.Metric(name, "Count"));
+      members.put(name, value.getAsLong());
+    }
+  }
+}
