@@ -5,6 +5,10 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.model.ScriptedModel;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.tracebridge.cloudwatch.CloudWatchExportConfig;
+import io.tracebridge.cloudwatch.CloudWatchSpanExporter;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
 import io.tracebridge.runtime.tools.CalculateTool;
 import io.tracebridge.runtime.tools.EchoTool;
@@ -15,6 +19,7 @@ import io.tracebridge.runtime.aws.SigV4Signer;
 import io.tracebridge.runtime.mcp.McpToolSource;
 import io.tracebridge.runtime.model.Models;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -59,7 +64,21 @@ public final class AgentRuntimeMain {
       System.exit(2);
       return;
     }
-    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(Map.of());
+    // Dual export: OTLP to the receiver always; CloudWatch as well when TRACEBRIDGE_CLOUDWATCH_*
+    // configures it (see cloudwatch-export/README.md).
+    CloudWatchExportConfig cloudWatch;
+    try {
+      cloudWatch = CloudWatchExportConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    List<SpanProcessor> cloudWatchExport =
+        cloudWatch.enabled()
+            ? List.of(BatchSpanProcessor.builder(CloudWatchSpanExporter.create(cloudWatch)).build())
+            : List.of();
+    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(Map.of(), cloudWatchExport, List.of());
     Vertx vertx = Vertx.vertx();
     AgentRuntimeServer server = AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models);
     McpToolSource mcpSource = mcp;
