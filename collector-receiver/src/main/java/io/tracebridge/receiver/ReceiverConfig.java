@@ -1,40 +1,75 @@
 package io.tracebridge.receiver;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Validated configuration of the OTLP receiver. Build with {@link #builder()}; {@link
- * Builder#build()} rejects bad values with a message naming the option.
+ * Validated, immutable configuration of the OTLP receivers (gRPC and HTTP). Build with {@link
+ * #builder()}; {@link Builder#build()} rejects bad values with a message naming the option.
+ *
+ * <p>Tenancy is not configured here: the transports take a {@code TenantAuthenticator}
+ * (embedded mode: {@code TenantAuthenticator.singleTenant(DEFAULT_TENANT)}).
  */
 public final class ReceiverConfig {
   /** The OTLP gRPC port (OTLP specification default). */
   public static final int DEFAULT_GRPC_PORT = 4317;
+  /** The OTLP HTTP port (OTLP specification default). */
+  public static final int DEFAULT_HTTP_PORT = 4318;
   /** Loopback by default: the embedded product should not listen on every interface. */
   public static final String DEFAULT_HOST = "127.0.0.1";
   /**
-   * grpc-java's default is 4 MiB, too small for batches of LLM spans carrying whole prompts; 16
-   * MiB still keeps one request far below the heap.
+   * Largest request accepted, on either transport (for HTTP: before and after gzip). grpc-java's
+   * default is 4 MiB, too small for batches of LLM spans carrying whole prompts; 16 MiB still
+   * keeps one request far below the heap.
    */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
-  /** The tenant of requests that carry no credentials (the embedded mode's only tenant). */
+  /**
+   * Exports (both transports, both signals) being decoded, mapped or stored at once; beyond it a
+   * sender is told to retry later. With {@link #DEFAULT_MAX_INBOUND_MESSAGE_BYTES} this bounds the
+   * request bytes held at once to 1 GiB in the worst case, and to a few MB for ordinary batches.
+   */
+  public static final int DEFAULT_MAX_EXPORTS_IN_FLIGHT = 64;
+  /** The retry delay advised to a sender that was turned away (RetryInfo / Retry-After). */
+  public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
+  /** The tenant of the embedded mode, which needs no keys. */
   public static final String DEFAULT_TENANT = "default";
 
   private final String host;
   private final int grpcPort;
+  private final int httpPort;
   private final int maxInboundMessageBytes;
-  private final String defaultTenant;
+  private final int maxExportsInFlight;
+  private final Duration retryAfter;
 
   private ReceiverConfig(Builder b) {
     this.host = b.host;
     this.grpcPort = b.grpcPort;
+    this.httpPort = b.httpPort;
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
-    this.defaultTenant = b.defaultTenant;
+    this.maxExportsInFlight = b.maxExportsInFlight;
+    this.retryAfter = b.retryAfter;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The configuration with every option at its default. */
+  public static ReceiverConfig defaults() {
+    return builder().build();
+  }
+
+  public Builder toBuilder() {
+    return builder()
+        .host(host)
+        .grpcPort(grpcPort)
+        .httpPort(httpPort)
+        .maxInboundMessageBytes(maxInboundMessageBytes)
+        .maxExportsInFlight(maxExportsInFlight)
+        .retryAfter(retryAfter);
+  }
+
+  /** The interface both servers bind. */
   public String host() {
     return host;
   }
@@ -44,27 +79,41 @@ public final class ReceiverConfig {
     return grpcPort;
   }
 
+  /** The HTTP port; 0 asks the OS for a free one. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** Largest request accepted (gRPC message; HTTP body, compressed and uncompressed). */
   public int maxInboundMessageBytes() {
     return maxInboundMessageBytes;
   }
 
-  public String defaultTenant() {
-    return defaultTenant;
+  /** Exports handled at once across both transports; more are turned away with retry advice. */
+  public int maxExportsInFlight() {
+    return maxExportsInFlight;
+  }
+
+  /** The delay advised to a sender that was turned away. */
+  public Duration retryAfter() {
+    return retryAfter;
   }
 
   @Override
   public String toString() {
-    return "ReceiverConfig{host=" + host + ", grpcPort=" + grpcPort
+    return "ReceiverConfig{host=" + host + ", grpcPort=" + grpcPort + ", httpPort=" + httpPort
         + ", maxInboundMessageBytes=" + maxInboundMessageBytes
-        + ", defaultTenant=" + defaultTenant + "}";
+        + ", maxExportsInFlight=" + maxExportsInFlight + ", retryAfter=" + retryAfter + "}";
   }
 
   /** Builder with the defaults above. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int grpcPort = DEFAULT_GRPC_PORT;
+    private int httpPort = DEFAULT_HTTP_PORT;
     private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
-    private String defaultTenant = DEFAULT_TENANT;
+    private int maxExportsInFlight = DEFAULT_MAX_EXPORTS_IN_FLIGHT;
+    private Duration retryAfter = DEFAULT_RETRY_AFTER;
 
     private Builder() {}
 
@@ -78,31 +127,55 @@ public final class ReceiverConfig {
       return this;
     }
 
+    public Builder httpPort(int httpPort) {
+      this.httpPort = httpPort;
+      return this;
+    }
+
     public Builder maxInboundMessageBytes(int maxInboundMessageBytes) {
       this.maxInboundMessageBytes = maxInboundMessageBytes;
       return this;
     }
 
-    public Builder defaultTenant(String defaultTenant) {
-      this.defaultTenant = Objects.requireNonNull(defaultTenant, "receiver.defaultTenant");
+    public Builder maxExportsInFlight(int maxExportsInFlight) {
+      this.maxExportsInFlight = maxExportsInFlight;
+      return this;
+    }
+
+    public Builder retryAfter(Duration retryAfter) {
+      this.retryAfter = Objects.requireNonNull(retryAfter, "receiver.retryAfter");
       return this;
     }
 
     public ReceiverConfig build() {
-      if (grpcPort < 0 || grpcPort > 65_535) {
-        throw new IllegalArgumentException("receiver.grpcPort must be 0..65535, was " + grpcPort);
+      checkPort("receiver.grpcPort", grpcPort);
+      checkPort("receiver.httpPort", httpPort);
+      if (grpcPort == httpPort && grpcPort != 0) {
+        throw new IllegalArgumentException(
+            "receiver.grpcPort and receiver.httpPort must differ, both were " + grpcPort);
       }
       if (maxInboundMessageBytes < 1024) {
         throw new IllegalArgumentException(
             "receiver.maxInboundMessageBytes must be at least 1024, was " + maxInboundMessageBytes);
       }
+      if (maxExportsInFlight < 1) {
+        throw new IllegalArgumentException(
+            "receiver.maxExportsInFlight must be at least 1, was " + maxExportsInFlight);
+      }
+      if (retryAfter.isNegative() || retryAfter.isZero()) {
+        throw new IllegalArgumentException(
+            "receiver.retryAfter must be positive, was " + retryAfter);
+      }
       if (host.isBlank()) {
         throw new IllegalArgumentException("receiver.host must not be blank");
       }
-      if (defaultTenant.isBlank()) {
-        throw new IllegalArgumentException("receiver.defaultTenant must not be blank");
-      }
       return new ReceiverConfig(this);
+    }
+
+    private static void checkPort(String key, int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException(key + " must be 0..65535, was " + port);
+      }
     }
   }
 }

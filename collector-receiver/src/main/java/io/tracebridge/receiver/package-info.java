@@ -1,10 +1,27 @@
 /**
- * The OTLP receiver: transport entry points over one export handler.
+ * The OTLP receiver: two transports over one set of export handlers.
  *
- * <p>Flow: transport (gRPC now, HTTP later) decodes a request and calls {@link
- * io.tracebridge.receiver.TraceExportHandler}, which maps spans to records ({@code SpanMapper}),
- * writes them to the durable sink and only then publishes them live. {@link
- * io.tracebridge.receiver.ExportErrors} is the one place that turns failures into gRPC statuses.
+ * <p><b>Ports and protocols.</b> gRPC on {@link io.tracebridge.receiver.ReceiverConfig#grpcPort()}
+ * (4317): {@code TraceService/Export} and {@code LogsService/Export} ({@code .grpc}). HTTP on
+ * {@link io.tracebridge.receiver.ReceiverConfig#httpPort()} (4318): {@code POST /v1/traces} and
+ * {@code POST /v1/logs}, {@code application/x-protobuf} or {@code application/json} (OTLP/JSON,
+ * hex ids, either field-name style), optionally {@code Content-Encoding: gzip} ({@code .http}).
+ *
+ * <p><b>Flow.</b> A transport decodes, then calls {@link io.tracebridge.receiver.OtlpIngest}:
+ * {@code authenticate} (the {@code authorization} header / metadata through the {@code
+ * TenantAuthenticator}), {@code admit} (a bounded number of exports in flight), then {@link
+ * io.tracebridge.receiver.TraceExportHandler} or {@link io.tracebridge.receiver.LogsExportHandler},
+ * which map ({@code SpanMapper.map} / {@code mapLogs}), write to the durable sink, and only then
+ * publish live. The durable sink is normally a {@link io.tracebridge.receiver.TraceContextFiller}
+ * over the store, which fills in session and agent a record lacked because its span arrived before
+ * the span carrying them.
+ *
+ * <p><b>Replies.</b> Only after the records are durable. Spans or log records the mapper rejects
+ * are counted and named in the OTLP {@code partial_success}; the rest of the request is stored.
+ * {@link io.tracebridge.receiver.ExportErrors} is the one place that turns failures into gRPC
+ * statuses and HTTP codes: UNAUTHENTICATED / 401, RESOURCE_EXHAUSTED + RetryInfo / 429 +
+ * Retry-After (busy), UNAVAILABLE / 503 (retryable store failure), INVALID_ARGUMENT / 400
+ * (undecodable, permanent store failure), 415 and 413 for HTTP bodies.
  */
 @ParametersAreNonnullByDefault
 package io.tracebridge.receiver;

@@ -1,48 +1,57 @@
 package io.tracebridge.receiver.grpc;
 
+import static io.tracebridge.receiver.Spans.hookSpan;
+import static io.tracebridge.receiver.Spans.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.ByteString;
+import com.google.rpc.RetryInfo;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.receiver.BlockingTraceSink;
+import io.tracebridge.receiver.LogsExportHandler;
+import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RecordingTraceSink;
+import io.tracebridge.receiver.TestKeys;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.StoreException;
+import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.TraceSink;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OtlpGrpcReceiverTest {
-  private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
-
   private OtlpGrpcReceiver receiver;
   private ManagedChannel channel;
+  private OtlpIngest ingest;
 
   @AfterEach
   void stop() {
@@ -55,16 +64,33 @@ class OtlpGrpcReceiverTest {
   }
 
   private int start(TraceSink durable, TraceSink live) {
-    receiver =
-        OtlpGrpcReceiver.start(
-            ReceiverConfig.builder().grpcPort(0).build(),
-            new TraceExportHandler(new SpanMapper(), durable, live));
+    return start(durable, live, TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+  }
+
+  private int start(
+      TraceSink durable, TraceSink live, TenantAuthenticator auth, ReceiverConfig config) {
+    SpanMapper mapper = new SpanMapper();
+    ingest = new OtlpIngest(
+        new TraceExportHandler(mapper, durable, live),
+        new LogsExportHandler(mapper, durable, live), auth, config);
+    receiver = OtlpGrpcReceiver.start(config, ingest);
     return receiver.port();
   }
 
-  private TraceServiceGrpc.TraceServiceBlockingStub blockingStub(int port) {
+  private ManagedChannel channel(int port) {
     channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    return TraceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    return channel;
+  }
+
+  private TraceServiceGrpc.TraceServiceBlockingStub blockingStub(int port) {
+    return TraceServiceGrpc.newBlockingStub(channel(port)).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private static Metadata bearer(String key) {
+    Metadata headers = new Metadata();
+    headers.put(TenantInterceptor.AUTHORIZATION, TestKeys.bearer(key));
+    return headers;
   }
 
   @Test
@@ -106,6 +132,57 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void theBearerKeyOfTheSdkExporterChoosesTheTenant() {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+
+    OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
+        .setEndpoint("http://127.0.0.1:" + port)
+        .addHeader("Authorization", TestKeys.bearer(TestKeys.KEY_B))
+        .build();
+    try (SdkTracerProvider provider =
+        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+      provider.get("test").spanBuilder("invoke_agent a").startSpan()
+          .addEvent("agent_prompt", Attributes.builder().put("agent.prompt", "hi").build())
+          .end();
+      assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+
+    assertThat(durable.records()).singleElement()
+        .satisfies(r -> assertThat(r.tenant()).isEqualTo(TestKeys.TENANT_B));
+  }
+
+  @Test
+  void missingOrUnknownKeysAreUnauthenticatedAndStoreNothing() {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+    ExportTraceServiceRequest request =
+        request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"));
+
+    assertThatThrownBy(() -> blockingStub(port).export(request))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("missing Authorization");
+        });
+    assertThatThrownBy(() -> blockingStub(port)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer("nope")))
+            .export(request))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).isEqualTo("unknown API key");
+        });
+    assertThat(durable.batchCount()).isZero();
+
+    blockingStub(port)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(TestKeys.KEY_A)))
+        .export(request);
+    assertThat(durable.records()).singleElement()
+        .satisfies(r -> assertThat(r.tenant()).isEqualTo(TestKeys.TENANT_A));
+  }
+
+  @Test
   void rejectsAnUnreadableSpanInThePartialSuccessReplyAndStoresTheRest() {
     RecordingTraceSink durable = new RecordingTraceSink();
     int port = start(durable, new RecordingTraceSink());
@@ -143,46 +220,83 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void aPermanentStoreFailureAnswersInvalidArgument() {
+    int port = start(records -> CompletableFuture.failedFuture(
+        new StoreException("item too large", false)), new RecordingTraceSink());
+
+    assertThatThrownBy(() -> blockingStub(port).export(
+            request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  @Test
   void answersOnlyAfterTheStoreHasCompleted() throws Exception {
-    CompletableFuture<Void> storeDone = new CompletableFuture<>();
-    CountDownLatch storeCalled = new CountDownLatch(1);
-    TraceSink slow = records -> {
-      storeCalled.countDown();
-      return storeDone;
-    };
+    BlockingTraceSink slow = new BlockingTraceSink();
     int port = start(slow, new RecordingTraceSink());
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    var reply = TraceServiceGrpc.newFutureStub(channel).export(
+    var reply = TraceServiceGrpc.newFutureStub(channel(port)).export(
         request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello")));
 
-    assertThat(storeCalled.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(slow.awaitCalled()).isTrue();
     assertThatThrownBy(() -> reply.get(300, TimeUnit.MILLISECONDS))
         .isInstanceOf(TimeoutException.class);
-    storeDone.complete(null);
+    slow.release();
     assertThat(reply.get(10, TimeUnit.SECONDS).hasPartialSuccess()).isFalse();
   }
 
-  private static ExportTraceServiceRequest request(io.opentelemetry.proto.trace.v1.Span... spans) {
-    return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder()
-            .addScopeSpans(ScopeSpans.newBuilder().addAllSpans(List.of(spans))))
-        .build();
+  @Test
+  void beyondTheInFlightBoundAnswersResourceExhaustedWithRetryInfo() throws Exception {
+    BlockingTraceSink slow = new BlockingTraceSink();
+    int port = start(slow, new RecordingTraceSink(),
+        TenantAuthenticator.singleTenant("t"),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).maxExportsInFlight(1)
+            .retryAfter(java.time.Duration.ofMillis(1500)).build());
+    var first = TraceServiceGrpc.newFutureStub(channel(port)).export(
+        request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "one")));
+    assertThat(slow.awaitCalled()).isTrue();
+
+    assertThatThrownBy(() -> blockingStub(port).export(
+            request(hookSpan("00f067aa0ba902b8", "agent_prompt", "agent.prompt", "two"))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).contains("1 exports in flight");
+          com.google.rpc.Status detailed = StatusProto.fromThrowable(e);
+          assertThat(detailed).isNotNull();
+          assertThat(detailed.getDetailsList()).singleElement().satisfies(any -> {
+            RetryInfo retry = any.unpack(RetryInfo.class);
+            assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(1);
+            assertThat(retry.getRetryDelay().getNanos()).isEqualTo(500_000_000);
+          });
+        });
+    assertThat(ingest.turnedAway()).isEqualTo(1);
+
+    slow.release();
+    first.get(10, TimeUnit.SECONDS);
+    assertThat(ingest.inFlight()).isZero();
   }
 
-  private static io.opentelemetry.proto.trace.v1.Span hookSpan(
-      String spanIdHex, String event, String key, String value) {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    return io.opentelemetry.proto.trace.v1.Span.newBuilder()
-        .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex(TRACE_ID)))
-        .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex(spanIdHex)))
-        .setName("invoke_agent test")
-        .setStartTimeUnixNano(now)
-        .setEndTimeUnixNano(now + 1_000_000)
-        .addEvents(io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
-            .setName(event)
-            .setTimeUnixNano(now)
-            .addAttributes(KeyValue.newBuilder().setKey(key)
-                .setValue(AnyValue.newBuilder().setStringValue(value))))
+  @Test
+  void logsServiceAnswersWithTheTenantOfItsKey() {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+    ExportLogsServiceRequest logs = ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
+            .addLogRecords(LogRecord.newBuilder().setTimeUnixNano(1L))))
         .build();
+    LogsServiceGrpc.LogsServiceBlockingStub stub = LogsServiceGrpc.newBlockingStub(channel(port))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> stub.export(logs))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    ExportLogsServiceResponse response = stub
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(TestKeys.KEY_A)))
+        .export(logs);
+
+    assertThat(response.hasPartialSuccess()).isFalse();
+    // A log record with no known convention gives no record (SpanMapper.mapLogs).
+    assertThat(durable.records()).allSatisfy(r ->
+        assertThat(r.tenant()).isEqualTo(TestKeys.TENANT_A));
   }
 }

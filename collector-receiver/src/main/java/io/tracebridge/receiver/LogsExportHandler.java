@@ -1,0 +1,58 @@
+package io.tracebridge.receiver;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.MappingResult;
+import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.receiver.ExportOutcome.Signal;
+import io.tracebridge.store.TraceSink;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one logs export path shared by every transport: {@link SpanMapper#mapLogs} (hook events
+ * sent as log records, ADOT content logs), store durably, then publish live.
+ *
+ * <p>Same contract as {@link TraceExportHandler}: the stage completes only after the durable sink
+ * has completed and fails with its failure; live publication is best effort. Log records the
+ * mapper cannot read are counted in {@link ExportOutcome#rejected()} (OTLP {@code
+ * rejected_log_records}). Logs are not forwarded ({@link SpanForwarder} takes spans). Thread-safe.
+ */
+public final class LogsExportHandler {
+  private final SpanMapper mapper;
+  private final RecordPublisher publisher;
+
+  /**
+   * @param mapper the span mapper (its {@code mapLogs})
+   * @param durable where records must be stored before an export is acknowledged: the same sink
+   *     as the traces handler's, so that logs and spans of one trace fill each other in
+   * @param live where stored records are published for live viewers, best effort
+   */
+  public LogsExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live) {
+    this(mapper, new RecordPublisher(durable, live));
+  }
+
+  LogsExportHandler(SpanMapper mapper, RecordPublisher publisher) {
+    this.mapper = mapper;
+    this.publisher = publisher;
+  }
+
+  /** Maps and stores one OTLP logs request on behalf of {@code tenant}. */
+  public CompletionStage<ExportOutcome> export(String tenant, ExportLogsServiceRequest request) {
+    if (request.getResourceLogsCount() == 0) {
+      return CompletableFuture.completedFuture(ExportOutcome.empty(Signal.LOGS));
+    }
+    MappingResult mapped = mapper.mapLogs(tenant, request);
+    List<FunctionalRecord> records =
+        mapped.records().stream().sorted(FunctionalRecord.TIMELINE).toList();
+    ExportOutcome outcome =
+        new ExportOutcome(Signal.LOGS, records.size(), mapped.rejectedSpans(), mapped.issues());
+    return publisher.publish(records).thenApply(stored -> outcome);
+  }
+
+  /** Live publications that failed since start (the records were stored regardless). */
+  public long liveFailures() {
+    return publisher.liveFailures();
+  }
+}
