@@ -221,6 +221,212 @@ public abstract class AbstractTraceStoreContractTest {
         .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.retryable()).isFalse());
   }
 
+  @Test
+  void anIdenticalReExportKeepsItsSequenceAndAChangeMovesItToTheEnd() {
+    List<StoredRecord> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.addListener(reported::addAll);
+    String traceId = RecordFixtures.newTraceId();
+    List<FunctionalRecord> records = RecordFixtures.trace(tenant, traceId, null, 3, BASE_TIME);
+
+    await(store.accept(records));
+    List<StoredRecord> first = await(store.feed(tenant, FeedScope.TRACE, traceId, null, 100));
+    await(store.accept(records)); // a re-export: nothing changes, nothing is reported
+    assertThat(await(store.feed(tenant, FeedScope.TRACE, traceId, null, 100))).isEqualTo(first);
+    assertThat(reported).extracting(StoredRecord::seq)
+        .containsExactlyInAnyOrderElementsOf(first.stream().map(StoredRecord::seq).toList());
+
+    FunctionalRecord changed = records.get(0).toBuilder().text("changed").build();
+    await(store.accept(List.of(changed)));
+    List<StoredRecord> after =
+        await(store.feed(tenant, FeedScope.TRACE, traceId, first.get(2).seq(), 100));
+    assertThat(after).extracting(StoredRecord::record).containsExactly(changed);
+    assertThat(reported).hasSize(4);
+  }
+
+  @Test
+  void feedsFollowATraceASessionAndAnAgentInSequenceOrderFromACursor() {
+    String session = RecordFixtures.newSessionId();
+    String agent = "agent-" + java.util.UUID.randomUUID();
+    String traceA = RecordFixtures.newTraceId();
+    String traceB = RecordFixtures.newTraceId();
+    List<FunctionalRecord> a = RecordFixtures.trace(tenant, traceA, session, 3, BASE_TIME).stream()
+        .map(r -> r.toBuilder().agentId(agent).build()).toList();
+    List<FunctionalRecord> b = RecordFixtures.trace(tenant, traceB, session, 2, BASE_TIME.minusSeconds(60));
+    await(store.accept(List.of(a.get(2))));
+    await(store.accept(b));
+    await(store.accept(a.subList(0, 2)));
+
+    List<StoredRecord> bySession = await(store.feed(tenant, FeedScope.SESSION, session, null, 100));
+    assertThat(bySession).extracting(sr -> sr.record().recordId()).containsExactly(
+        a.get(2).recordId(), b.get(0).recordId(), b.get(1).recordId(), a.get(0).recordId(),
+        a.get(1).recordId());
+    assertThat(bySession).extracting(StoredRecord::seq).isSorted();
+    assertThat(await(store.feed(tenant, FeedScope.SESSION, session, bySession.get(2).seq(), 100)))
+        .isEqualTo(bySession.subList(3, 5));
+    assertThat(await(store.feed(tenant, FeedScope.SESSION, session, null, 2)))
+        .isEqualTo(bySession.subList(0, 2));
+    assertThat(await(store.feed(tenant, FeedScope.AGENT, agent, null, 100)))
+        .extracting(sr -> sr.record().recordId())
+        .containsExactly(a.get(2).recordId(), a.get(0).recordId(), a.get(1).recordId());
+    assertThat(await(store.feed(tenant, FeedScope.TRACE, TraceIds.toXray(traceB), null, 100)))
+        .extracting(StoredRecord::record).containsExactlyElementsOf(b);
+    assertThat(await(store.feed(RecordFixtures.newTenant(), FeedScope.SESSION, session, null, 100)))
+        .isEmpty();
+  }
+
+  @Test
+  void tracesAreListedNewestFirstBySessionAgentAndTimeWithPaging() {
+    String session = RecordFixtures.newSessionId();
+    List<String> traceIds = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String traceId = RecordFixtures.newTraceId();
+      traceIds.add(traceId);
+      Instant start = BASE_TIME.plusSeconds(i * 60L);
+      FunctionalRecord prompt = RecordFixtures.minimal(tenant, traceId, 100, start)
+          .type(io.tracebridge.mapper.RecordType.PROMPT).sessionId(i < 3 ? session : null)
+          .agentId("agent-" + (i % 2)).text("question " + i).build();
+      FunctionalRecord tool = RecordFixtures.minimal(tenant, traceId, 101, start.plusSeconds(1))
+          .type(io.tracebridge.mapper.RecordType.TOOL_RESPONSE)
+          .tool(new io.tracebridge.mapper.ToolCall("calculate", "c1", null, null, "{}", "42", "success"))
+          .build();
+      FunctionalRecord call = RecordFixtures.minimal(tenant, traceId, 102, start.plusSeconds(2))
+          .usage(io.tracebridge.mapper.Usage.of(100, 10)).model("gpt-4o").durationMs(500L).build();
+      FunctionalRecord answer = RecordFixtures.minimal(tenant, traceId, 103, start.plusSeconds(3))
+          .type(io.tracebridge.mapper.RecordType.RESPONSE).text("42").build();
+      // out of order: the answer first, the prompt last
+      await(store.accept(List.of(answer, call)));
+      await(store.accept(i == 4 ? List.of(tool) : List.of(tool, prompt)));
+    }
+
+    TracePage all = await(store.listTraces(tenant, TraceQuery.recent(10)));
+    assertThat(all.traces()).extracting(TraceSummary::traceId)
+        .containsExactly(traceIds.get(4), traceIds.get(3), traceIds.get(2), traceIds.get(1), traceIds.get(0));
+    TraceSummary s3 = all.traces().get(1);
+    assertThat(s3.start()).isEqualTo(BASE_TIME.plusSeconds(180));
+    assertThat(s3.durationMs()).isEqualTo(3000);
+    assertThat(s3.status()).isEqualTo("finished");
+    assertThat(s3.tools()).containsExactly("calculate");
+    assertThat(s3.prompt()).isEqualTo("question 3");
+    assertThat(s3.usage()).isEqualTo(io.tracebridge.mapper.Usage.of(100, 10));
+    assertThat(s3.agentId()).isEqualTo("agent-1");
+    // trace 4 never got its prompt: it starts at its earliest record, the tool's
+    assertThat(all.traces().get(0).start()).isEqualTo(BASE_TIME.plusSeconds(241));
+
+    TracePage first = await(store.listTraces(tenant, new TraceQuery(session, null, null, null, 2, null)));
+    assertThat(first.traces()).extracting(TraceSummary::traceId).containsExactly(traceIds.get(2), traceIds.get(1));
+    assertThat(first.nextCursor()).isNotNull();
+    TracePage second = await(store.listTraces(
+        tenant, new TraceQuery(session, null, null, null, 2, first.nextCursor())));
+    assertThat(second.traces()).extracting(TraceSummary::traceId).containsExactly(traceIds.get(0));
+    assertThat(second.nextCursor()).isNull();
+
+    assertThat(await(store.listTraces(tenant, new TraceQuery(null, "agent-0", null, null, 10, null))).traces())
+        .extracting(TraceSummary::traceId).containsExactly(traceIds.get(2), traceIds.get(0));
+    assertThat(await(store.listTraces(tenant, new TraceQuery(null, null,
+            BASE_TIME.plusSeconds(60), BASE_TIME.plusSeconds(180), 10, null))).traces())
+        .extracting(TraceSummary::traceId).containsExactly(traceIds.get(2), traceIds.get(1));
+    assertThat(await(store.listTraces(RecordFixtures.newTenant(), TraceQuery.recent(10))).traces()).isEmpty();
+  }
+
+  @Test
+  void usageCountsEveryModelCallOnceAfterADuplicatedShuffledConcurrentRetriedExport() throws Exception {
+    String session = RecordFixtures.newSessionId();
+    List<FunctionalRecord> all = new ArrayList<>();
+    io.tracebridge.mapper.Usage expected = io.tracebridge.mapper.Usage.ZERO;
+    Random random = new Random(42);
+    List<String> traces = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String traceId = RecordFixtures.newTraceId();
+      traces.add(traceId);
+      for (int call = 0; call < 6; call++) {
+        io.tracebridge.mapper.Usage u = new io.tracebridge.mapper.Usage(
+            100 + random.nextInt(900), 10 + random.nextInt(90), random.nextInt(50), random.nextInt(20),
+            random.nextInt(30));
+        expected = expected.plus(u);
+        FunctionalRecord withoutUsage = RecordFixtures.minimal(tenant, traceId, call, BASE_TIME.plusSeconds(call))
+            .sessionId(session).agentId("billing-agent").model(call % 2 == 0 ? "gpt-4o" : "anthropic.claude-3-5-sonnet")
+            .build();
+        all.add(withoutUsage); // first seen without usage (the span before its usage event)
+        all.add(withoutUsage.toBuilder().usage(u).build());
+      }
+      // the agent-level total: never added to per-call usage
+      all.add(RecordFixtures.minimal(tenant, traceId, 99, BASE_TIME.plusSeconds(10))
+          .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
+          .usage(io.tracebridge.mapper.Usage.of(1_000_000, 1_000_000)).build());
+    }
+    // A trace with agent-level usage only counts it.
+    String agentOnly = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.Usage agentLevel = io.tracebridge.mapper.Usage.of(500, 50);
+    all.add(RecordFixtures.minimal(tenant, agentOnly, 0, BASE_TIME)
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
+        .usage(agentLevel).build());
+
+    List<List<FunctionalRecord>> exports = new ArrayList<>();
+    for (int copy = 0; copy < 3; copy++) {
+      List<FunctionalRecord> shuffled = new ArrayList<>(all);
+      Collections.shuffle(shuffled, random);
+      for (int from = 0; from < shuffled.size(); from += 7) {
+        exports.add(shuffled.subList(from, Math.min(from + 7, shuffled.size())));
+      }
+    }
+    Collections.shuffle(exports, random);
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (List<FunctionalRecord> export : exports) {
+        sent.add(senders.submit(() -> await(store.accept(export))));
+      }
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      senders.shutdownNow();
+    }
+    // Records later seen without usage again (an export retried from an older state) change nothing.
+    await(store.accept(all.stream().filter(r -> r.usage() == null).toList()));
+
+    io.tracebridge.mapper.Usage total = expected.plus(agentLevel);
+    java.time.LocalDate day = java.time.LocalDate.of(2026, 3, 1);
+    assertThat(sum(await(store.usage(tenant, UsageKind.TENANT, day, day)))).isEqualTo(total);
+    assertThat(sum(await(store.usage(tenant, UsageKind.AGENT, day, day)))).isEqualTo(total);
+    assertThat(sum(await(store.usage(tenant, UsageKind.SESSION, day, day)))).isEqualTo(total);
+    assertThat(sum(await(store.usage(tenant, UsageKind.TRACE, day, day)))).isEqualTo(total);
+    assertThat(await(store.usage(tenant, UsageKind.TRACE, day, day)))
+        .filteredOn(c -> c.value().equals(agentOnly)).extracting(UsageCell::usage).containsExactly(agentLevel);
+    for (String traceId : traces) {
+      List<FunctionalRecord> stored = all.stream().filter(r -> r.traceId().equals(traceId)).toList();
+      assertThat(sum(await(store.usage(tenant, UsageKind.TRACE, day, day)).stream()
+              .filter(c -> c.value().equals(traceId)).toList()))
+          .isEqualTo(io.tracebridge.mapper.TraceUsage.total(stored));
+    }
+    assertThat(await(store.usage(RecordFixtures.newTenant(), UsageKind.TENANT, day, day))).isEmpty();
+    assertThat(await(store.usage(tenant, UsageKind.TENANT, day.plusDays(1), day.plusDays(3)))).isEmpty();
+  }
+
+  @Test
+  void agentLevelUsageIsTakenBackWhenTheFirstModelCallArrives() {
+    String traceId = RecordFixtures.newTraceId();
+    java.time.LocalDate day = java.time.LocalDate.of(2026, 3, 1);
+    FunctionalRecord response = RecordFixtures.minimal(tenant, traceId, 9, BASE_TIME)
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(300, 30)).build();
+    FunctionalRecord call = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(120, 12)).build();
+
+    await(store.accept(List.of(response)));
+    assertThat(sum(await(store.usage(tenant, UsageKind.TENANT, day, day)))).isEqualTo(io.tracebridge.mapper.Usage.of(300, 30));
+    await(store.accept(List.of(call)));
+    assertThat(sum(await(store.usage(tenant, UsageKind.TENANT, day, day)))).isEqualTo(io.tracebridge.mapper.Usage.of(120, 12));
+    await(store.accept(List.of(response, call)));
+    assertThat(sum(await(store.usage(tenant, UsageKind.TENANT, day, day))))
+        .isEqualTo(io.tracebridge.mapper.Usage.of(120, 12));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(5))).traces().get(0).usage())
+        .isEqualTo(io.tracebridge.mapper.Usage.of(120, 12));
+  }
+
+  private static io.tracebridge.mapper.Usage sum(List<UsageCell> cells) {
+    return cells.stream().map(UsageCell::usage).reduce(io.tracebridge.mapper.Usage.ZERO, io.tracebridge.mapper.Usage::plus);
+  }
+
   /** The stage's value; its failure rethrown as it is (unwrapped from ExecutionException). */
   protected static <T> T await(CompletionStage<T> stage) {
     try {

@@ -75,6 +75,7 @@ public final class RecordFixtures {
         .finishReason("tool_use")
         .error(new RecordError("TimeoutError", "the hotel API did not answer"))
         .truncated(true)
+        .originalSize(512_345L)
         .dialect(Dialect.HOOK_EVENTS)
         .build();
   }

@@ -1,29 +1,34 @@
 package io.tracebridge.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordJson;
-import io.tracebridge.store.StoreException;
+import io.tracebridge.store.StoredRecord;
+import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TraceSink;
 import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Publishes stored records to the event-bus address {@link #ADDRESS}, where every web node's
- * websocket handler picks them up. One message per batch, as a JSON array of records, so the
- * same code works on the clustered event bus across nodes.
+ * Publishes the record versions a store made durable, each with its ingest sequence, to the
+ * event-bus address {@link #ADDRESS}, where every web node's websocket handler picks them up. One
+ * message per batch, a JSON array of {@code {"seq": ..., "record": {...}}}, so the same code works
+ * on the clustered event bus across nodes.
  *
- * <p>Best effort by design: the receiver calls it only after the records are durable, and a
- * viewer that misses a message catches up from the store. Thread-safe.
+ * <p>Wire it as a {@link StoredRecordListener} of the store ({@code store.addListener(bus)}): only
+ * the store knows each version's sequence, which websocket cursors are built from. Its {@link
+ * TraceSink} side, which the receiver calls after a durable write, publishes nothing: it stays so
+ * that existing wiring compiles. Best effort by design: a viewer that misses a message catches up
+ * from the store at its next heartbeat. Thread-safe.
  */
-public final class LiveRecordBus implements TraceSink {
+public final class LiveRecordBus implements StoredRecordListener, TraceSink {
   /** The event-bus address live records are published to. */
   public static final String ADDRESS = "records.live";
-
-  private static final TypeReference<List<FunctionalRecord>> RECORD_LIST = new TypeReference<>() {};
 
   private final EventBus eventBus;
 
@@ -32,21 +37,31 @@ public final class LiveRecordBus implements TraceSink {
   }
 
   @Override
-  public CompletionStage<Void> accept(List<FunctionalRecord> records) {
+  public void stored(List<StoredRecord> records) {
     if (records.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
+      return;
     }
-    try {
-      eventBus.publish(ADDRESS, RecordJson.mapper().writeValueAsString(records));
-      return CompletableFuture.completedFuture(null);
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(
-          new StoreException("cannot serialise records for live publication", false, e));
+    ArrayNode batch = RecordJson.mapper().createArrayNode();
+    for (StoredRecord r : records) {
+      batch.addObject().put("seq", r.seq()).set("record", RecordJson.mapper().valueToTree(r.record()));
     }
+    eventBus.publish(ADDRESS, batch.toString());
   }
 
-  /** Reads one message published by {@link #accept}. */
-  static List<FunctionalRecord> decode(String message) throws JsonProcessingException {
-    return RecordJson.mapper().readValue(message, RECORD_LIST);
+  /** Publishes nothing: live records come from the store's listener, with their sequence. */
+  @Override
+  public CompletionStage<Void> accept(List<FunctionalRecord> records) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Reads one message published by {@link #stored}. */
+  static List<StoredRecord> decode(String message) throws JsonProcessingException {
+    List<StoredRecord> records = new ArrayList<>();
+    for (JsonNode entry : RecordJson.mapper().readTree(message)) {
+      records.add(new StoredRecord(
+          RecordJson.mapper().treeToValue(entry.get("record"), FunctionalRecord.class),
+          entry.get("seq").asText()));
+    }
+    return records;
   }
 }

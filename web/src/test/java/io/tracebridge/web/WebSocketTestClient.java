@@ -20,17 +20,48 @@ public final class WebSocketTestClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+  private volatile boolean paused;
+  private volatile boolean owed;
   private final WebSocket socket;
 
-  private WebSocketTestClient(String url) {
-    this.socket = HttpClient.newHttpClient()
-        .newWebSocketBuilder()
-        .buildAsync(URI.create(url), new Listener())
-        .join();
+  private WebSocketTestClient(String url, java.util.Map<String, String> headers) {
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    this.socket = builder.buildAsync(URI.create(url), new Listener()).join();
   }
 
   public static WebSocketTestClient connect(String url) {
-    return new WebSocketTestClient(url);
+    return new WebSocketTestClient(url, java.util.Map.of());
+  }
+
+  /** Connects with extra handshake headers (e.g. Authorization); fails if the server refuses. */
+  public static WebSocketTestClient connect(String url, java.util.Map<String, String> headers) {
+    return new WebSocketTestClient(url, headers);
+  }
+
+  /** Stops reading from the socket: the server's frames pile up in the network buffers. */
+  public void pause() {
+    paused = true;
+  }
+
+  /** Reads again. */
+  public synchronized void resume() {
+    paused = false;
+    if (owed) {
+      owed = false;
+      socket.request(1);
+    }
+  }
+
+  /** Completes with the close code when the server closes the connection. */
+  public java.util.concurrent.CompletableFuture<Integer> closed() {
+    return closed;
+  }
+
+  /** Frames received and not yet taken. */
+  public int buffered() {
+    return frames.size();
   }
 
   public void send(String json) {
@@ -82,8 +113,25 @@ public final class WebSocketTestClient implements AutoCloseable {
         }
         partial.setLength(0);
       }
-      webSocket.request(1);
+      synchronized (WebSocketTestClient.this) {
+        if (paused) {
+          owed = true;
+        } else {
+          webSocket.request(1);
+        }
+      }
       return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.complete(-1);
     }
   }
 }

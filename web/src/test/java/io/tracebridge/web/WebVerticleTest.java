@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordJson;
 import io.tracebridge.mapper.TraceIds;
+import io.tracebridge.store.FeedScope;
 import io.tracebridge.store.RecordFixtures;
+import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.TraceReader;
 import io.tracebridge.store.memory.InMemoryTraceStore;
 import io.vertx.core.Vertx;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +38,14 @@ class WebVerticleTest {
   private int port;
 
   private void start(TraceReader reader) throws Exception {
+    start(reader, WebConfig.builder().port(0).build());
+  }
+
+  private void start(TraceReader reader, WebConfig config) throws Exception {
     vertx = Vertx.vertx();
     live = new LiveRecordBus(vertx.eventBus());
-    WebVerticle web = new WebVerticle(WebConfig.builder().port(0).build(), reader);
+    store.addListener(live);
+    WebVerticle web = new WebVerticle(config, reader);
     vertx.deployVerticle(web).await(10, TimeUnit.SECONDS);
     port = web.actualPort();
   }
@@ -49,10 +57,9 @@ class WebVerticleTest {
     }
   }
 
-  /** Stores then publishes, as the receiver does. */
+  /** Stores; the store's listener publishes what it wrote, as in production. */
   private void ingest(List<FunctionalRecord> records) {
     store.accept(records).toCompletableFuture().join();
-    live.accept(records).toCompletableFuture().join();
   }
 
   @Test
@@ -121,30 +128,30 @@ class WebVerticleTest {
 
   @Test
   void recordsStoredWhileTheStoredOnesLoadAreHeldAndSentAfterThem() throws Exception {
-    CompletableFuture<List<FunctionalRecord>> slowQuery = new CompletableFuture<>();
-    TraceReader slowReader = new TraceReader() {
+    CompletableFuture<List<StoredRecord>> slowQuery = new CompletableFuture<>();
+    AtomicInteger feeds = new AtomicInteger();
+    TraceReader slowReader = new DelegatingReader(store) {
       @Override
-      public CompletionStage<List<FunctionalRecord>> findByTrace(String tenant, String traceId) {
-        return slowQuery;
-      }
-
-      @Override
-      public CompletionStage<List<FunctionalRecord>> findBySession(String tenant, String sessionId) {
-        return slowQuery;
+      public CompletionStage<List<StoredRecord>> feed(
+          String tenant, FeedScope scope, String id, String afterSeq, int limit) {
+        return feeds.incrementAndGet() == 1 ? slowQuery : super.feed(tenant, scope, id, afterSeq, limit);
       }
     };
     start(slowReader);
     String traceId = RecordFixtures.newTraceId();
     List<FunctionalRecord> run = RecordFixtures.trace(TENANT, traceId, "s1", 3, Instant.now());
+    ingest(run.subList(0, 2));
+    List<StoredRecord> stored = store.feed(TENANT, FeedScope.SESSION, "s1", null, 10)
+        .toCompletableFuture().join();
 
     try (WebSocketTestClient ws = WebSocketTestClient.connect(wsUrl())) {
       ws.send("{\"op\":\"subscribe\",\"sessionId\":\"s1\"}");
       assertThat(ws.next(WAIT).path("type").asText()).isEqualTo("subscribed");
       // Arrives live while the query is still loading: it must not be lost nor come first.
-      live.accept(List.of(run.get(2))).toCompletableFuture().join();
-      live.accept(List.of(run.get(1))).toCompletableFuture().join(); // also in the stored answer
+      ingest(List.of(run.get(2)));
+      live.stored(List.of(stored.get(1))); // also in the stored answer: sent once
       // Both deliveries are queued on the verticle's event loop before the query's answer is.
-      slowQuery.complete(run.subList(0, 2));
+      slowQuery.complete(stored);
 
       List<JsonNode> frames = ws.until(f -> f.path("type").asText().equals("synced"), WAIT);
       assertThat(recordIds(frames)).containsExactly(
@@ -160,7 +167,7 @@ class WebVerticleTest {
       ws.send("{\"op\":\"subscribe\"}");
       JsonNode error = ws.next(WAIT);
       assertThat(error.path("type").asText()).isEqualTo("error");
-      assertThat(error.path("message").asText()).contains("traceId or sessionId");
+      assertThat(error.path("message").asText()).contains("traceId, sessionId or agentId");
       ws.send("not json");
       assertThat(ws.next(WAIT).path("message").asText()).contains("not JSON");
     }

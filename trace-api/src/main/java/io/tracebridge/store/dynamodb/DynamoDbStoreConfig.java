@@ -17,6 +17,7 @@ public final class DynamoDbStoreConfig {
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(50);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TABLE_READY_TIMEOUT = Duration.ofMinutes(2);
+  public static final Duration DEFAULT_MAX_STAMP_AGE = Duration.ofSeconds(2);
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
 
@@ -28,6 +29,7 @@ public final class DynamoDbStoreConfig {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration tableReadyTimeout;
+  private final Duration maxStampAge;
 
   private DynamoDbStoreConfig(Builder b) {
     this.tableName = b.tableName;
@@ -38,6 +40,7 @@ public final class DynamoDbStoreConfig {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.tableReadyTimeout = b.tableReadyTimeout;
+    this.maxStampAge = b.maxStampAge;
   }
 
   public static Builder builder() {
@@ -58,7 +61,8 @@ public final class DynamoDbStoreConfig {
         .maxRetries(maxRetries)
         .initialBackoff(initialBackoff)
         .maxBackoff(maxBackoff)
-        .tableReadyTimeout(tableReadyTimeout);
+        .tableReadyTimeout(tableReadyTimeout)
+        .maxStampAge(maxStampAge);
   }
 
   /** The table records are kept in. */
@@ -101,6 +105,15 @@ public final class DynamoDbStoreConfig {
     return tableReadyTimeout;
   }
 
+  /**
+   * The longest time from stamping a record's ingest sequence to the write being acknowledged;
+   * a write that took longer is stamped again, so that readers can treat sequences older than
+   * their settle window as closed (README, "Cursors").
+   */
+  public Duration maxStampAge() {
+    return maxStampAge;
+  }
+
   @Override
   public String toString() {
     return "DynamoDbStoreConfig{tableName=" + tableName
@@ -111,6 +124,7 @@ public final class DynamoDbStoreConfig {
         + ", initialBackoff=" + initialBackoff
         + ", maxBackoff=" + maxBackoff
         + ", tableReadyTimeout=" + tableReadyTimeout
+        + ", maxStampAge=" + maxStampAge
         + "}";
   }
 
@@ -124,8 +138,14 @@ public final class DynamoDbStoreConfig {
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Duration tableReadyTimeout = DEFAULT_TABLE_READY_TIMEOUT;
+    private Duration maxStampAge = DEFAULT_MAX_STAMP_AGE;
 
     private Builder() {}
+
+    public Builder maxStampAge(Duration maxStampAge) {
+      this.maxStampAge = Objects.requireNonNull(maxStampAge, "maxStampAge");
+      return this;
+    }
 
     public Builder tableName(String tableName) {
       this.tableName = Objects.requireNonNull(tableName, "tableName");
@@ -184,6 +204,8 @@ public final class DynamoDbStoreConfig {
           "maxBackoff must be at least initialBackoff (" + initialBackoff + "): " + maxBackoff);
       check(!tableReadyTimeout.isNegative() && !tableReadyTimeout.isZero(),
           "tableReadyTimeout must be positive: " + tableReadyTimeout);
+      check(!maxStampAge.isNegative() && !maxStampAge.isZero(),
+          "maxStampAge must be positive: " + maxStampAge);
       return new DynamoDbStoreConfig(this);
     }
 

@@ -1,8 +1,25 @@
 package io.tracebridge.store.dynamodb;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.store.FeedScope;
+import io.tracebridge.store.IngestSeq;
 import io.tracebridge.store.StoreException;
+import io.tracebridge.store.StoredRecord;
+import io.tracebridge.store.StoredRecordListener;
+import io.tracebridge.store.TracePage;
+import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceStore;
+import io.tracebridge.store.UsageCell;
+import io.tracebridge.store.UsageKind;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.annotation.Nullable;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +48,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -40,7 +56,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
@@ -50,7 +65,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * A {@link TraceStore} over one DynamoDB table (key design in the package documentation).
@@ -61,10 +75,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * bridges them with {@code Future.fromCompletionStage}. Stages complete on a pool thread. {@link
  * #create} and {@link #ensureTable()} block and belong to start-up.
  *
- * <p><b>Writes.</b> {@link #accept} completes only when every item is written. A batch is deduped by
- * key (last record wins), split into BatchWriteItem calls of 25 that run in parallel, and unprocessed
- * items and retryable errors are retried with exponential backoff and jitter (the backoff holds a pool
- * thread, which is the store's back-pressure). Failures are {@link StoreException}s: retryable for
+ * <p><b>Writes.</b> {@link #accept} completes only when every record, its trace summary and its
+ * usage are written. A batch is deduped by key (last record wins), grouped by trace and split into
+ * chunks of 8 that run in parallel. Each record is a PutItem conditioned on its content hash, so an
+ * identical re-export writes nothing and keeps its ingest sequence; usage is counted by {@link
+ * UsageLedger} transactions. Retryable errors are retried with exponential backoff and jitter (the
+ * backoff holds a pool thread, which is the store's back-pressure). Written versions go to the
+ * {@link StoredRecordListener}s, with their sequence. Failures are {@link StoreException}s: retryable for
  * throttling, 5xx, I/O errors, exhausted retries and a full queue; permanent for other 4xx
  * (ValidationException, an item over 400 KB, a missing table) and for use after shutdown. Part of a
  * failed batch may be written; writing it again is safe because writes are idempotent by key.
@@ -79,8 +96,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class DynamoDbTraceStore implements TraceStore {
   /** Name of the global secondary index over {@code gsi1pk} / {@code gsi1sk}. */
   public static final String SESSION_INDEX = "bySession";
-  /** DynamoDB's limit of items per BatchWriteItem call. */
-  static final int MAX_BATCH_ITEMS = 25;
+  /** Overloaded index: a session's records by ingest sequence; an agent's trace summaries. */
+  public static final String GSI2 = "gsi2";
+  /** Overloaded index: an agent's records by ingest sequence; a tenant's trace summaries. */
+  public static final String GSI3 = "gsi3";
+  /** The longest usage query, in days. */
+  public static final int MAX_USAGE_DAYS = 366;
+  /** Records per write task: a trace's records are written in chunks of this many, in parallel. */
+  static final int MAX_BATCH_ITEMS = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTraceStore.class);
   private static final Duration TABLE_POLL_INTERVAL = Duration.ofMillis(500);
@@ -91,10 +114,16 @@ public final class DynamoDbTraceStore implements TraceStore {
   private final DynamoDbStoreConfig config;
   private final ThreadPoolExecutor pool;
   private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+  private final List<StoredRecordListener> listeners = new CopyOnWriteArrayList<>();
+  private final IngestSeq seqs = new IngestSeq(Clock.systemUTC());
+  private final TraceSummaries summaries;
+  private final UsageLedger usage;
 
   private DynamoDbTraceStore(DynamoDbClient client, DynamoDbStoreConfig config) {
     this.client = client;
     this.config = config;
+    this.summaries = new TraceSummaries(client, config.tableName());
+    this.usage = new UsageLedger(this, client, config.tableName());
     int poolId = POOL_IDS.incrementAndGet();
     AtomicInteger threadIds = new AtomicInteger();
     this.pool =
@@ -149,13 +178,15 @@ public final class DynamoDbTraceStore implements TraceStore {
   }
 
   /**
-   * Makes sure the table and its {@value #SESSION_INDEX} index exist and are ACTIVE: creates them
-   * (on-demand billing) if missing and {@link DynamoDbStoreConfig#createTableIfMissing()} allows,
-   * then polls DescribeTable for at most {@link DynamoDbStoreConfig#tableReadyTimeout()}. Safe to
-   * call from several nodes at once. Blocks the calling thread.
+   * Makes sure the table and its indexes ({@value #SESSION_INDEX}, {@value #GSI2}, {@value #GSI3})
+   * exist and are ACTIVE: creates the table (on-demand billing) if missing and {@link
+   * DynamoDbStoreConfig#createTableIfMissing()} allows, adds an index a table of an older layout
+   * lacks (one UpdateTable per index, as DynamoDB requires), then polls DescribeTable for at most
+   * {@link DynamoDbStoreConfig#tableReadyTimeout()}. Safe to call from several nodes at once.
+   * Blocks the calling thread.
    *
    * @throws StoreException (permanent) if the table is missing and may not be created or lacks the
-   *     index; (retryable) if it is not ACTIVE in time or DynamoDB cannot be reached
+   *     session index; (retryable) if it is not ACTIVE in time or DynamoDB cannot be reached
    */
   public void ensureTable() {
     String table = config.tableName();
@@ -174,12 +205,18 @@ public final class DynamoDbTraceStore implements TraceStore {
         TableDescription d =
             describe().orElseThrow(() -> new StoreException(
                 "DynamoDB table '" + table + "' disappeared while waiting for it", true));
-        if (!hasSessionIndex(d)) {
+        if (!hasIndex(d, SESSION_INDEX)) {
           throw new StoreException(
               "DynamoDB table '" + table + "' has no '" + SESSION_INDEX + "' index", false);
         }
         if (isActive(d)) {
-          return;
+          Optional<String> missing =
+              Optional.<String>empty().or(() -> hasIndex(d, GSI2) ? Optional.empty() : Optional.of(GSI2))
+                  .or(() -> hasIndex(d, GSI3) ? Optional.empty() : Optional.of(GSI3));
+          if (missing.isEmpty()) {
+            return;
+          }
+          addIndex(missing.get());
         }
         if (System.nanoTime() > deadline) {
           throw new StoreException(
@@ -206,22 +243,52 @@ public final class DynamoDbTraceStore implements TraceStore {
       client.createTable(
           b -> b.tableName(config.tableName())
               .billingMode(BillingMode.PAY_PER_REQUEST)
-              .attributeDefinitions(
-                  stringAttribute(DynamoItem.PK), stringAttribute(DynamoItem.SK),
-                  stringAttribute(DynamoItem.GSI1_PK), stringAttribute(DynamoItem.GSI1_SK))
+              .attributeDefinitions(attributeDefinitions())
               .keySchema(key(DynamoItem.PK, KeyType.HASH), key(DynamoItem.SK, KeyType.RANGE))
               .globalSecondaryIndexes(
-                  GlobalSecondaryIndex.builder()
-                      .indexName(SESSION_INDEX)
-                      .keySchema(
-                          key(DynamoItem.GSI1_PK, KeyType.HASH),
-                          key(DynamoItem.GSI1_SK, KeyType.RANGE))
-                      .projection(p -> p.projectionType(ProjectionType.ALL))
-                      .build()));
-      LOG.info("Created DynamoDB table {} (on-demand, index {})", config.tableName(), SESSION_INDEX);
+                  index(SESSION_INDEX, DynamoItem.GSI1_PK, DynamoItem.GSI1_SK),
+                  index(GSI2, DynamoItem.GSI2_PK, DynamoItem.GSI2_SK),
+                  index(GSI3, DynamoItem.GSI3_PK, DynamoItem.GSI3_SK)));
+      LOG.info("Created DynamoDB table {} (on-demand, indexes {}, {}, {})",
+          config.tableName(), SESSION_INDEX, GSI2, GSI3);
     } catch (ResourceInUseException e) {
       // Another node created it first: wait for it like for our own.
     }
+  }
+
+  private void addIndex(String name) {
+    if (!config.createTableIfMissing()) {
+      throw new StoreException("DynamoDB table '" + config.tableName() + "' has no '" + name
+          + "' index and createTableIfMissing is false", false);
+    }
+    String pk = name.equals(GSI2) ? DynamoItem.GSI2_PK : DynamoItem.GSI3_PK;
+    String sk = name.equals(GSI2) ? DynamoItem.GSI2_SK : DynamoItem.GSI3_SK;
+    try {
+      client.updateTable(b -> b.tableName(config.tableName())
+          .attributeDefinitions(attributeDefinitions())
+          .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(name)
+              .keySchema(key(pk, KeyType.HASH), key(sk, KeyType.RANGE))
+              .projection(p -> p.projectionType(ProjectionType.ALL)))));
+      LOG.info("Adding index {} to DynamoDB table {}", name, config.tableName());
+    } catch (ResourceInUseException | LimitExceededException e) {
+      // Another node is adding it, or an index is being built: poll again.
+    }
+  }
+
+  private static List<AttributeDefinition> attributeDefinitions() {
+    return List.of(
+        stringAttribute(DynamoItem.PK), stringAttribute(DynamoItem.SK),
+        stringAttribute(DynamoItem.GSI1_PK), stringAttribute(DynamoItem.GSI1_SK),
+        stringAttribute(DynamoItem.GSI2_PK), stringAttribute(DynamoItem.GSI2_SK),
+        stringAttribute(DynamoItem.GSI3_PK), stringAttribute(DynamoItem.GSI3_SK));
+  }
+
+  private static GlobalSecondaryIndex index(String name, String pk, String sk) {
+    return GlobalSecondaryIndex.builder()
+        .indexName(name)
+        .keySchema(key(pk, KeyType.HASH), key(sk, KeyType.RANGE))
+        .projection(p -> p.projectionType(ProjectionType.ALL))
+        .build();
   }
 
   private static AttributeDefinition stringAttribute(String name) {
@@ -233,8 +300,8 @@ public final class DynamoDbTraceStore implements TraceStore {
     return KeySchemaElement.builder().attributeName(name).keyType(type).build();
   }
 
-  private static boolean hasSessionIndex(TableDescription d) {
-    return d.globalSecondaryIndexes().stream().anyMatch(i -> SESSION_INDEX.equals(i.indexName()));
+  private static boolean hasIndex(TableDescription d, String name) {
+    return d.globalSecondaryIndexes().stream().anyMatch(i -> name.equals(i.indexName()));
   }
 
   private static boolean isActive(TableDescription d) {
@@ -245,64 +312,149 @@ public final class DynamoDbTraceStore implements TraceStore {
   }
 
   @Override
+  public void addListener(StoredRecordListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
   public CompletionStage<Void> accept(List<FunctionalRecord> records) {
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Map<List<String>, WriteRequest> byKey = new LinkedHashMap<>();
+    // Dedupe by key (last wins), then group by trace so that summaries update once per chunk.
+    Map<String, Map<String, FunctionalRecord>> byTrace = new LinkedHashMap<>();
     try {
       for (FunctionalRecord r : records) {
-        Map<String, AttributeValue> item = DynamoItem.toItem(r);
-        byKey.put(
-            List.of(item.get(DynamoItem.PK).s(), item.get(DynamoItem.SK).s()),
-            WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        byTrace.computeIfAbsent(DynamoItem.tracePk(r.tenant(), r.traceId()), k -> new LinkedHashMap<>())
+            .put(r.recordId(), r);
       }
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(
           new StoreException("record cannot be stored: " + e.getMessage(), false, e));
     }
-    List<WriteRequest> requests = new ArrayList<>(byKey.values());
     List<CompletableFuture<Void>> parts = new ArrayList<>();
-    for (int from = 0; from < requests.size(); from += MAX_BATCH_ITEMS) {
-      List<WriteRequest> chunk =
-          requests.subList(from, Math.min(from + MAX_BATCH_ITEMS, requests.size()));
-      parts.add(submit("BatchWriteItem", () -> {
-        writeChunk(chunk);
-        return null;
-      }));
+    for (Map<String, FunctionalRecord> trace : byTrace.values()) {
+      List<FunctionalRecord> list = new ArrayList<>(trace.values());
+      for (int from = 0; from < list.size(); from += MAX_BATCH_ITEMS) {
+        List<FunctionalRecord> chunk = list.subList(from, Math.min(from + MAX_BATCH_ITEMS, list.size()));
+        parts.add(submit("PutItem", () -> {
+          writeChunk(chunk);
+          return null;
+        }));
+      }
     }
     return parts.size() == 1 ? parts.get(0) : allOf(parts);
   }
 
-  /** Writes one chunk of at most 25 puts, retrying unprocessed items and retryable errors. */
-  private void writeChunk(List<WriteRequest> chunk) {
-    Map<String, List<WriteRequest>> pending = Map.of(config.tableName(), chunk);
+  /**
+   * Writes one chunk of one trace: each record with a conditional PutItem (skipped when an
+   * identical version is stored), tells the listeners, then updates the trace's summary and
+   * counts the usage of each record (its own transaction). Summary and usage are applied to every record of
+   * the chunk, written or not, so a retry after a partial failure completes them; both are
+   * idempotent.
+   */
+  private void writeChunk(List<FunctionalRecord> chunk) {
+    List<StoredRecord> written = new ArrayList<>();
+    for (FunctionalRecord r : chunk) {
+      StoredRecord stored = retrying("PutItem", () -> putRecord(r));
+      if (stored != null) {
+        written.add(stored);
+      }
+    }
+    // The records are durable: live viewers hear of them before summary and usage are done.
+    if (!written.isEmpty()) {
+      List<StoredRecord> view = List.copyOf(written);
+      for (StoredRecordListener l : listeners) {
+        try {
+          l.stored(view);
+        } catch (RuntimeException e) {
+          LOG.warn("a stored-record listener failed; live delivery falls back to the store", e);
+        }
+      }
+    }
+    retrying("UpdateItem", () -> {
+      summaries.update(chunk);
+      return null;
+    });
+    for (FunctionalRecord r : chunk) {
+      usage.count(r);
+    }
+  }
+
+  /**
+   * Puts {@code r} at a fresh sequence unless an identical version is stored (then null). A put
+   * acknowledged later than {@link DynamoDbStoreConfig#maxStampAge()} after its stamp is stamped
+   * again, so every stored sequence was durable within that age.
+   */
+  @Nullable
+  private StoredRecord putRecord(FunctionalRecord r) {
+    String seq = seqs.next(r.recordId());
+    long stamped = System.nanoTime();
+    Map<String, AttributeValue> item = DynamoItem.toItem(r, seq);
+    try {
+      client.putItem(b -> b.tableName(config.tableName()).item(item)
+          .conditionExpression("attribute_not_exists(#pk) OR #h <> :h")
+          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#h", DynamoItem.CONTENT_HASH))
+          .expressionAttributeValues(Map.of(":h", item.get(DynamoItem.CONTENT_HASH))));
+    } catch (ConditionalCheckFailedException unchanged) {
+      return null;
+    }
+    for (int restamps = 0;
+        System.nanoTime() - stamped > config.maxStampAge().toNanos() && restamps < 5;
+        restamps++) {
+      String fresh = seqs.next(r.recordId());
+      stamped = System.nanoTime();
+      Map<String, String> names = new HashMap<>(Map.of("#seq", DynamoItem.SEQ));
+      StringBuilder set = new StringBuilder("SET #seq = :n");
+      if (item.containsKey(DynamoItem.GSI2_PK)) {
+        names.put("#g2", DynamoItem.GSI2_SK);
+        set.append(", #g2 = :n");
+      }
+      if (item.containsKey(DynamoItem.GSI3_PK)) {
+        names.put("#g3", DynamoItem.GSI3_SK);
+        set.append(", #g3 = :n");
+      }
+      String old = seq;
+      try {
+        client.updateItem(b -> b.tableName(config.tableName())
+            .key(Map.of(DynamoItem.PK, item.get(DynamoItem.PK), DynamoItem.SK, item.get(DynamoItem.SK)))
+            .updateExpression(set.toString())
+            .conditionExpression("#seq = :o")
+            .expressionAttributeNames(names)
+            .expressionAttributeValues(Map.of(":n", AttributeValue.fromS(fresh), ":o", AttributeValue.fromS(old))));
+        seq = fresh;
+      } catch (ConditionalCheckFailedException overtaken) {
+        return null; // a newer version replaced it; that writer reports it
+      }
+    }
+    return new StoredRecord(r, seq);
+  }
+
+  /** Runs {@code call}, retrying retryable failures with backoff up to maxRetries. */
+  <T> T retrying(String operation, Callable<T> call) {
     for (int attempt = 0; ; attempt++) {
       try {
-        Map<String, List<WriteRequest>> request = pending;
-        BatchWriteItemResponse response = client.batchWriteItem(b -> b.requestItems(request));
-        pending = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
-        int unprocessed = pending.values().stream().mapToInt(List::size).sum();
-        if (unprocessed == 0) {
-          return;
-        }
-        if (attempt >= config.maxRetries()) {
-          throw new StoreException(
-              unprocessed + " of " + chunk.size() + " items still unprocessed by DynamoDB after "
-                  + config.maxRetries() + " retries", true);
-        }
+        return call.call();
       } catch (SdkException e) {
-        StoreException failure = classify("BatchWriteItem", e);
+        StoreException failure = classify(operation, e);
         if (!failure.retryable() || attempt >= config.maxRetries()) {
           throw failure;
         }
+      } catch (StoreException e) {
+        if (!e.retryable() || attempt >= config.maxRetries()) {
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new StoreException("DynamoDB " + operation + " failed: " + e, false, e);
       }
       sleep(backoff(attempt));
     }
   }
 
   /** Exponential backoff with "equal jitter": a random delay in [d/2, d], d = initial * 2^attempt. */
-  private Duration backoff(int attempt) {
+  Duration backoff(int attempt) {
     long cap = config.maxBackoff().toNanos();
     long delay = config.initialBackoff().toNanos();
     for (int i = 0; i < attempt && delay < cap; i++) {
@@ -314,16 +466,25 @@ public final class DynamoDbTraceStore implements TraceStore {
 
   @Override
   public CompletionStage<List<FunctionalRecord>> findByTrace(String tenant, String traceId) {
+    QueryRequest query = traceRecordsQuery(tenant, traceId);
+    return submit("Query", () -> {
+      List<FunctionalRecord> records = new ArrayList<>();
+      queryAll(query, item -> records.add(DynamoItem.fromItem(item)));
+      records.sort(FunctionalRecord.TIMELINE);
+      return records;
+    });
+  }
+
+  private QueryRequest traceRecordsQuery(String tenant, String traceId) {
     String pk = DynamoItem.tracePk(tenant, traceId);
-    QueryRequest query =
-        QueryRequest.builder()
-            .tableName(config.tableName())
-            .keyConditionExpression("#pk = :pk")
-            .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))
-            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-            .consistentRead(true)
-            .build();
-    return submit("Query", () -> queryAll(query));
+    return QueryRequest.builder()
+        .tableName(config.tableName())
+        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :rec)")
+        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#sk", DynamoItem.SK))
+        .expressionAttributeValues(Map.of(
+            ":pk", AttributeValue.fromS(pk), ":rec", AttributeValue.fromS(DynamoItem.RECORD_PREFIX)))
+        .consistentRead(true)
+        .build();
   }
 
   @Override
@@ -337,22 +498,97 @@ public final class DynamoDbTraceStore implements TraceStore {
             .expressionAttributeValues(
                 Map.of(":pk", AttributeValue.fromS(DynamoItem.sessionPk(tenant, sessionId))))
             .build();
-    return submit("Query", () -> queryAll(query));
+    return submit("Query", () -> {
+      List<FunctionalRecord> records = new ArrayList<>();
+      queryAll(query, item -> records.add(DynamoItem.fromItem(item)));
+      records.sort(FunctionalRecord.TIMELINE);
+      return records;
+    });
   }
 
-  private List<FunctionalRecord> queryAll(QueryRequest query) {
-    List<FunctionalRecord> records = new ArrayList<>();
+  @Override
+  public CompletionStage<List<StoredRecord>> feed(
+      String tenant, FeedScope scope, String id, @Nullable String afterSeq, int limit) {
+    if (scope == FeedScope.TRACE) {
+      QueryRequest query = traceRecordsQuery(tenant, id);
+      return submit("Query", () -> {
+        List<StoredRecord> found = new ArrayList<>();
+        queryAll(query, item -> {
+          AttributeValue seq = item.get(DynamoItem.SEQ);
+          if (seq != null && (afterSeq == null || seq.s().compareTo(afterSeq) > 0)) {
+            found.add(new StoredRecord(DynamoItem.fromItem(item), seq.s()));
+          }
+        });
+        found.sort(Comparator.comparing(StoredRecord::seq));
+        return found.size() > limit ? new ArrayList<>(found.subList(0, limit)) : found;
+      });
+    }
+    String index = scope == FeedScope.SESSION ? GSI2 : GSI3;
+    String pkName = scope == FeedScope.SESSION ? DynamoItem.GSI2_PK : DynamoItem.GSI3_PK;
+    String skName = scope == FeedScope.SESSION ? DynamoItem.GSI2_SK : DynamoItem.GSI3_SK;
+    String pk = scope == FeedScope.SESSION ? DynamoItem.sessionPk(tenant, id) : DynamoItem.agentPk(tenant, id);
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", AttributeValue.fromS(pk)));
+    Map<String, String> names = new HashMap<>(Map.of("#pk", pkName));
+    String condition = "#pk = :pk";
+    if (afterSeq != null) {
+      values.put(":after", AttributeValue.fromS(afterSeq));
+      names.put("#sk", skName);
+      condition += " AND #sk > :after";
+    }
+    QueryRequest query = QueryRequest.builder()
+        .tableName(config.tableName())
+        .indexName(index)
+        .keyConditionExpression(condition)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .limit(limit)
+        .build();
+    return submit("Query", () -> {
+      List<StoredRecord> found = new ArrayList<>();
+      Map<String, AttributeValue> startKey = null;
+      do {
+        QueryResponse page = client.query(query.toBuilder().exclusiveStartKey(startKey).build());
+        for (Map<String, AttributeValue> item : page.items()) {
+          if (found.size() < limit) {
+            found.add(new StoredRecord(DynamoItem.fromItem(item), item.get(DynamoItem.SEQ).s()));
+          }
+        }
+        startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+            ? page.lastEvaluatedKey() : null;
+      } while (startKey != null && found.size() < limit);
+      return found;
+    });
+  }
+
+  @Override
+  public CompletionStage<TracePage> listTraces(String tenant, TraceQuery query) {
+    return submit("Query", () -> summaries.list(tenant, query));
+  }
+
+  @Override
+  public CompletionStage<List<UsageCell>> usage(
+      String tenant, UsageKind kind, LocalDate from, LocalDate to) {
+    if (to.isBefore(from) || from.plusDays(MAX_USAGE_DAYS).isBefore(to)) {
+      throw new IllegalArgumentException(
+          "usage range must be 1 to " + MAX_USAGE_DAYS + " days, from before to: " + from + ".." + to);
+    }
+    return submit("Query", () -> usage.read(tenant, kind, from, to));
+  }
+
+  void queryAll(QueryRequest query, java.util.function.Consumer<Map<String, AttributeValue>> each) {
     Map<String, AttributeValue> startKey = null;
     do {
       QueryResponse page = client.query(query.toBuilder().exclusiveStartKey(startKey).build());
-      page.items().forEach(item -> records.add(DynamoItem.fromItem(item)));
+      page.items().forEach(each);
       startKey =
           page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
               ? page.lastEvaluatedKey()
               : null;
     } while (startKey != null);
-    records.sort(FunctionalRecord.TIMELINE);
-    return records;
+  }
+
+  DynamoDbClient client() {
+    return client;
   }
 
   /**
@@ -462,7 +698,7 @@ public final class DynamoDbTraceStore implements TraceStore {
             + e.getMessage(), retryable, e);
   }
 
-  private static void sleep(Duration duration) {
+  static void sleep(Duration duration) {
     try {
       Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
     } catch (InterruptedException e) {
@@ -483,8 +719,8 @@ public final class DynamoDbTraceStore implements TraceStore {
                     (v, failure) -> {
                       if (failure != null) {
                         failures.add(failure instanceof Exception e
-                            ? toStoreException("BatchWriteItem", e)
-                            : new StoreException("BatchWriteItem failed: " + failure, false, failure));
+                            ? toStoreException("write", e)
+                            : new StoreException("write failed: " + failure, false, failure));
                       }
                     });
               }

@@ -28,6 +28,22 @@ public final class DynamoItem {
   public static final String SK = "sk";
   public static final String GSI1_PK = "gsi1pk";
   public static final String GSI1_SK = "gsi1sk";
+  /** Index {@code gsi2}: a session's records by ingest sequence; an agent's trace summaries. */
+  public static final String GSI2_PK = "gsi2pk";
+  public static final String GSI2_SK = "gsi2sk";
+  /** Index {@code gsi3}: an agent's records by ingest sequence; all of a tenant's trace summaries. */
+  public static final String GSI3_PK = "gsi3pk";
+  public static final String GSI3_SK = "gsi3sk";
+  /** The ingest sequence of the stored version ({@link io.tracebridge.store.IngestSeq}). */
+  public static final String SEQ = "seq";
+  /** SHA-256 of the record's JSON: an identical re-export is recognised and not written again. */
+  public static final String CONTENT_HASH = "contentHash";
+  /** Sort key prefix of record items. */
+  public static final String RECORD_PREFIX = "REC#";
+  /** Sort key of a trace's summary item. */
+  public static final String SUMMARY_SK = "SUMMARY";
+  /** Sort key of a trace's usage mode item ({@link io.tracebridge.store.UsageAccounting.Mode}). */
+  public static final String USAGE_MODE_SK = "USAGEMODE";
   /** Version of this item layout, stored on every item so that a later layout can be read beside it. */
   public static final String SCHEMA_VERSION = "schemaVersion";
 
@@ -42,7 +58,76 @@ public final class DynamoItem {
 
   /** {@code REC#{recordId}}. */
   public static String recordSk(String recordId) {
-    return "REC#" + recordId;
+    return RECORD_PREFIX + recordId;
+  }
+
+  /** {@code USAGE#{recordId}}: the marker of a counted model call or agent-level total. */
+  public static String usageMarkerSk(String recordId) {
+    return "USAGE#" + recordId;
+  }
+
+  /** {@code AGENT#{tenant}#{agentId}}: the partition key of an agent's feed in {@code gsi3}. */
+  public static String agentPk(String tenant, String agentId) {
+    return "AGENT#" + tenant + "#" + agentId;
+  }
+
+  /** Partition keys of the trace lists: all of a tenant's, a session's, an agent's. */
+  public static String tenantTracesPk(String tenant) {
+    return "TRACES#" + tenant;
+  }
+
+  public static String sessionTracesPk(String tenant, String sessionId) {
+    return "TRACES#" + tenant + "#S#" + sessionId;
+  }
+
+  public static String agentTracesPk(String tenant, String agentId) {
+    return "TRACES#" + tenant + "#A#" + agentId;
+  }
+
+  /** {@code {startNanos, 19 digits}#{w3cTraceId}}: a trace's position in the lists. */
+  public static String traceListSk(long startNanos, String w3cTraceId) {
+    return String.format("%019d#%s", startNanos, w3cTraceId);
+  }
+
+  /** {@code USAGE#{tenant}#{kind}#{day}}: one day of one kind of usage aggregate. */
+  public static String usagePk(String tenant, io.tracebridge.store.UsageKind kind, java.time.LocalDate day) {
+    return "USAGE#" + tenant + "#" + kind.key() + "#" + day;
+  }
+
+  /** {@code {length of value}:{value}#{model}}: unambiguous whatever the value holds. */
+  public static String usageSk(String value, String model) {
+    return value.length() + ":" + value + "#" + model;
+  }
+
+  /**
+   * The item of {@code record} stored at sequence {@code seq}: {@link #toItem(FunctionalRecord)}
+   * plus the sequence, the content hash and the feed index keys.
+   */
+  public static Map<String, AttributeValue> toItem(FunctionalRecord record, String seq) {
+    Map<String, AttributeValue> item = toItem(record);
+    item.put(SEQ, s(seq));
+    item.put(CONTENT_HASH, s(contentHash(record)));
+    if (record.sessionId() != null) {
+      item.put(GSI2_PK, s(sessionPk(record.tenant(), record.sessionId())));
+      item.put(GSI2_SK, s(seq));
+    }
+    if (record.agentId() != null) {
+      item.put(GSI3_PK, s(agentPk(record.tenant(), record.agentId())));
+      item.put(GSI3_SK, s(seq));
+    }
+    return item;
+  }
+
+  /** SHA-256 (hex) of the record's JSON form: equal for equal records. */
+  public static String contentHash(FunctionalRecord record) {
+    try {
+      byte[] json = io.tracebridge.mapper.RecordJson.mapper().writeValueAsBytes(record);
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException
+        | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalArgumentException("cannot hash record " + record.recordId(), e);
+    }
   }
 
   /** {@code SESSION#{tenant}#{sessionId}}: the partition key of the {@code bySession} index. */
@@ -118,6 +203,9 @@ public final class DynamoItem {
       item.put("error", AttributeValue.fromM(m));
     }
     item.put("truncated", AttributeValue.fromBool(record.truncated()));
+    if (record.originalSize() != null) {
+      item.put("originalSize", n(record.originalSize()));
+    }
     item.put("dialect", s(record.dialect().wireName()));
     return item;
   }
@@ -148,6 +236,7 @@ public final class DynamoItem {
               .text(str(item, "text"))
               .finishReason(str(item, "finishReason"))
               .truncated(item.containsKey("truncated") && item.get("truncated").bool())
+              .originalSize(item.containsKey("originalSize") ? num(item, "originalSize") : null)
               .dialect(Dialect.fromWireName(required(item, "dialect")));
       if (item.containsKey("tool")) {
         Map<String, AttributeValue> m = item.get("tool").m();

@@ -1,38 +1,97 @@
 package io.tracebridge.store.memory;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.TraceIds;
+import io.tracebridge.mapper.Usage;
+import io.tracebridge.store.FeedScope;
+import io.tracebridge.store.IngestSeq;
 import io.tracebridge.store.StoreException;
+import io.tracebridge.store.StoredRecord;
+import io.tracebridge.store.StoredRecordListener;
+import io.tracebridge.store.TracePage;
+import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceStore;
+import io.tracebridge.store.TraceSummary;
+import io.tracebridge.store.UsageAccounting;
+import io.tracebridge.store.UsageAccounting.Contribution;
+import io.tracebridge.store.UsageAccounting.Target;
+import io.tracebridge.store.UsageCell;
+import io.tracebridge.store.UsageKind;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.annotation.Nullable;
 
 /**
- * A {@link TraceStore} in a {@link ConcurrentHashMap}: (tenant, W3C trace id) → record id → record.
+ * A {@link TraceStore} in memory, with the same semantics as the DynamoDB store: idempotent by
+ * record id, an identical re-export writes nothing (and keeps its ingest sequence), usage counted
+ * at write time by {@link UsageAccounting}, trace summaries kept at write time.
  *
- * <p>Thread-safe; every operation completes before it returns (the stages it hands out are
- * already complete), so it never blocks a caller for long. Idempotent by record id: a record
- * accepted again replaces the earlier one. Records are immutable, so they are stored and returned
- * as they are; the returned lists are new and belong to the caller. Session queries scan the
- * tenant's traces, which is fine for the volumes this store is meant for. After {@link #shutdown()}
- * {@link #accept} fails with a permanent {@link StoreException}; reads keep working.
+ * <p>Thread-safe: writes and reads take one lock, and every stage it hands out is already
+ * complete. Listeners are called after the lock is released, on the writing thread. After {@link
+ * #shutdown()} {@link #accept} fails with a permanent {@link StoreException}; reads keep working.
+ * Meant for tests and single-process runs: queries scan the tenant's data.
  */
 public final class InMemoryTraceStore implements TraceStore {
   private record TraceKey(String tenant, String w3cTraceId) {}
 
-  private final Map<TraceKey, Map<String, FunctionalRecord>> traces = new ConcurrentHashMap<>();
-  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private record AggregateKey(String tenant, UsageKind kind, LocalDate day, String value, String model) {}
 
-  public InMemoryTraceStore() {}
+  private static final class Summary {
+    Instant start;
+    Instant end;
+    String sessionId;
+    String agentId;
+    String agentName;
+    String prompt;
+    boolean error;
+    boolean answered;
+    final Set<String> tools = new TreeSet<>();
+    final long[] usage = new long[5];
+    UsageAccounting.Mode mode;
+    final Map<String, Contribution> agentLevel = new LinkedHashMap<>();
+    final Set<String> counted = new HashSet<>();
+  }
+
+  private final Object lock = new Object();
+  private final Map<TraceKey, Map<String, StoredRecord>> traces = new HashMap<>();
+  private final Map<TraceKey, Summary> summaries = new HashMap<>();
+  private final Map<AggregateKey, long[]> aggregates = new HashMap<>();
+  private final List<StoredRecordListener> listeners = new CopyOnWriteArrayList<>();
+  private final IngestSeq seqs;
+  private volatile boolean shutdown;
+
+  public InMemoryTraceStore() {
+    this(Clock.systemUTC());
+  }
+
+  /** A store whose ingest sequences come from {@code clock}. */
+  public InMemoryTraceStore(Clock clock) {
+    this.seqs = new IngestSeq(clock);
+  }
+
+  @Override
+  public void addListener(StoredRecordListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
 
   @Override
   public CompletionStage<Void> accept(List<FunctionalRecord> records) {
-    if (shutdown.get()) {
+    if (shutdown) {
       return CompletableFuture.failedFuture(new StoreException("store is shut down", false));
     }
     for (FunctionalRecord r : records) {
@@ -41,41 +100,187 @@ public final class InMemoryTraceStore implements TraceStore {
             new StoreException("record " + r.recordId() + " has an invalid traceId", false));
       }
     }
-    for (FunctionalRecord r : records) {
-      traces
-          .computeIfAbsent(
-              new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId())),
-              k -> new ConcurrentHashMap<>())
-          .put(r.recordId(), r);
+    List<StoredRecord> written = new ArrayList<>();
+    synchronized (lock) {
+      for (FunctionalRecord r : records) {
+        TraceKey key = new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId()));
+        Map<String, StoredRecord> trace = traces.computeIfAbsent(key, k -> new HashMap<>());
+        StoredRecord existing = trace.get(r.recordId());
+        if (existing != null && existing.record().equals(r)) {
+          continue; // identical re-export: nothing changes, the sequence stays
+        }
+        StoredRecord stored = new StoredRecord(r, seqs.next(r.recordId()));
+        trace.put(r.recordId(), stored);
+        written.add(stored);
+        Summary summary = summaries.computeIfAbsent(key, k -> new Summary());
+        summarize(summary, r);
+        count(key, summary, r);
+      }
+    }
+    if (!written.isEmpty()) {
+      List<StoredRecord> view = List.copyOf(written);
+      listeners.forEach(l -> l.stored(view));
     }
     return CompletableFuture.completedFuture(null);
   }
 
+  private static void summarize(Summary s, FunctionalRecord r) {
+    s.start = s.start == null || r.timestamp().isBefore(s.start) ? r.timestamp() : s.start;
+    Instant end = r.durationMs() == null ? r.timestamp() : r.timestamp().plusMillis(r.durationMs());
+    s.end = s.end == null || end.isAfter(s.end) ? end : s.end;
+    s.sessionId = s.sessionId != null ? s.sessionId : r.sessionId();
+    s.agentId = s.agentId != null ? s.agentId : r.agentId();
+    s.agentName = s.agentName != null ? s.agentName : r.agentName();
+    if (r.type() == RecordType.PROMPT && s.prompt == null) {
+      s.prompt = TraceSummary.preview(r.text());
+    }
+    if (r.tool() != null && r.tool().name() != null) {
+      s.tools.add(r.tool().name());
+    }
+    s.error |= r.type() == RecordType.ERROR || r.error() != null;
+    s.answered |= r.type() == RecordType.RESPONSE;
+  }
+
+  /** {@link UsageAccounting}, applied under the lock. */
+  private void count(TraceKey key, Summary s, FunctionalRecord r) {
+    UsageAccounting.Role role = UsageAccounting.role(r);
+    if (role == UsageAccounting.Role.NONE || s.counted.contains(r.recordId())) {
+      return;
+    }
+    Contribution c = UsageAccounting.contribution(r);
+    if (role == UsageAccounting.Role.CALL) {
+      if (s.mode == UsageAccounting.Mode.AGENT_LEVEL) {
+        for (Contribution back : s.agentLevel.values()) {
+          apply(key, s, back, UsageAccounting.negated(back.usage()));
+        }
+        s.agentLevel.clear();
+      }
+      s.mode = UsageAccounting.Mode.CALLS;
+    } else {
+      if (s.mode == UsageAccounting.Mode.CALLS) {
+        return;
+      }
+      s.mode = UsageAccounting.Mode.AGENT_LEVEL;
+      s.agentLevel.put(r.recordId(), c);
+    }
+    s.counted.add(r.recordId());
+    apply(key, s, c, UsageAccounting.counts(c.usage()));
+  }
+
+  private void apply(TraceKey key, Summary s, Contribution c, long[] delta) {
+    for (Target t : c.targets(key.tenant(), key.w3cTraceId())) {
+      UsageAccounting.add(
+          aggregates.computeIfAbsent(
+              new AggregateKey(key.tenant(), t.kind(), t.day(), t.value(), t.model()),
+              k -> new long[5]),
+          delta);
+    }
+    UsageAccounting.add(s.usage, delta);
+  }
+
   @Override
   public CompletionStage<List<FunctionalRecord>> findByTrace(String tenant, String traceId) {
-    Map<String, FunctionalRecord> trace = traces.get(new TraceKey(tenant, TraceIds.toW3c(traceId)));
-    List<FunctionalRecord> found =
-        trace == null
-            ? List.of()
-            : trace.values().stream().sorted(FunctionalRecord.TIMELINE).toList();
-    return CompletableFuture.completedFuture(found);
+    TraceKey key = new TraceKey(tenant, TraceIds.toW3c(traceId));
+    synchronized (lock) {
+      Map<String, StoredRecord> trace = traces.get(key);
+      List<FunctionalRecord> found =
+          trace == null
+              ? List.of()
+              : trace.values().stream().map(StoredRecord::record).sorted(FunctionalRecord.TIMELINE).toList();
+      return CompletableFuture.completedFuture(found);
+    }
   }
 
   @Override
   public CompletionStage<List<FunctionalRecord>> findBySession(String tenant, String sessionId) {
-    List<FunctionalRecord> found =
-        traces.entrySet().stream()
-            .filter(e -> e.getKey().tenant().equals(tenant))
-            .flatMap(e -> e.getValue().values().stream())
-            .filter(r -> Objects.equals(r.sessionId(), sessionId))
-            .sorted(FunctionalRecord.TIMELINE)
-            .toList();
-    return CompletableFuture.completedFuture(found);
+    synchronized (lock) {
+      List<FunctionalRecord> found =
+          traces.entrySet().stream()
+              .filter(e -> e.getKey().tenant().equals(tenant))
+              .flatMap(e -> e.getValue().values().stream())
+              .map(StoredRecord::record)
+              .filter(r -> Objects.equals(r.sessionId(), sessionId))
+              .sorted(FunctionalRecord.TIMELINE)
+              .toList();
+      return CompletableFuture.completedFuture(found);
+    }
+  }
+
+  @Override
+  public CompletionStage<List<StoredRecord>> feed(
+      String tenant, FeedScope scope, String id, @Nullable String afterSeq, int limit) {
+    String traceId = scope == FeedScope.TRACE ? TraceIds.toW3c(id) : null;
+    synchronized (lock) {
+      List<StoredRecord> found =
+          traces.entrySet().stream()
+              .filter(e -> e.getKey().tenant().equals(tenant))
+              .filter(e -> traceId == null || e.getKey().w3cTraceId().equals(traceId))
+              .flatMap(e -> e.getValue().values().stream())
+              .filter(s -> switch (scope) {
+                case TRACE -> true;
+                case SESSION -> id.equals(s.record().sessionId());
+                case AGENT -> id.equals(s.record().agentId());
+              })
+              .filter(s -> afterSeq == null || s.seq().compareTo(afterSeq) > 0)
+              .sorted(Comparator.comparing(StoredRecord::seq))
+              .limit(limit)
+              .toList();
+      return CompletableFuture.completedFuture(found);
+    }
+  }
+
+  @Override
+  public CompletionStage<TracePage> listTraces(String tenant, TraceQuery query) {
+    synchronized (lock) {
+      List<TraceSummary> all =
+          summaries.entrySet().stream()
+              .filter(e -> e.getKey().tenant().equals(tenant))
+              .filter(e -> query.matchesScope(e.getValue().sessionId, e.getValue().agentId))
+              .filter(e -> query.inRange(e.getValue().start))
+              .map(e -> toSummary(e.getKey().w3cTraceId(), e.getValue()))
+              .sorted(Comparator.comparing(InMemoryTraceStore::pageKey).reversed())
+              .filter(t -> query.cursor() == null || pageKey(t).compareTo(query.cursor()) < 0)
+              .limit(query.limit() + 1L)
+              .toList();
+      boolean more = all.size() > query.limit();
+      List<TraceSummary> page = more ? all.subList(0, query.limit()) : all;
+      return CompletableFuture.completedFuture(
+          new TracePage(page, more ? pageKey(page.get(page.size() - 1)) : null));
+    }
+  }
+
+  /** Page order and cursor: start time, then trace id. */
+  private static String pageKey(TraceSummary t) {
+    return IngestSeq.format(t.start().getEpochSecond() * 1_000_000_000L + t.start().getNano(), t.traceId());
+  }
+
+  private static TraceSummary toSummary(String traceId, Summary s) {
+    return new TraceSummary(
+        traceId, TraceIds.toXray(traceId), s.sessionId, s.agentId, s.agentName, s.start, s.end,
+        Math.max(0, s.end.toEpochMilli() - s.start.toEpochMilli()),
+        TraceSummary.status(s.error, s.answered), UsageAccounting.usage(s.usage),
+        List.copyOf(s.tools), s.prompt);
+  }
+
+  @Override
+  public CompletionStage<List<UsageCell>> usage(
+      String tenant, UsageKind kind, LocalDate from, LocalDate to) {
+    synchronized (lock) {
+      List<UsageCell> cells =
+          aggregates.entrySet().stream()
+              .filter(e -> e.getKey().tenant().equals(tenant) && e.getKey().kind() == kind)
+              .filter(e -> !e.getKey().day().isBefore(from) && !e.getKey().day().isAfter(to))
+              .map(e -> new UsageCell(e.getKey().day(), e.getKey().value(), e.getKey().model(),
+                  UsageAccounting.usage(e.getValue())))
+              .filter(c -> !c.usage().equals(Usage.ZERO))
+              .toList();
+      return CompletableFuture.completedFuture(cells);
+    }
   }
 
   @Override
   public CompletionStage<Void> shutdown() {
-    shutdown.set(true);
+    shutdown = true;
     return CompletableFuture.completedFuture(null);
   }
 }

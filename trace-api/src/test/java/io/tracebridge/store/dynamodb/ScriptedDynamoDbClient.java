@@ -1,6 +1,19 @@
 package io.tracebridge.store.dynamodb;
 
 import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -13,9 +26,11 @@ import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
- * A DynamoDB client whose BatchWriteItem answers come from a script, for what DynamoDB Local never
- * does (throttling, unprocessed items, 5xx). DescribeTable reports an ACTIVE table with the index;
- * every other call is unsupported. Records every BatchWriteItem request. Thread-safe.
+ * A DynamoDB client whose record writes are answered by a script, for what DynamoDB Local never
+ * does (throttling, 5xx). Each PutItem is handed to the script as a one-item BatchWriteItem
+ * request (recorded in {@link #batchWrites}); an item the script leaves unprocessed fails as
+ * throttled. UpdateItem, GetItem and TransactWriteItems succeed with empty answers; DescribeTable
+ * reports an ACTIVE table with its indexes; every other call is unsupported. Thread-safe.
  */
 class ScriptedDynamoDbClient implements DynamoDbClient {
   final List<BatchWriteItemRequest> batchWrites = new CopyOnWriteArrayList<>();
@@ -49,15 +64,52 @@ class ScriptedDynamoDbClient implements DynamoDbClient {
   }
 
   @Override
+  public PutItemResponse putItem(PutItemRequest request) {
+    BatchWriteItemResponse response = batchWriteItem(BatchWriteItemRequest.builder()
+        .requestItems(Map.of(request.tableName(), List.of(WriteRequest.builder()
+            .putRequest(p -> p.item(request.item())).build())))
+        .build());
+    if (response.hasUnprocessedItems() && !response.unprocessedItems().isEmpty()) {
+      throw ProvisionedThroughputExceededException.builder()
+          .statusCode(400).message("ProvisionedThroughputExceededException")
+          .awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("ProvisionedThroughputExceededException").build())
+          .build();
+    }
+    return PutItemResponse.builder().build();
+  }
+
+  @Override
+  public UpdateItemResponse updateItem(UpdateItemRequest request) {
+    return UpdateItemResponse.builder()
+        .attributes(Map.of("startNs", AttributeValue.fromN("1"),
+            "endNs", AttributeValue.fromN(Long.toString(Long.MAX_VALUE))))
+        .build();
+  }
+
+  @Override
+  public GetItemResponse getItem(GetItemRequest request) {
+    return GetItemResponse.builder().build();
+  }
+
+  @Override
+  public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+    return TransactWriteItemsResponse.builder().build();
+  }
+
+  @Override
   public DescribeTableResponse describeTable(DescribeTableRequest request) {
     return DescribeTableResponse.builder()
         .table(t -> t.tableName(request.tableName())
             .tableStatus(TableStatus.ACTIVE)
-            .globalSecondaryIndexes(GlobalSecondaryIndexDescription.builder()
-                .indexName(DynamoDbTraceStore.SESSION_INDEX)
-                .indexStatus(IndexStatus.ACTIVE)
-                .build()))
+            .globalSecondaryIndexes(
+                index(DynamoDbTraceStore.SESSION_INDEX), index(DynamoDbTraceStore.GSI2),
+                index(DynamoDbTraceStore.GSI3)))
         .build();
+  }
+
+  private static GlobalSecondaryIndexDescription index(String name) {
+    return GlobalSecondaryIndexDescription.builder().indexName(name).indexStatus(IndexStatus.ACTIVE).build();
   }
 
   @Override

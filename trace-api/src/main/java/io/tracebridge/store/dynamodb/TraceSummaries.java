@@ -1,0 +1,301 @@
+package io.tracebridge.store.dynamodb;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.TraceIds;
+import io.tracebridge.mapper.Usage;
+import io.tracebridge.store.IngestSeq;
+import io.tracebridge.store.TracePage;
+import io.tracebridge.store.TraceQuery;
+import io.tracebridge.store.TraceSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.annotation.Nullable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * The trace summary items ({@code TRACE#…} / {@code SUMMARY}): kept at write time with idempotent
+ * updates (if_not_exists, string-set ADD, conditional min/max), listed through the overloaded
+ * indexes. Token totals are ADDed by {@link UsageLedger} in its transactions. Thread-safe.
+ */
+final class TraceSummaries {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final DynamoDbClient client;
+  private final String table;
+
+  TraceSummaries(DynamoDbClient client, String table) {
+    this.client = client;
+    this.table = table;
+  }
+
+  /** Folds a chunk of one trace's records into its summary. */
+  void update(List<FunctionalRecord> chunk) {
+    FunctionalRecord first = chunk.get(0);
+    String tenant = first.tenant();
+    String traceId = TraceIds.toW3c(first.traceId());
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    String session = null;
+    String agent = null;
+    String agentName = null;
+    String prompt = null;
+    boolean error = false;
+    boolean answered = false;
+    TreeSet<String> tools = new TreeSet<>();
+    for (FunctionalRecord r : chunk) {
+      long ts = r.timestampNanos();
+      start = Math.min(start, ts);
+      end = Math.max(end, r.durationMs() == null ? ts : ts + r.durationMs() * 1_000_000L);
+      session = session != null ? session : r.sessionId();
+      agent = agent != null ? agent : r.agentId();
+      agentName = agentName != null ? agentName : r.agentName();
+      if (prompt == null && r.type() == RecordType.PROMPT) {
+        prompt = TraceSummary.preview(r.text());
+      }
+      if (r.tool() != null && r.tool().name() != null) {
+        tools.add(r.tool().name());
+      }
+      error |= r.type() == RecordType.ERROR || r.error() != null;
+      answered |= r.type() == RecordType.RESPONSE;
+    }
+    Map<String, AttributeValue> key = key(tenant, traceId);
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> set = new ArrayList<>();
+    setAlways(set, names, values, "tenant", AttributeValue.fromS(tenant));
+    setAlways(set, names, values, "traceId", AttributeValue.fromS(traceId));
+    setAlways(set, names, values, DynamoItem.GSI3_PK, AttributeValue.fromS(DynamoItem.tenantTracesPk(tenant)));
+    String listSk = DynamoItem.traceListSk(start, traceId);
+    setIfAbsent(set, names, values, "startNs", AttributeValue.fromN(Long.toString(start)));
+    setIfAbsent(set, names, values, "endNs", AttributeValue.fromN(Long.toString(end)));
+    setIfAbsent(set, names, values, DynamoItem.GSI3_SK, AttributeValue.fromS(listSk));
+    if (session != null) {
+      setIfAbsent(set, names, values, "sessionId", AttributeValue.fromS(session));
+      setIfAbsent(set, names, values, DynamoItem.GSI1_PK,
+          AttributeValue.fromS(DynamoItem.sessionTracesPk(tenant, session)));
+      setIfAbsent(set, names, values, DynamoItem.GSI1_SK, AttributeValue.fromS(listSk));
+    }
+    if (agent != null) {
+      setIfAbsent(set, names, values, "agentId", AttributeValue.fromS(agent));
+      setIfAbsent(set, names, values, DynamoItem.GSI2_PK,
+          AttributeValue.fromS(DynamoItem.agentTracesPk(tenant, agent)));
+      setIfAbsent(set, names, values, DynamoItem.GSI2_SK, AttributeValue.fromS(listSk));
+    }
+    if (agentName != null) {
+      setIfAbsent(set, names, values, "agentName", AttributeValue.fromS(agentName));
+    }
+    if (prompt != null) {
+      setIfAbsent(set, names, values, "prompt", AttributeValue.fromS(prompt));
+    }
+    if (error) {
+      setAlways(set, names, values, "hasError", AttributeValue.fromBool(true));
+    }
+    if (answered) {
+      setAlways(set, names, values, "answered", AttributeValue.fromBool(true));
+    }
+    StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", set));
+    if (!tools.isEmpty()) {
+      names.put("#tools", "tools");
+      values.put(":tools", AttributeValue.fromSs(List.copyOf(tools)));
+      expression.append(" ADD #tools :tools");
+    }
+    UpdateItemResponse updated = client.updateItem(b -> b.tableName(table).key(key)
+        .updateExpression(expression.toString())
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .returnValues(ReturnValue.ALL_NEW));
+    Map<String, AttributeValue> now = updated.attributes();
+    long storedStart = Long.parseLong(now.get("startNs").n());
+    long storedEnd = Long.parseLong(now.get("endNs").n());
+    long wantedStart = Math.min(storedStart, start);
+    String wantedSk = DynamoItem.traceListSk(wantedStart, traceId);
+    List<String> fix = new ArrayList<>();
+    Map<String, String> fixNames = new HashMap<>(Map.of("#start", "startNs"));
+    for (String sk : List.of(DynamoItem.GSI1_SK, DynamoItem.GSI2_SK, DynamoItem.GSI3_SK)) {
+      AttributeValue v = now.get(sk);
+      if (v != null && !v.s().equals(wantedSk)) {
+        fixNames.put("#" + sk, sk);
+        fix.add("#" + sk + " = :sk");
+      }
+    }
+    if (storedStart > start || !fix.isEmpty()) {
+      fix.add("#start = :start");
+      try {
+        client.updateItem(b -> b.tableName(table).key(key)
+            .updateExpression("SET " + String.join(", ", fix))
+            .conditionExpression("#start >= :start")
+            .expressionAttributeNames(fixNames)
+            .expressionAttributeValues(Map.of(
+                ":start", AttributeValue.fromN(Long.toString(wantedStart)),
+                ":sk", AttributeValue.fromS(wantedSk))));
+      } catch (ConditionalCheckFailedException earlier) {
+        // another writer recorded an earlier start, with its list keys
+      }
+    }
+    if (storedEnd < end) {
+      long wantedEnd = end;
+      try {
+        client.updateItem(b -> b.tableName(table).key(key)
+            .updateExpression("SET #end = :end")
+            .conditionExpression("#end < :end")
+            .expressionAttributeNames(Map.of("#end", "endNs"))
+            .expressionAttributeValues(Map.of(":end", AttributeValue.fromN(Long.toString(wantedEnd)))));
+      } catch (ConditionalCheckFailedException later) {
+        // another writer recorded a later end
+      }
+    }
+  }
+
+  static Map<String, AttributeValue> key(String tenant, String traceId) {
+    return Map.of(
+        DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(tenant, traceId)),
+        DynamoItem.SK, AttributeValue.fromS(DynamoItem.SUMMARY_SK));
+  }
+
+  private static void setAlways(List<String> set, Map<String, String> names,
+      Map<String, AttributeValue> values, String attribute, AttributeValue value) {
+    String n = "#a" + names.size();
+    names.put(n, attribute);
+    values.put(":" + n.substring(1), value);
+    set.add(n + " = :" + n.substring(1));
+  }
+
+  private static void setIfAbsent(List<String> set, Map<String, String> names,
+      Map<String, AttributeValue> values, String attribute, AttributeValue value) {
+    String n = "#a" + names.size();
+    names.put(n, attribute);
+    values.put(":" + n.substring(1), value);
+    set.add(n + " = if_not_exists(" + n + ", :" + n.substring(1) + ")");
+  }
+
+  TracePage list(String tenant, TraceQuery q) {
+    String index;
+    String pkName;
+    String skName;
+    String pk;
+    if (q.sessionId() != null) {
+      index = DynamoDbTraceStore.SESSION_INDEX;
+      pkName = DynamoItem.GSI1_PK;
+      skName = DynamoItem.GSI1_SK;
+      pk = DynamoItem.sessionTracesPk(tenant, q.sessionId());
+    } else if (q.agentId() != null) {
+      index = DynamoDbTraceStore.GSI2;
+      pkName = DynamoItem.GSI2_PK;
+      skName = DynamoItem.GSI2_SK;
+      pk = DynamoItem.agentTracesPk(tenant, q.agentId());
+    } else {
+      index = DynamoDbTraceStore.GSI3;
+      pkName = DynamoItem.GSI3_PK;
+      skName = DynamoItem.GSI3_SK;
+      pk = DynamoItem.tenantTracesPk(tenant);
+    }
+    String lo = q.from() == null ? "0" : IngestSeq.floor(nanos(q.from()));
+    String hi = q.to() == null ? "~" : IngestSeq.floor(nanos(q.to()) - 1) + "~";
+    Map<String, AttributeValue> startKey = null;
+    if (q.cursor() != null) {
+      startKey = decodeCursor(q.cursor());
+      AttributeValue cursorPk = startKey.get(pkName);
+      if (cursorPk == null || !pk.equals(cursorPk.s())) {
+        throw new IllegalArgumentException("cursor does not belong to this query");
+      }
+    }
+    QueryRequest request = QueryRequest.builder()
+        .tableName(table)
+        .indexName(index)
+        .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
+        .expressionAttributeNames(Map.of("#pk", pkName, "#sk", skName))
+        .expressionAttributeValues(Map.of(
+            ":pk", AttributeValue.fromS(pk), ":lo", AttributeValue.fromS(lo),
+            ":hi", AttributeValue.fromS(hi)))
+        .scanIndexForward(false)
+        .limit(q.limit())
+        .exclusiveStartKey(startKey)
+        .build();
+    QueryResponse page = client.query(request);
+    List<TraceSummary> traces = new ArrayList<>();
+    for (Map<String, AttributeValue> item : page.items()) {
+      traces.add(fromItem(item));
+    }
+    String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+        && traces.size() == q.limit()
+        ? encodeCursor(page.lastEvaluatedKey()) : null;
+    return new TracePage(traces, next);
+  }
+
+  static TraceSummary fromItem(Map<String, AttributeValue> item) {
+    String traceId = item.get("traceId").s();
+    long start = Long.parseLong(item.get("startNs").n());
+    long end = Long.parseLong(item.get("endNs").n());
+    List<String> tools = item.containsKey("tools") ? new ArrayList<>(new TreeSet<>(item.get("tools").ss())) : List.of();
+    return new TraceSummary(
+        traceId, TraceIds.toXray(traceId), str(item, "sessionId"), str(item, "agentId"),
+        str(item, "agentName"), instant(start), instant(end), Math.max(0, (end - start) / 1_000_000L),
+        TraceSummary.status(bool(item, "hasError"), bool(item, "answered")),
+        new Usage(num(item, "inputTokens"), num(item, "outputTokens"), num(item, "cacheReadTokens"),
+            num(item, "cacheWriteTokens"), num(item, "reasoningTokens")),
+        tools, str(item, "prompt"));
+  }
+
+  private static String encodeCursor(Map<String, AttributeValue> key) {
+    Map<String, String> plain = new HashMap<>();
+    key.forEach((k, v) -> plain.put(k, v.s()));
+    try {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(plain));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, AttributeValue> decodeCursor(String cursor) {
+    try {
+      Map<String, String> plain = JSON.readValue(
+          new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8), STRING_MAP);
+      Map<String, AttributeValue> key = new HashMap<>();
+      plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
+      return key;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("malformed cursor");
+    }
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  private static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  @Nullable
+  private static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static boolean bool(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v != null && Boolean.TRUE.equals(v.bool());
+  }
+
+  private static long num(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null || v.n() == null ? 0 : Math.max(0, Long.parseLong(v.n()));
+  }
+}
