@@ -5,6 +5,18 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.billing.PriceTable;
+import io.tracebridge.cloudwatch.CloudWatchExport;
+import io.tracebridge.cloudwatch.CloudWatchExportConfig;
+import io.tracebridge.receiver.LogsExportHandler;
+import io.tracebridge.receiver.OtlpIngest;
+import io.tracebridge.receiver.SpanForwarder;
+import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.receiver.http.OtlpHttpVerticle;
+import io.tracebridge.store.ApiKeyAuthenticator;
+import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.TraceSink;
+import io.tracebridge.store.TraceSinks;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
@@ -20,15 +32,19 @@ import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.web.LiveRecordBus;
+import io.tracebridge.web.MeteredTraceStore;
 import io.tracebridge.web.WebConfig;
+import io.tracebridge.web.WebMetrics;
 import io.tracebridge.web.WebVerticle;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
@@ -36,8 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every TraceBridge component in one JVM: DynamoDB Local (embedded, on disk or in memory), the
- * DynamoDB trace store, the OTLP/gRPC receiver, the web node and the agent runtime, whose spans
- * are exported over OTLP/gRPC to that receiver exactly as a remote agent's would be.
+ * DynamoDB trace store, the OTLP receiver (gRPC and HTTP), the web node and the agent runtime,
+ * whose spans and hook-event logs are exported over OTLP/gRPC to that receiver exactly as a remote
+ * agent's would be.
  *
  * <p>Start with {@link #start(Options)}; {@link #close()} stops in reverse order (the runtime's
  * spans are flushed before the receiver stops). Used by {@code ./tracebridge up} and the
@@ -49,63 +66,230 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final boolean TELEMETRY_OFF = true;
   private static final String DATABASE_FILE = "tracebridge.db";
 
-  /** Where each component listens, and where data lives. */
-  public record Options(
-      @Nullable Path dataDir,
-      String host,
-      int grpcPort,
-      int webPort,
-      int runtimePort,
-      List<SpanProcessor> extraSpanProcessors,
-      List<Tool> extraTools,
-      @Nullable Model model,
-      int maxIterations) {
-    public Options {
-      extraSpanProcessors = List.copyOf(extraSpanProcessors);
-      extraTools = List.copyOf(extraTools);
+  /**
+   * Where each component listens, where data lives, and what the embedded runtime runs. Immutable;
+   * start from {@link #defaults()} or {@link #ephemeral()} and change with {@link #toBuilder()} or
+   * the {@code with*} shortcuts.
+   */
+  public static final class Options {
+    private final @Nullable Path dataDir;
+    private final String host;
+    private final int grpcPort;
+    private final int httpPort;
+    private final int webPort;
+    private final int runtimePort;
+    private final List<SpanProcessor> extraSpanProcessors;
+    private final List<Tool> extraTools;
+    private final @Nullable Model model;
+    private final int maxIterations;
+    private final @Nullable Path apiKeysFile;
+    private final @Nullable Path pricesFile;
+    private final @Nullable CloudWatchExportConfig cloudWatch;
+
+    private Options(Builder b) {
+      dataDir = b.dataDir;
+      host = Objects.requireNonNull(b.host, "host");
+      grpcPort = b.grpcPort;
+      httpPort = b.httpPort;
+      webPort = b.webPort;
+      runtimePort = b.runtimePort;
+      extraSpanProcessors = List.copyOf(b.extraSpanProcessors);
+      extraTools = List.copyOf(b.extraTools);
+      model = b.model;
+      maxIterations = b.maxIterations;
+      apiKeysFile = b.apiKeysFile;
+      pricesFile = b.pricesFile;
+      cloudWatch = b.cloudWatch;
     }
 
-    /** Options with the built-in runtime set-up (scripted model, default tools and limits). */
-    public Options(
-        @Nullable Path dataDir,
-        String host,
-        int grpcPort,
-        int webPort,
-        int runtimePort,
-        List<SpanProcessor> extraSpanProcessors) {
-      this(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, List.of(), null,
-          RuntimeConfig.DEFAULT_MAX_ITERATIONS);
-    }
-
-    /** The same options, with tools registered in the agent runtime beside the built-in ones (tests). */
-    public Options withExtraTools(List<Tool> tools) {
-      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, tools, model, maxIterations);
-    }
-
-    /** The same options, with another model than the scripted one in the agent runtime (tests). */
-    public Options withModel(Model runtimeModel) {
-      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, extraTools, runtimeModel,
-          maxIterations);
-    }
-
-    /** The same options, with the agent runtime's MAX_ITERATIONS (tests). */
-    public Options withMaxIterations(int iterations) {
-      return new Options(dataDir, host, grpcPort, webPort, runtimePort, extraSpanProcessors, extraTools, model, iterations);
-    }
-
-    /** The defaults of {@code ./tracebridge up}: data under {@code .tracebridge/data}. */
+    /** The defaults of {@code ./tracebridge up}: data under {@code .tracebridge/data}, standard ports. */
     public static Options defaults() {
-      return new Options(Path.of(".tracebridge", "data"), "127.0.0.1", 4317, 8090, 8080, List.of());
+      return new Builder().build();
     }
 
     /** In memory on free ports: for tests. */
     public static Options ephemeral() {
-      return new Options(null, "127.0.0.1", 0, 0, 0, List.of());
+      return new Builder().dataDir(null).grpcPort(0).httpPort(0).webPort(0).runtimePort(0).build();
+    }
+
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.dataDir = dataDir;
+      b.host = host;
+      b.grpcPort = grpcPort;
+      b.httpPort = httpPort;
+      b.webPort = webPort;
+      b.runtimePort = runtimePort;
+      b.extraSpanProcessors = extraSpanProcessors;
+      b.extraTools = extraTools;
+      b.model = model;
+      b.maxIterations = maxIterations;
+      b.apiKeysFile = apiKeysFile;
+      b.pricesFile = pricesFile;
+      b.cloudWatch = cloudWatch;
+      return b;
     }
 
     /** The same options, with span processors added to the agent runtime's tracer (tests). */
     public Options withExtraSpanProcessors(List<SpanProcessor> processors) {
-      return new Options(dataDir, host, grpcPort, webPort, runtimePort, processors, extraTools, model, maxIterations);
+      return toBuilder().extraSpanProcessors(processors).build();
+    }
+
+    /** The same options, with tools registered in the agent runtime beside the built-in ones (tests). */
+    public Options withExtraTools(List<Tool> tools) {
+      return toBuilder().extraTools(tools).build();
+    }
+
+    /** The same options, with another model than the scripted one in the agent runtime (tests). */
+    public Options withModel(Model runtimeModel) {
+      return toBuilder().model(runtimeModel).build();
+    }
+
+    /** The same options, with the agent runtime's MAX_ITERATIONS (tests). */
+    public Options withMaxIterations(int iterations) {
+      return toBuilder().maxIterations(iterations).build();
+    }
+
+    public @Nullable Path dataDir() {
+      return dataDir;
+    }
+
+    public String host() {
+      return host;
+    }
+
+    public int grpcPort() {
+      return grpcPort;
+    }
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public int webPort() {
+      return webPort;
+    }
+
+    public int runtimePort() {
+      return runtimePort;
+    }
+
+    public List<SpanProcessor> extraSpanProcessors() {
+      return extraSpanProcessors;
+    }
+
+    public List<Tool> extraTools() {
+      return extraTools;
+    }
+
+    public @Nullable Model model() {
+      return model;
+    }
+
+    public int maxIterations() {
+      return maxIterations;
+    }
+
+    public @Nullable Path apiKeysFile() {
+      return apiKeysFile;
+    }
+
+    public @Nullable Path pricesFile() {
+      return pricesFile;
+    }
+
+    public @Nullable CloudWatchExportConfig cloudWatch() {
+      return cloudWatch;
+    }
+
+    /** Builder with the defaults of {@code ./tracebridge up}. */
+    public static final class Builder {
+      private @Nullable Path dataDir = Path.of(".tracebridge", "data");
+      private String host = "127.0.0.1";
+      private int grpcPort = ReceiverConfig.DEFAULT_GRPC_PORT;
+      private int httpPort = ReceiverConfig.DEFAULT_HTTP_PORT;
+      private int webPort = WebConfig.DEFAULT_PORT;
+      private int runtimePort = RuntimeConfig.DEFAULT_PORT;
+      private List<SpanProcessor> extraSpanProcessors = List.of();
+      private List<Tool> extraTools = List.of();
+      private @Nullable Model model;
+      private int maxIterations = RuntimeConfig.DEFAULT_MAX_ITERATIONS;
+      private @Nullable Path apiKeysFile;
+      private @Nullable Path pricesFile;
+      private @Nullable CloudWatchExportConfig cloudWatch;
+
+      /** Where DynamoDB Local keeps its file; null keeps everything in memory. */
+      public Builder dataDir(@Nullable Path dataDir) {
+        this.dataDir = dataDir;
+        return this;
+      }
+
+      public Builder host(String host) {
+        this.host = host;
+        return this;
+      }
+
+      public Builder grpcPort(int grpcPort) {
+        this.grpcPort = grpcPort;
+        return this;
+      }
+
+      public Builder httpPort(int httpPort) {
+        this.httpPort = httpPort;
+        return this;
+      }
+
+      public Builder webPort(int webPort) {
+        this.webPort = webPort;
+        return this;
+      }
+
+      public Builder runtimePort(int runtimePort) {
+        this.runtimePort = runtimePort;
+        return this;
+      }
+
+      public Builder extraSpanProcessors(List<SpanProcessor> extraSpanProcessors) {
+        this.extraSpanProcessors = extraSpanProcessors;
+        return this;
+      }
+
+      public Builder extraTools(List<Tool> extraTools) {
+        this.extraTools = extraTools;
+        return this;
+      }
+
+      public Builder model(@Nullable Model model) {
+        this.model = model;
+        return this;
+      }
+
+      public Builder maxIterations(int maxIterations) {
+        this.maxIterations = maxIterations;
+        return this;
+      }
+
+      /** A JSON file {@code {"keys":{"<key>":"<tenant>"}}}; null: one default tenant, no keys. */
+      public Builder apiKeysFile(@Nullable Path apiKeysFile) {
+        this.apiKeysFile = apiKeysFile;
+        return this;
+      }
+
+      /** A price table overriding the bundled one; null: the bundled prices. */
+      public Builder pricesFile(@Nullable Path pricesFile) {
+        this.pricesFile = pricesFile;
+        return this;
+      }
+
+      /** Forward every received span to CloudWatch when enabled; null: no forwarding. */
+      public Builder cloudWatch(@Nullable CloudWatchExportConfig cloudWatch) {
+        this.cloudWatch = cloudWatch;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(this);
+      }
     }
   }
 
@@ -113,6 +297,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private final String host;
   private TraceStore store;
   private int grpcPort;
+  private int httpPort;
   private int webPort;
   private int runtimePort;
 
@@ -153,22 +338,63 @@ public final class EmbeddedStack implements AutoCloseable {
     DynamoDbTraceStore dynamoStore =
         DynamoDbTraceStore.create(dynamo.dynamoDbClient(), DynamoDbStoreConfig.builder().build());
     toClose.push(() -> dynamoStore.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
-    store = dynamoStore;
+    // Metrics of the store (ingest rate, latency) and the web node, shown at /metrics.
+    WebMetrics metrics = new WebMetrics();
+    store = new MeteredTraceStore(dynamoStore, metrics);
 
     Vertx vertx = Vertx.vertx();
     toClose.push(() -> vertx.close().await(10, TimeUnit.SECONDS));
+    // Live records come from the store, with the ingest sequence websocket cursors are built from,
+    // so the receiver's own live sink has nothing to do.
+    store.addListener(new LiveRecordBus(vertx.eventBus()));
+    TraceSink liveFromStore = TraceSinks.composite(List.of());
 
-    TraceExportHandler handler =
-        new TraceExportHandler(new SpanMapper(), store, new LiveRecordBus(vertx.eventBus()));
-    OtlpGrpcReceiver receiver =
-        OtlpGrpcReceiver.start(
-            ReceiverConfig.builder().host(options.host()).grpcPort(options.grpcPort()).build(),
-            handler);
-    toClose.push(receiver);
-    grpcPort = receiver.port();
+    TenantAuthenticator authenticator =
+        options.apiKeysFile() == null
+            ? TenantAuthenticator.singleTenant(WebConfig.DEFAULT_TENANT)
+            : ApiKeyAuthenticator.fromFile(options.apiKeysFile());
+
+    List<SpanForwarder> forwarders = new ArrayList<>();
+    if (options.cloudWatch() != null && options.cloudWatch().enabled()) {
+      CloudWatchExport cloudWatch = CloudWatchExport.create(options.cloudWatch());
+      toClose.push(cloudWatch);
+      forwarders.add(cloudWatch::forward);
+      LOG.info("forwarding received spans to CloudWatch: {}", options.cloudWatch());
+    }
+
+    ReceiverConfig receiverConfig =
+        ReceiverConfig.builder()
+            .host(options.host())
+            .grpcPort(options.grpcPort())
+            .httpPort(options.httpPort())
+            .build();
+    SpanMapper mapper = new SpanMapper();
+    // Spans arrive children first: the filler gives early records the session and agent a later
+    // span of the same trace brings, and rewrites what was stored without them.
+    TraceContextFiller durable = new TraceContextFiller(store);
+    OtlpIngest ingest =
+        new OtlpIngest(
+            new TraceExportHandler(mapper, durable, liveFromStore, forwarders),
+            new LogsExportHandler(mapper, durable, liveFromStore),
+            authenticator,
+            receiverConfig);
+    OtlpGrpcReceiver grpc = OtlpGrpcReceiver.start(receiverConfig, ingest);
+    toClose.push(grpc);
+    grpcPort = grpc.port();
+    OtlpHttpVerticle http = new OtlpHttpVerticle(receiverConfig, ingest);
+    await(vertx.deployVerticle(http));
+    httpPort = http.actualPort();
 
     WebVerticle web =
-        new WebVerticle(WebConfig.builder().host(options.host()).port(options.webPort()).build(), store);
+        new WebVerticle(
+            WebConfig.builder()
+                .host(options.host())
+                .port(options.webPort())
+                .authenticator(options.apiKeysFile() == null ? null : authenticator)
+                .prices(options.pricesFile() == null ? null : PriceTable.fromFile(options.pricesFile()))
+                .build(),
+            store,
+            metrics);
     await(vertx.deployVerticle(web));
     webPort = web.actualPort();
 
@@ -204,6 +430,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
   public int grpcPort() {
     return grpcPort;
+  }
+
+  public int httpPort() {
+    return httpPort;
   }
 
   public int webPort() {

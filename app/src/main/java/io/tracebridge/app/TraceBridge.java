@@ -1,7 +1,7 @@
 package io.tracebridge.app;
 
+import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -37,6 +37,15 @@ public final class TraceBridge {
     @Option(names = "--grpc-port", description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
     int grpcPort = 4317;
 
+    @Option(names = "--http-port", description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort = 4318;
+
+    @Option(names = "--api-keys", description = "JSON file {\"keys\":{\"<key>\":\"<tenant>\"}}: require bearer keys (default: one tenant, no keys).")
+    Path apiKeys;
+
+    @Option(names = "--prices", description = "Price table JSON overriding the bundled one (billing cost).")
+    Path prices;
+
     @Option(names = "--web-port", description = "REST, websocket and viewer port (default: ${DEFAULT-VALUE}).")
     int webPort = 8090;
 
@@ -51,8 +60,18 @@ public final class TraceBridge {
       long started = System.nanoTime();
       EmbeddedStack stack =
           EmbeddedStack.start(
-              new EmbeddedStack.Options(
-                  inMemory ? null : dataDir, host, grpcPort, webPort, runtimePort, List.of()));
+              EmbeddedStack.Options.defaults().toBuilder()
+                  .dataDir(inMemory ? null : dataDir)
+                  .host(host)
+                  .grpcPort(grpcPort)
+                  .httpPort(httpPort)
+                  .webPort(webPort)
+                  .runtimePort(runtimePort)
+                  .apiKeysFile(apiKeys)
+                  .pricesFile(prices)
+                  // TRACEBRIDGE_CLOUDWATCH_*: forward every received span (see cloudwatch-export/README.md)
+                  .cloudWatch(CloudWatchExportConfig.fromEnvironment(System.getenv()))
+                  .build());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         stack.close();
@@ -60,6 +79,7 @@ public final class TraceBridge {
       }, "tracebridge-shutdown"));
       System.out.printf("%nTraceBridge is up (%d ms):%n", (System.nanoTime() - started) / 1_000_000);
       System.out.printf("  OTLP/gRPC receiver   %s:%d%n", host, stack.grpcPort());
+      System.out.printf("  OTLP/HTTP receiver   http://%s:%d  (/v1/traces, /v1/logs)%n", host, stack.httpPort());
       System.out.printf("  web, REST, websocket %s  (ws %s/ws)%n", stack.webBaseUrl(), stack.webBaseUrl().replace("http", "ws"));
       System.out.printf("  agent runtime        %s  (GET /ping, POST /invocations)%n", stack.runtimeBaseUrl());
       System.out.printf("  store                DynamoDB Local, %s%n",

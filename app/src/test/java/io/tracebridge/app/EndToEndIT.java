@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -81,10 +82,20 @@ class EndToEndIT {
       reply = invoke(session, "100");
       traceId = reply.path("output").path("trace_id").asText();
 
-      live = ws.until(f -> "response".equals(f.path("record").path("type").asText()), WAIT).stream()
-          .filter(f -> "record".equals(f.path("type").asText()))
-          .map(f -> JSON.convertValue(f.path("record"), FunctionalRecord.class))
-          .toList();
+      // Each step arrives live first from its hook-event log record, then again, completed, from
+      // its span. Read until the websocket has delivered every stored record in its final version.
+      Map<String, FunctionalRecord> complete = byId(records(Records.awaitTrace(http, stack, traceId, WAIT)));
+      Map<String, FunctionalRecord> latest = new HashMap<>();
+      Instant deadline = Instant.now().plus(WAIT);
+      while (!latest.equals(complete)) {
+        JsonNode frame = ws.next(Duration.between(Instant.now(), deadline));
+        if ("record".equals(frame.path("type").asText())) {
+          FunctionalRecord record = JSON.convertValue(frame.path("record"), FunctionalRecord.class);
+          assertThat(latest.put(record.recordId(), record))
+              .as("a version already delivered is not delivered again").isNotEqualTo(record);
+        }
+      }
+      live = List.copyOf(latest.values());
     }
     assertThat(reply.path("success").asBoolean()).isTrue();
     assertThat(reply.path("output").path("message").asText()).contains("142");
@@ -94,7 +105,6 @@ class EndToEndIT {
       assertThat(r.traceId()).isEqualTo(traceId);
       assertThat(r.sessionId()).isEqualTo(session);
     });
-    assertThat(live).extracting(FunctionalRecord::recordId).doesNotHaveDuplicates();
     Map<RecordType, List<FunctionalRecord>> byType =
         live.stream().collect(Collectors.groupingBy(FunctionalRecord::type));
     assertThat(byType.get(RecordType.PROMPT)).singleElement()
@@ -128,8 +138,7 @@ class EndToEndIT {
     JsonNode trace = getJson("/api/traces/" + traceId);
     JsonNode sameByXray = getJson("/api/traces/" + TraceIds.toXray(traceId));
     assertThat(sameByXray).isEqualTo(trace);
-    List<FunctionalRecord> stored = new ArrayList<>();
-    trace.path("records").forEach(n -> stored.add(JSON.convertValue(n, FunctionalRecord.class)));
+    List<FunctionalRecord> stored = records(trace);
     assertThat(byId(stored)).isEqualTo(byId(live));
     assertThat(stored).isSortedAccordingTo(FunctionalRecord.TIMELINE);
     assertThat(stored.get(0).type()).isEqualTo(RecordType.PROMPT);
@@ -172,7 +181,7 @@ class EndToEndIT {
   void exportingTheSameSpansAgainLeavesRecordsAndTokenTotalsUnchanged() throws Exception {
     String session = "e2e-" + UUID.randomUUID();
     String traceId = invoke(session, "7").path("output").path("trace_id").asText();
-    JsonNode first = awaitAnswerStored(traceId);
+    JsonNode first = Records.awaitTrace(http, stack, traceId, WAIT);
 
     List<SpanData> spans = spansOf(traceId);
     assertThat(spans).extracting(SpanData::getName).contains("chat", "execute_tool calculate");
@@ -209,28 +218,17 @@ class EndToEndIT {
     return JSON.readTree(response.body());
   }
 
-  private JsonNode awaitAnswerStored(String traceId) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> response = get("/api/traces/" + traceId);
-      if (response.statusCode() == 200) {
-        JsonNode trace = JSON.readTree(response.body());
-        for (JsonNode r : trace.path("records")) {
-          if (r.path("type").asText().equals("response")) {
-            return trace;
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("trace " + traceId + " not stored within " + WAIT);
-  }
-
   private static List<SpanData> spansOf(String traceId) {
     return exported.getFinishedSpanItems().stream()
         .filter(s -> s.getTraceId().equals(traceId))
         .sorted(Comparator.comparing(SpanData::getStartEpochNanos))
         .toList();
+  }
+
+  private static List<FunctionalRecord> records(JsonNode trace) {
+    List<FunctionalRecord> records = new ArrayList<>();
+    trace.path("records").forEach(n -> records.add(JSON.convertValue(n, FunctionalRecord.class)));
+    return records;
   }
 
   private static Map<String, FunctionalRecord> byId(List<FunctionalRecord> records) {

@@ -75,9 +75,10 @@ class LiveHookEventsIT {
   }
 
   @Test
-  void hookToWebsocketDelay() throws Exception {
+  void everyRunsToolRequestArrivesLiveAndTheHookToWebsocketDelayIsPrinted() throws Exception {
     int runs = Integer.getInteger("live.runs", 5);
-    SLOW.sleep = Duration.ofMillis(300);
+    // Long enough that "arrived before the tool returned" is about liveness, not a race.
+    SLOW.sleep = Duration.ofSeconds(1);
     List<Long> delaysMicros = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       Run run = runOnce();
@@ -91,7 +92,6 @@ class LiveHookEventsIT {
     long p95 = delaysMicros.get((int) Math.ceil(0.95 * runs) - 1);
     System.out.printf("hook->websocket delay over %d runs: p50=%.1f ms p95=%.1f ms max=%.1f ms%n",
         runs, p50 / 1000.0, p95 / 1000.0, delaysMicros.get(runs - 1) / 1000.0);
-    assertThat(p95).as("p95 in microseconds").isLessThan(1_000_000);
   }
 
   private record Run(JsonNode toolRequest, Instant receivedAt, boolean returnedAtReceipt, CompletableFuture<JsonNode> reply) {}

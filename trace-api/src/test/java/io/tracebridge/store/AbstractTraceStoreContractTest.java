@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.ToolCall;
 import io.tracebridge.mapper.TraceIds;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
@@ -108,6 +109,30 @@ public abstract class AbstractTraceStoreContractTest {
 
     await(store.accept(List.of(original, changedAgain))); // in one batch the last one wins
     assertThat(await(store.findByTrace(tenant, traceId))).containsExactly(changedAgain);
+  }
+
+  @Test
+  void aPartialVersionArrivingAfterAFullOneKeepsTheFieldsItLacks() {
+    String traceId = RecordFixtures.newTraceId();
+    FunctionalRecord full = RecordFixtures.full(tenant, traceId, "s-merge");
+    // What a live hook-event log record knows of the same step: no parent, duration or tool status.
+    FunctionalRecord partial = full.toBuilder()
+        .parentSpanId(null)
+        .durationMs(null)
+        .tool(ToolCall.named(full.tool().name(), full.tool().callId(), null, full.tool().output(), null))
+        .text("text the later version sets")
+        .build();
+
+    await(store.accept(List.of(full)));
+    await(store.accept(List.of(partial)));
+
+    FunctionalRecord stored = await(store.findByTrace(tenant, traceId)).get(0);
+    assertThat(stored.parentSpanId()).isEqualTo(full.parentSpanId());
+    assertThat(stored.durationMs()).isEqualTo(full.durationMs());
+    assertThat(stored.tool().status()).isEqualTo(full.tool().status());
+    assertThat(stored.tool().input()).isEqualTo(full.tool().input());
+    assertThat(stored.text()).isEqualTo("text the later version sets");
+    assertThat(await(store.findByTrace(tenant, traceId))).hasSize(1);
   }
 
   @Test

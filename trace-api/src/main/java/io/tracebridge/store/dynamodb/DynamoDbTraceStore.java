@@ -48,6 +48,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
@@ -347,18 +349,22 @@ public final class DynamoDbTraceStore implements TraceStore {
   }
 
   /**
-   * Writes one chunk of one trace: each record with a conditional PutItem (skipped when an
-   * identical version is stored), tells the listeners, then updates the trace's summary and
-   * counts the usage of each record (its own transaction). Summary and usage are applied to every record of
-   * the chunk, written or not, so a retry after a partial failure completes them; both are
-   * idempotent.
+   * Writes one chunk of one trace: each record merged with the version already stored (a later
+   * version keeps what it lacks from the earlier one, so a partial live record arriving after its
+   * span's full record never erases fields), then a conditional PutItem (skipped when nothing
+   * changes); tells the listeners; then updates the trace's summary and counts the usage of each
+   * record (its own transaction). Summary and usage are applied to every record of the chunk,
+   * written or not, so a retry after a partial failure completes them; both are idempotent.
    */
   private void writeChunk(List<FunctionalRecord> chunk) {
+    Map<String, FunctionalRecord> earlier = retrying("BatchGetItem", () -> readStored(chunk));
     List<StoredRecord> written = new ArrayList<>();
+    List<FunctionalRecord> merged = new ArrayList<>(chunk.size());
     for (FunctionalRecord r : chunk) {
-      StoredRecord stored = retrying("PutItem", () -> putRecord(r));
-      if (stored != null) {
-        written.add(stored);
+      Write write = retrying("PutItem", () -> putRecord(r, earlier.get(r.recordId())));
+      merged.add(write.record());
+      if (write.stored() != null) {
+        written.add(write.stored());
       }
     }
     // The records are durable: live viewers hear of them before summary and usage are done.
@@ -373,32 +379,97 @@ public final class DynamoDbTraceStore implements TraceStore {
       }
     }
     retrying("UpdateItem", () -> {
-      summaries.update(chunk);
+      summaries.update(merged);
       return null;
     });
-    for (FunctionalRecord r : chunk) {
+    for (FunctionalRecord r : merged) {
       usage.count(r);
     }
   }
 
-  /**
-   * Puts {@code r} at a fresh sequence unless an identical version is stored (then null). A put
-   * acknowledged later than {@link DynamoDbStoreConfig#maxStampAge()} after its stamp is stamped
-   * again, so every stored sequence was durable within that age.
-   */
-  @Nullable
-  private StoredRecord putRecord(FunctionalRecord r) {
-    String seq = seqs.next(r.recordId());
-    long stamped = System.nanoTime();
-    Map<String, AttributeValue> item = DynamoItem.toItem(r, seq);
-    try {
-      client.putItem(b -> b.tableName(config.tableName()).item(item)
-          .conditionExpression("attribute_not_exists(#pk) OR #h <> :h")
-          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#h", DynamoItem.CONTENT_HASH))
-          .expressionAttributeValues(Map.of(":h", item.get(DynamoItem.CONTENT_HASH))));
-    } catch (ConditionalCheckFailedException unchanged) {
-      return null;
+  /** What {@link #putRecord} did: the record as stored, and its new version (null: unchanged). */
+  private record Write(FunctionalRecord record, @Nullable StoredRecord stored) {}
+
+  /** The stored versions of {@code chunk}'s records (one trace), by record id; consistent reads. */
+  private Map<String, FunctionalRecord> readStored(List<FunctionalRecord> chunk) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (FunctionalRecord r : chunk) {
+      keys.add(key(r));
     }
+    Map<String, FunctionalRecord> found = new HashMap<>();
+    Map<String, KeysAndAttributes> pending =
+        Map.of(config.tableName(), KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+    for (int round = 0; !pending.isEmpty(); round++) {
+      if (round > config.maxRetries()) {
+        throw new StoreException("DynamoDB BatchGetItem left keys unprocessed", true);
+      }
+      if (round > 0) {
+        sleep(backoff(round - 1));
+      }
+      Map<String, KeysAndAttributes> request = pending;
+      BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(request));
+      for (Map<String, AttributeValue> item : response.responses().getOrDefault(config.tableName(), List.of())) {
+        FunctionalRecord r = DynamoItem.fromItem(item);
+        found.put(r.recordId(), r);
+      }
+      pending = response.unprocessedKeys();
+    }
+    return found;
+  }
+
+  private static Map<String, AttributeValue> key(FunctionalRecord r) {
+    return Map.of(
+        DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(r.tenant(), r.traceId())),
+        DynamoItem.SK, AttributeValue.fromS(DynamoItem.recordSk(r.recordId())));
+  }
+
+  /**
+   * Puts {@code r}, merged with {@code earlier} (the version read before, or null), at a fresh
+   * sequence unless the merge changes nothing. The put is conditioned on the stored version being
+   * the one read, so two writers of one record never lose each other's fields: the loser re-reads
+   * and merges again. A put acknowledged later than {@link DynamoDbStoreConfig#maxStampAge()}
+   * after its stamp is stamped again, so every stored sequence was durable within that age.
+   */
+  private Write putRecord(FunctionalRecord r, @Nullable FunctionalRecord earlier) {
+    for (int attempt = 0; ; attempt++) {
+      FunctionalRecord merged = earlier == null ? r : r.filledFrom(earlier);
+      String hash = DynamoItem.contentHash(merged);
+      if (earlier != null && hash.equals(DynamoItem.contentHash(earlier))) {
+        return new Write(merged, null); // identical re-export: nothing changes, the sequence stays
+      }
+      String seq = seqs.next(merged.recordId());
+      long stamped = System.nanoTime();
+      Map<String, AttributeValue> item = DynamoItem.toItem(merged, seq);
+      try {
+        if (earlier == null) {
+          client.putItem(b -> b.tableName(config.tableName()).item(item)
+              .conditionExpression("attribute_not_exists(#pk)")
+              .expressionAttributeNames(Map.of("#pk", DynamoItem.PK)));
+        } else {
+          AttributeValue readHash = AttributeValue.fromS(DynamoItem.contentHash(earlier));
+          client.putItem(b -> b.tableName(config.tableName()).item(item)
+              .conditionExpression("#h = :read")
+              .expressionAttributeNames(Map.of("#h", DynamoItem.CONTENT_HASH))
+              .expressionAttributeValues(Map.of(":read", readHash)));
+        }
+      } catch (ConditionalCheckFailedException changedSinceRead) {
+        if (attempt >= config.maxRetries()) {
+          throw new StoreException(
+              "record " + r.recordId() + " kept changing under concurrent writes", true);
+        }
+        Map<String, AttributeValue> now = client.getItem(b -> b.tableName(config.tableName())
+            .key(key(r)).consistentRead(true)).item();
+        earlier = now == null || now.isEmpty() ? null : DynamoItem.fromItem(now);
+        continue;
+      }
+      return new Write(merged, restampIfLate(merged, item, seq, stamped));
+    }
+  }
+
+  /** The stored version after re-stamping a put acknowledged too late; null if overtaken. */
+  @Nullable
+  private StoredRecord restampIfLate(
+      FunctionalRecord r, Map<String, AttributeValue> item, String seq, long stamped) {
     for (int restamps = 0;
         System.nanoTime() - stamped > config.maxStampAge().toNanos() && restamps < 5;
         restamps++) {

@@ -106,15 +106,18 @@ public final class InMemoryTraceStore implements TraceStore {
         TraceKey key = new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId()));
         Map<String, StoredRecord> trace = traces.computeIfAbsent(key, k -> new HashMap<>());
         StoredRecord existing = trace.get(r.recordId());
-        if (existing != null && existing.record().equals(r)) {
-          continue; // identical re-export: nothing changes, the sequence stays
+        // A later version keeps what it lacks from the stored one (a partial live record that
+        // arrives after its span's full record must not erase fields).
+        FunctionalRecord merged = existing == null ? r : r.filledFrom(existing.record());
+        if (existing != null && existing.record().equals(merged)) {
+          continue; // nothing changes: the sequence stays
         }
-        StoredRecord stored = new StoredRecord(r, seqs.next(r.recordId()));
-        trace.put(r.recordId(), stored);
+        StoredRecord stored = new StoredRecord(merged, seqs.next(merged.recordId()));
+        trace.put(merged.recordId(), stored);
         written.add(stored);
         Summary summary = summaries.computeIfAbsent(key, k -> new Summary());
-        summarize(summary, r);
-        count(key, summary, r);
+        summarize(summary, merged);
+        count(key, summary, merged);
       }
     }
     if (!written.isEmpty()) {

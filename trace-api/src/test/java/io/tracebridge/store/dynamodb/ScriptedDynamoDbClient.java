@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
@@ -29,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * A DynamoDB client whose record writes are answered by a script, for what DynamoDB Local never
  * does (throttling, 5xx). Each PutItem is handed to the script as a one-item BatchWriteItem
  * request (recorded in {@link #batchWrites}); an item the script leaves unprocessed fails as
- * throttled. UpdateItem, GetItem and TransactWriteItems succeed with empty answers; DescribeTable
+ * throttled. BatchGetItem (nothing stored), UpdateItem, GetItem and TransactWriteItems succeed with empty answers; DescribeTable
  * reports an ACTIVE table with its indexes; every other call is unsupported. Thread-safe.
  */
 class ScriptedDynamoDbClient implements DynamoDbClient {
@@ -85,6 +87,12 @@ class ScriptedDynamoDbClient implements DynamoDbClient {
         .attributes(Map.of("startNs", AttributeValue.fromN("1"),
             "endNs", AttributeValue.fromN(Long.toString(Long.MAX_VALUE))))
         .build();
+  }
+
+  /** Nothing is stored yet: every record is new to the store. */
+  @Override
+  public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+    return BatchGetItemResponse.builder().build();
   }
 
   @Override
