@@ -20,12 +20,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * The viewer in real headless Chromium (Debian's {@code /usr/bin/chromium} through {@code
@@ -72,20 +72,25 @@ class ViewerInteropIT {
   void theViewerShowsAToolCallAndTheAnswerLiveWithoutReloading() throws Exception {
     String session = "viewer-" + UUID.randomUUID();
     browser.get(stack.webBaseUrl() + "/sessions/" + session);
+    // A step's element is replaced when a fuller version of its record arrives (the span after the
+    // live log record), so every check locates the element afresh.
     WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "Waiting for the first step"));
     ((JavascriptExecutor) browser).executeScript("window.__notReloaded = true;");
 
     HttpResponse<String> invoked = invoke(session);
     assertThat(invoked.statusCode()).as(invoked.body()).isEqualTo(200);
 
-    WebElement tool = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("li.step[data-type='tool_request']")));
-    WebElement answer = wait.until(ExpectedConditions.presenceOfElementLocated(
-        By.cssSelector("li.step[data-type='response']")));
+    By tool = By.cssSelector("li.step[data-type='tool_request']");
+    By answer = By.cssSelector("li.step[data-type='response']");
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(tool, "calculate"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(answer, "142"));
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "finished"));
-    assertThat(tool.getText()).contains("Used a tool").contains("calculate");
-    assertThat(answer.getText()).contains("Answer").contains("142");
+    String toolText = wait.until(d -> d.findElement(tool).getText());
+    String answerText = wait.until(d -> d.findElement(answer).getText());
+    assertThat(toolText).contains("Used a tool").contains("calculate");
+    assertThat(answerText).contains("Answer").contains("142");
     assertThat(browser.findElements(By.cssSelector("li.step[data-type='tool_response'] pre.output"))).isNotEmpty();
     assertThat(browser.findElement(By.id("summary")).getText()).containsPattern("\\d+ tokens in");
     assertThat(((JavascriptExecutor) browser).executeScript("return window.__notReloaded === true;"))
