@@ -17,6 +17,11 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.mapper.TraceUsage;
+import io.tracebridge.mapper.Usage;
+import io.tracebridge.store.UsageCell;
+import io.tracebridge.store.UsageKind;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
@@ -153,12 +158,26 @@ class OtlpDedupeIT {
     assertThat(clean).as("the mapper reads this fixture").hasSizeGreaterThan(3);
     assertThat(shuffled).containsExactlyElementsOf(clean);
     assertThat(TraceUsage.total(shuffled)).isEqualTo(TraceUsage.total(clean));
+    // Billing's write-time aggregates agree too: each model call counted once, whatever came twice.
+    LocalDate day = clean.get(0).timestamp().atZone(ZoneOffset.UTC).toLocalDate();
+    List<UsageCell> cleanUsage = billed(CLEAN_TENANT, traceId, day);
+    assertThat(cleanUsage).isNotEmpty();
+    assertThat(cleanUsage.stream().map(UsageCell::usage).reduce(Usage.ZERO, Usage::plus))
+        .isEqualTo(TraceUsage.total(clean));
+    assertThat(billed(SHUFFLED_TENANT, traceId, day)).isEqualTo(cleanUsage);
     // The fill-in at work: children stored before their root got the root's agent name.
     assertThat(shuffled).allSatisfy(r -> {
       assertThat(r.sessionId()).isNotNull();
       assertThat(r.agentName()).isNotNull();
     });
     assertThat(filler.rewritten()).isPositive();
+  }
+
+  /** The write-time usage aggregates of one trace, around the day it ran. */
+  private static List<UsageCell> billed(String tenant, String traceId, LocalDate day) throws Exception {
+    return store.usage(tenant, UsageKind.TRACE, day.minusDays(1), day.plusDays(1))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS)
+        .stream().filter(c -> c.value().equals(traceId)).toList();
   }
 
   /** Records of a trace with the tenant blanked, so the two tenants compare. */
