@@ -2,6 +2,7 @@ package io.tracebridge.receiver.http;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.tracebridge.mapper.otlp.OtlpJsonCodec;
 import io.tracebridge.receiver.RequestRejectedException;
 import io.tracebridge.receiver.RequestRejectedException.Reason;
 import java.io.ByteArrayInputStream;
@@ -93,7 +94,11 @@ final class OtlpHttpCodec {
       byte[] body, boolean gzip, Format format, int maxBytes, B into) {
     byte[] plain = gzip ? gunzip(body, maxBytes) : body;
     if (format == Format.JSON) {
-      return OtlpJson.merge(plain, into);
+      try {
+        return OtlpJsonCodec.merge(plain, into);
+      } catch (IllegalArgumentException e) {
+        throw new RequestRejectedException(Reason.UNDECODABLE, e.getMessage(), e);
+      }
     }
     try {
       into.mergeFrom(plain);
@@ -108,7 +113,7 @@ final class OtlpHttpCodec {
   /** {@code message} in {@code format}. */
   static byte[] encode(Message message, Format format) {
     return format == Format.JSON
-        ? OtlpJson.print(message).getBytes(StandardCharsets.UTF_8)
+        ? OtlpJsonCodec.print(message).getBytes(StandardCharsets.UTF_8)
         : message.toByteArray();
   }
 

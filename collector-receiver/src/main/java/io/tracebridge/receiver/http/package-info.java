@@ -9,7 +9,7 @@
  * worker pool, never on the event loop.
  *
  * <p>Transport only: this package reads headers and bodies and encodes replies ({@code
- * OtlpHttpCodec}, {@code OtlpJson}); authentication, admission and the export itself are {@link
+ * OtlpHttpCodec}, over span-mapper's {@code OtlpJsonCodec}); authentication, admission and the export itself are {@link
  * io.tracebridge.receiver.OtlpIngest}'s, shared with gRPC; statuses come from {@link
  * io.tracebridge.receiver.ExportErrors}.
  */

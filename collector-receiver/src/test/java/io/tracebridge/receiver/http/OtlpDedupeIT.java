@@ -17,6 +17,7 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.mapper.TraceUsage;
+import io.tracebridge.mapper.otlp.OtlpJsonCodec;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.UsageCell;
 import io.tracebridge.store.UsageKind;
@@ -198,7 +199,7 @@ class OtlpDedupeIT {
   }
 
   private static ExportTraceServiceRequest parse(byte[] otlpJson) {
-    return OtlpJson.merge(otlpJson, ExportTraceServiceRequest.newBuilder()).build();
+    return OtlpJsonCodec.parseTraces(otlpJson);
   }
 
   /** One OTLP/JSON request per span, each with its span's resource and scope. */

@@ -1,4 +1,4 @@
-package io.tracebridge.receiver.http;
+package io.tracebridge.mapper.otlp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +8,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
-import io.tracebridge.receiver.RequestRejectedException;
-import io.tracebridge.receiver.RequestRejectedException.Reason;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,9 +29,9 @@ import java.util.Set;
  * AnyValue.bytesValue}) stay base64. Unknown fields are ignored (the spec requires that too);
  * enums may be numbers or names; 64-bit integers strings or numbers. An id of the wrong length
  * stays wrong after the rewrite and is rejected per span by the mapper (partial success); an id
- * that is not hex at all makes the request undecodable. Stateless and thread-safe.
+ * that is not hex at all makes the request undecodable. Pure (no I/O), stateless and thread-safe.
  */
-final class OtlpJson {
+public final class OtlpJsonCodec {
   private static final Set<String> ID_FIELDS =
       Set.of("traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,39 +39,47 @@ final class OtlpJson {
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace();
 
-  private OtlpJson() {}
+  private OtlpJsonCodec() {}
 
   /**
    * Parses OTLP/JSON {@code body} (UTF-8) into {@code into}.
    *
-   * @throws RequestRejectedException (UNDECODABLE) naming what was wrong
+   * @throws IllegalArgumentException naming what was wrong, when the body is not OTLP/JSON
    */
-  static <B extends Message.Builder> B merge(byte[] body, B into) {
+  public static <B extends Message.Builder> B merge(byte[] body, B into) {
     JsonNode tree;
     try {
       tree = JSON.readTree(body);
     } catch (IOException e) {
-      throw new RequestRejectedException(
-          Reason.UNDECODABLE, "body is not valid JSON: " + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException("body is not valid JSON: " + firstLine(e.getMessage()), e);
     }
     if (tree == null || !tree.isObject()) {
-      throw new RequestRejectedException(Reason.UNDECODABLE, "body is not a JSON object");
+      throw new IllegalArgumentException("body is not a JSON object");
     }
     hexIdsToBase64(tree);
     try {
       PARSER.merge(JSON.writeValueAsString(tree), into);
     } catch (InvalidProtocolBufferException e) {
-      throw new RequestRejectedException(Reason.UNDECODABLE,
-          "body is not OTLP/JSON " + into.getDescriptorForType().getName() + ": "
-              + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException("body is not OTLP/JSON "
+          + into.getDescriptorForType().getName() + ": " + firstLine(e.getMessage()), e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("re-serialising a parsed tree failed", e);
     }
     return into;
   }
 
+  /** An OTLP/JSON traces request. @throws IllegalArgumentException as {@link #merge}. */
+  public static ExportTraceServiceRequest parseTraces(byte[] body) {
+    return merge(body, ExportTraceServiceRequest.newBuilder()).build();
+  }
+
+  /** An OTLP/JSON logs request. @throws IllegalArgumentException as {@link #merge}. */
+  public static ExportLogsServiceRequest parseLogs(byte[] body) {
+    return merge(body, ExportLogsServiceRequest.newBuilder()).build();
+  }
+
   /** {@code message} as compact proto3 JSON (replies carry no ids, so no hex rewrite). */
-  static String print(MessageOrBuilder message) {
+  public static String print(MessageOrBuilder message) {
     try {
       return PRINTER.print(message);
     } catch (InvalidProtocolBufferException e) {
@@ -92,7 +100,7 @@ final class OtlpJson {
         }
       }
     } else if (node.isArray()) {
-      node.forEach(OtlpJson::hexIdsToBase64);
+      node.forEach(OtlpJsonCodec::hexIdsToBase64);
     }
   }
 
@@ -100,7 +108,7 @@ final class OtlpJson {
     try {
       return HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
-      throw new RequestRejectedException(Reason.UNDECODABLE,
+      throw new IllegalArgumentException(
           field + " must be a hex string (OTLP/JSON), was " + abbreviate(hex), e);
     }
   }
