@@ -1,7 +1,6 @@
 package io.tracebridge.cloudwatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +13,7 @@ import io.tracebridge.cloudwatch.xray.SegmentJson;
 import io.tracebridge.cloudwatch.xray.XRaySegmentSender;
 import io.tracebridge.cloudwatch.xray.translator.SegmentTranslator;
 import io.tracebridge.cloudwatch.xray.translator.SegmentTranslator.SegmentDocument;
+import io.tracebridge.mapper.GoldenFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,25 +44,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * then fails on purpose.
  */
 class GoldenFilesTest {
-  private static final Path TESTDATA = Path.of("src", "test", "resources", "testdata");
-  private static final Path ACTUAL_ROOT = Path.of("target", "golden-actual");
   private static final String INPUT = "input.otlp.json";
-  private static final boolean UPDATE = Boolean.getBoolean("golden.update");
   /** Decimals read as BigDecimal and written plainly, so timestamps stay readable in the files. */
   private static final ObjectMapper JSON = SegmentJson.mapper().copy()
       .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final Instant DEFAULT_NOW = Instant.parse("2025-01-01T10:00:00Z");
 
-  static Stream<Arguments> cases() throws IOException {
-    try (Stream<Path> files = Files.walk(TESTDATA)) {
-      return files
-          .filter(file -> file.getFileName().toString().equals(INPUT))
-          .map(Path::getParent)
-          .sorted()
-          .map(dir -> Arguments.of(Named.of(TESTDATA.relativize(dir).toString(), dir)))
-          .toList()
-          .stream();
-    }
+  static Stream<Arguments> cases() {
+    return GoldenFiles.cases(INPUT);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -73,7 +61,7 @@ class GoldenFilesTest {
     JsonNode config = Files.exists(caseDir.resolve("config.json"))
         ? JSON.readTree(caseDir.resolve("config.json").toFile())
         : JSON.createObjectNode();
-    String caseName = TESTDATA.relativize(caseDir).toString();
+    String caseName = GoldenFiles.caseName(caseDir);
     Map<String, Object> outputs = caseName.startsWith("xray")
         ? xrayOutputs(caseDir, request, config)
         : logsOutputs(request, config);
@@ -82,7 +70,7 @@ class GoldenFilesTest {
       config.get("outputs").forEach(n -> wanted.add(n.asText()));
       outputs.keySet().retainAll(wanted);
     }
-    compare(caseDir, caseName, outputs);
+    GoldenFiles.verify(caseDir, outputs, JSON);
   }
 
   private static Map<String, Object> xrayOutputs(Path caseDir, ExportTraceServiceRequest request, JsonNode config)
@@ -138,30 +126,5 @@ class GoldenFilesTest {
     outputs.put("logs", logs);
     outputs.put("emf", lines);
     return outputs;
-  }
-
-  private static void compare(Path caseDir, String caseName, Map<String, Object> outputs) throws IOException {
-    List<String> failures = new ArrayList<>();
-    for (Map.Entry<String, Object> output : outputs.entrySet()) {
-      Path expectedFile = caseDir.resolve("expected." + output.getKey() + ".json");
-      String actual = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(output.getValue());
-      if (UPDATE) {
-        Files.writeString(expectedFile, actual + "\n");
-        continue;
-      }
-      JsonNode expectedTree = Files.exists(expectedFile) ? JSON.readTree(expectedFile.toFile()) : null;
-      Path actualFile = ACTUAL_ROOT.resolve(caseName).resolve("actual." + output.getKey() + ".json");
-      Files.deleteIfExists(actualFile);
-      if (!JSON.readTree(actual).equals(expectedTree)) {
-        Files.createDirectories(actualFile.getParent());
-        Files.writeString(actualFile, actual + "\n");
-        failures.add(expectedFile + " differs; actual written to " + actualFile.toAbsolutePath());
-      }
-    }
-    if (UPDATE) {
-      fail("golden files of " + caseName + " rewritten (golden.update=true): review the diff, "
-          + "then run again without -Dgolden.update");
-    }
-    assertThat(failures).as("golden mismatches").isEmpty();
   }
 }

@@ -1,9 +1,6 @@
 package io.tracebridge.mapper;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracebridge.mapper.legacy.LegacyTraceView;
 import java.io.IOException;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,12 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the update is reviewed.
  */
 class GoldenFilesTest {
-  private static final Path TESTDATA = Path.of("src", "test", "resources", "testdata");
-  private static final Path ACTUAL_ROOT = Path.of("target", "golden-actual");
   private static final String INPUT = "input.otlp.json";
   private static final String LOGS_INPUT = "input.logs.otlp.json";
   private static final String TENANT = "tenant-golden";
-  private static final boolean UPDATE = Boolean.getBoolean("golden.update");
   private static final ObjectMapper JSON = RecordJson.mapper();
 
   private final SpanMapper mapper = new SpanMapper();
@@ -66,16 +59,8 @@ class GoldenFilesTest {
         logs.rejectedSpans() + spans.rejectedSpans(), issues);
   }
 
-  static Stream<Arguments> cases() throws IOException {
-    try (Stream<Path> files = Files.walk(TESTDATA)) {
-      return files
-          .filter(file -> file.getFileName().toString().equals(INPUT))
-          .map(Path::getParent)
-          .sorted()
-          .map(dir -> Arguments.of(Named.of(TESTDATA.relativize(dir).toString(), dir)))
-          .toList()
-          .stream();
-    }
+  static Stream<Arguments> cases() {
+    return GoldenFiles.cases(INPUT);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -98,31 +83,6 @@ class GoldenFilesTest {
           result.records().stream().sorted(FunctionalRecord.TIMELINE).toList()));
     }
 
-    String caseName = TESTDATA.relativize(caseDir).toString();
-    List<String> failures = new ArrayList<>();
-    for (Map.Entry<String, Object> output : outputs.entrySet()) {
-      Path expectedFile = caseDir.resolve("expected." + output.getKey() + ".json");
-      String actual = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(output.getValue());
-      if (UPDATE) {
-        Files.writeString(expectedFile, actual + "\n");
-        continue;
-      }
-      JsonNode expectedTree =
-          Files.exists(expectedFile) ? JSON.readTree(expectedFile.toFile()) : null;
-      String actualName =
-          output.getKey().equals("records") ? "actual.json" : "actual." + output.getKey() + ".json";
-      Path actualFile = ACTUAL_ROOT.resolve(caseName).resolve(actualName);
-      Files.deleteIfExists(actualFile);
-      if (!JSON.readTree(actual).equals(expectedTree)) {
-        Files.createDirectories(actualFile.getParent());
-        Files.writeString(actualFile, actual + "\n");
-        failures.add(expectedFile + " differs; actual written to " + actualFile.toAbsolutePath());
-      }
-    }
-    if (UPDATE) {
-      fail("golden files of " + caseName + " rewritten (golden.update=true): review the diff, "
-          + "then run again without -Dgolden.update");
-    }
-    assertThat(failures).as("golden mismatches").isEmpty();
+    GoldenFiles.verify(caseDir, outputs, JSON);
   }
 }
