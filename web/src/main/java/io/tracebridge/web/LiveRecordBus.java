@@ -7,12 +7,9 @@ import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordJson;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.StoredRecordListener;
-import io.tracebridge.store.TraceSink;
 import io.vertx.core.eventbus.EventBus;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Publishes the record versions a store made durable, each with its ingest sequence, to the
@@ -21,12 +18,11 @@ import java.util.concurrent.CompletionStage;
  * on the clustered event bus across nodes.
  *
  * <p>Wire it as a {@link StoredRecordListener} of the store ({@code store.addListener(bus)}): only
- * the store knows each version's sequence, which websocket cursors are built from. Its {@link
- * TraceSink} side, which the receiver calls after a durable write, publishes nothing: it stays so
- * that existing wiring compiles. Best effort by design: a viewer that misses a message catches up
- * from the store at its next heartbeat. Thread-safe.
+ * the store knows each version's sequence, which websocket cursors are built from. Best effort by
+ * design: a viewer that misses a message catches up from the store at its next heartbeat.
+ * Thread-safe.
  */
-public final class LiveRecordBus implements StoredRecordListener, TraceSink {
+public final class LiveRecordBus implements StoredRecordListener {
   /** The event-bus address live records are published to. */
   public static final String ADDRESS = "records.live";
 
@@ -46,12 +42,6 @@ public final class LiveRecordBus implements StoredRecordListener, TraceSink {
       batch.addObject().put("seq", r.seq()).set("record", RecordJson.mapper().valueToTree(r.record()));
     }
     eventBus.publish(ADDRESS, batch.toString());
-  }
-
-  /** Publishes nothing: live records come from the store's listener, with their sequence. */
-  @Override
-  public CompletionStage<Void> accept(List<FunctionalRecord> records) {
-    return CompletableFuture.completedFuture(null);
   }
 
   /** Reads one message published by {@link #stored}. */
