@@ -27,12 +27,15 @@ class AgentScenariosIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int MAX_ITERATIONS = 3;
 
+  /** Every span the runtime ends, to know when a trace is complete. */
+  private static final SpanWitness WITNESS = new SpanWitness();
   private static EmbeddedStack stack;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
     stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral()
+        .withExtraSpanProcessors(List.of(WITNESS.processor()))
         .withExtraTools(List.of(new TestTools.Explode()))
         .withModel(new ScenarioModel())
         .withMaxIterations(MAX_ITERATIONS));
@@ -66,7 +69,7 @@ class AgentScenariosIT {
     assertThat(reply.path("usage").path("input_tokens").asLong()).isEqualTo(100 + 110 + 120);
     assertThat(live).isNotEmpty().allSatisfy(r -> assertThat(r.path("sessionId").asText()).isEqualTo(session));
 
-    JsonNode trace = Records.awaitTrace(http, stack, reply.path("trace_id").asText(), WAIT);
+    JsonNode trace = Records.awaitTrace(http, stack, WITNESS, reply.path("trace_id").asText(), WAIT);
     assertThat(Records.ofType(trace, "prompt")).singleElement()
         .satisfies(r -> assertThat(r.path("text").asText()).isEqualTo("multi tools please"));
     assertThat(Records.ofType(trace, "model_request")).hasSize(3);
@@ -86,7 +89,7 @@ class AgentScenariosIT {
     JsonNode reply = invokeFlat("fail-" + UUID.randomUUID(), "fail now");
     assertThat(reply.path("stop_reason").asText()).isEqualTo("EndTurn");
     assertThat(reply.path("response").asText()).startsWith("The tool failed: ").contains("boom from explode");
-    JsonNode trace = Records.awaitTrace(http, stack, reply.path("trace_id").asText(), WAIT);
+    JsonNode trace = Records.awaitTrace(http, stack, WITNESS, reply.path("trace_id").asText(), WAIT);
     assertThat(Records.ofType(trace, "tool_response")).singleElement().satisfies(r -> {
       assertThat(r.path("tool").path("name").asText()).isEqualTo("explode");
       assertThat(r.path("tool").path("status").asText()).isEqualTo("error");
@@ -99,7 +102,7 @@ class AgentScenariosIT {
     JsonNode reply = invokeFlat("loop-" + UUID.randomUUID(), "loop forever");
     assertThat(reply.path("stop_reason").asText()).isEqualTo("MaxIterations");
     assertThat(reply.path("iterations").asInt()).isEqualTo(MAX_ITERATIONS);
-    JsonNode trace = Records.awaitTrace(http, stack, reply.path("trace_id").asText(), WAIT);
+    JsonNode trace = Records.awaitTrace(http, stack, WITNESS, reply.path("trace_id").asText(), WAIT);
     assertThat(Records.ofType(trace, "model_request")).hasSize(MAX_ITERATIONS);
     assertThat(Records.ofType(trace, "tool_request")).hasSize(MAX_ITERATIONS);
     assertThat(Records.ofType(trace, "tool_response")).hasSize(MAX_ITERATIONS);
@@ -110,7 +113,7 @@ class AgentScenariosIT {
     JsonNode reply = invokeFlat("long-" + UUID.randomUUID(), "long answer");
     assertThat(reply.path("stop_reason").asText()).isEqualTo("MaxTokens");
     assertThat(reply.path("response").asText()).isEqualTo("This answer was cut");
-    JsonNode trace = Records.awaitTrace(http, stack, reply.path("trace_id").asText(), WAIT);
+    JsonNode trace = Records.awaitTrace(http, stack, WITNESS, reply.path("trace_id").asText(), WAIT);
     assertThat(Records.ofType(trace, "model_response")).singleElement()
         .satisfies(r -> assertThat(r.path("finishReason").asText()).isEqualTo("max_tokens"));
     assertThat(Records.ofType(trace, "response")).singleElement()

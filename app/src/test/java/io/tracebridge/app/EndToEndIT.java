@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordJson;
 import io.tracebridge.mapper.RecordType;
@@ -22,8 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +44,13 @@ class EndToEndIT {
 
   private static EmbeddedStack stack;
   /** A copy of every span the runtime exports, to compare with and to export again. */
-  private static InMemorySpanExporter exported;
+  private static final SpanWitness WITNESS = new SpanWitness();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    exported = InMemorySpanExporter.create();
     stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral()
-        .withExtraSpanProcessors(List.of(SimpleSpanProcessor.create(exported))));
+        .withExtraSpanProcessors(List.of(WITNESS.processor())));
   }
 
   @AfterAll
@@ -84,7 +79,7 @@ class EndToEndIT {
 
       // Each step arrives live first from its hook-event log record, then again, completed, from
       // its span. Read until the websocket has delivered every stored record in its final version.
-      Map<String, FunctionalRecord> complete = byId(records(Records.awaitTrace(http, stack, traceId, WAIT)));
+      Map<String, FunctionalRecord> complete = byId(records(Records.awaitTrace(http, stack, WITNESS, traceId, WAIT)));
       Map<String, FunctionalRecord> latest = new HashMap<>();
       Instant deadline = Instant.now().plus(WAIT);
       while (!latest.equals(complete)) {
@@ -181,7 +176,7 @@ class EndToEndIT {
   void exportingTheSameSpansAgainLeavesRecordsAndTokenTotalsUnchanged() throws Exception {
     String session = "e2e-" + UUID.randomUUID();
     String traceId = invoke(session, "7").path("output").path("trace_id").asText();
-    JsonNode first = Records.awaitTrace(http, stack, traceId, WAIT);
+    JsonNode first = Records.awaitTrace(http, stack, WITNESS, traceId, WAIT);
 
     List<SpanData> spans = spansOf(traceId);
     assertThat(spans).extracting(SpanData::getName).contains("chat", "execute_tool calculate");
@@ -219,16 +214,11 @@ class EndToEndIT {
   }
 
   private static List<SpanData> spansOf(String traceId) {
-    return exported.getFinishedSpanItems().stream()
-        .filter(s -> s.getTraceId().equals(traceId))
-        .sorted(Comparator.comparing(SpanData::getStartEpochNanos))
-        .toList();
+    return WITNESS.spansOf(traceId);
   }
 
   private static List<FunctionalRecord> records(JsonNode trace) {
-    List<FunctionalRecord> records = new ArrayList<>();
-    trace.path("records").forEach(n -> records.add(JSON.convertValue(n, FunctionalRecord.class)));
-    return records;
+    return Records.records(trace);
   }
 
   private static Map<String, FunctionalRecord> byId(List<FunctionalRecord> records) {

@@ -35,12 +35,15 @@ class LiveHookEventsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static final TestTools.Slow SLOW = new TestTools.Slow();
+  /** Every span the runtime ends, to know when a trace is complete. */
+  private static final SpanWitness WITNESS = new SpanWitness();
   private static EmbeddedStack stack;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
     stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral()
+        .withExtraSpanProcessors(List.of(WITNESS.processor()))
         .withExtraTools(List.of(SLOW))
         .withModel(new ScenarioModel()));
   }
@@ -132,7 +135,7 @@ class LiveHookEventsIT {
   }
 
   private JsonNode awaitStored(String traceId) throws Exception {
-    return Records.awaitTrace(http, stack, traceId, WAIT);
+    return Records.awaitTrace(http, stack, WITNESS, traceId, WAIT);
   }
 
   private static String wsUrl() {

@@ -2,6 +2,9 @@ package io.tracebridge.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordJson;
+import io.tracebridge.web.WebConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,21 +12,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** REST look-ups of stored records for the end-to-end tests. */
 final class Records {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = RecordJson.mapper();
 
   private Records() {}
 
   /**
-   * Polls {@code GET /api/traces/{id}} until every record of the run has been written from its
-   * span (see {@link #spansArrived}), then returns the trace. Live hook-event log records store a
-   * first, partial version of each step well before the spans do, so "the answer is stored" is
-   * not yet "the trace is complete".
+   * Polls {@code GET /api/traces/{id}} until the trace is complete, then returns it: the root
+   * span has ended, and every record the witnessed spans map to is stored in a version that
+   * already holds what its span gave (see {@link #holdsSpans}). Live hook-event log records store
+   * a first, partial version of each step well before the spans arrive, and records land one by
+   * one, so neither "the answer is stored" nor "the root span's records are stored" is yet "the
+   * trace is complete".
    */
-  static JsonNode awaitTrace(HttpClient http, EmbeddedStack stack, String traceId, Duration wait) throws Exception {
+  static JsonNode awaitTrace(HttpClient http, EmbeddedStack stack, SpanWitness witness, String traceId,
+      Duration wait) throws Exception {
     Instant deadline = Instant.now().plus(wait);
     JsonNode last = null;
     while (Instant.now().isBefore(deadline)) {
@@ -32,7 +40,8 @@ final class Records {
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         last = JSON.readTree(response.body());
-        if (spansArrived(last)) {
+        if (witness.rootEnded(traceId)
+            && holdsSpans(last, witness.expectedRecords(WebConfig.DEFAULT_TENANT, traceId))) {
           return last;
         }
       }
@@ -42,22 +51,28 @@ final class Records {
   }
 
   /**
-   * True when the root span has arrived (its {@code response} record carries the span's duration)
-   * and every record of another span carries its parent span id, which only the span, not the
-   * live log record, can give.
+   * True when {@code trace} stores every one of {@code fromSpans} (records mapped from spans
+   * alone) in a version that adds nothing to it: the stored record already holds the span's
+   * version, merged with whatever live log record came before or after it.
    */
-  static boolean spansArrived(JsonNode trace) {
-    List<JsonNode> responses = ofType(trace, "response");
-    if (responses.isEmpty() || !responses.get(0).has("durationMs")) {
-      return false;
+  static boolean holdsSpans(JsonNode trace, List<FunctionalRecord> fromSpans) {
+    Map<String, FunctionalRecord> stored = new HashMap<>();
+    for (FunctionalRecord r : records(trace)) {
+      stored.put(r.recordId(), r);
     }
-    String rootSpan = responses.get(0).path("spanId").asText();
-    for (JsonNode r : trace.path("records")) {
-      if (!r.path("spanId").asText().equals(rootSpan) && !r.has("parentSpanId")) {
+    for (FunctionalRecord expected : fromSpans) {
+      FunctionalRecord have = stored.get(expected.recordId());
+      if (have == null || !expected.filledFrom(have).equals(have)) {
         return false;
       }
     }
-    return true;
+    return !fromSpans.isEmpty();
+  }
+
+  static List<FunctionalRecord> records(JsonNode trace) {
+    List<FunctionalRecord> records = new ArrayList<>();
+    trace.path("records").forEach(n -> records.add(JSON.convertValue(n, FunctionalRecord.class)));
+    return records;
   }
 
   static List<JsonNode> ofType(JsonNode trace, String type) {
