@@ -9,12 +9,14 @@ import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
 import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceStore;
+import io.tracebridge.store.UsageAccounting;
 import io.tracebridge.store.UsageCell;
 import io.tracebridge.store.UsageKind;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.annotation.Nullable;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -172,6 +175,11 @@ public final class DynamoDbTraceStore implements TraceStore {
             .region(Region.of(region));
     endpointOverride.ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  /** The write-time usage counter; for tests. */
+  UsageLedger usageLedger() {
+    return usage;
   }
 
   /** The configuration this store runs with. */
@@ -349,15 +357,18 @@ public final class DynamoDbTraceStore implements TraceStore {
   }
 
   /**
-   * Writes one chunk of one trace: each record merged with the version already stored (a later
-   * version keeps what it lacks from the earlier one, so a partial live record arriving after its
-   * span's full record never erases fields), then a conditional PutItem (skipped when nothing
-   * changes); tells the listeners; then updates the trace's summary and counts the usage of each
-   * record (its own transaction). Summary and usage are applied to every record of the chunk,
-   * written or not, so a retry after a partial failure completes them; both are idempotent.
+   * Writes one chunk of one trace: one BatchGetItem reads the stored version of each record and
+   * its usage marker; each record is merged with its stored version (a later version keeps what
+   * it lacks from the earlier one, so a partial live record arriving after its span's full record
+   * never erases fields), then put with a condition (skipped when nothing changes); the listeners
+   * hear of the writes; then the trace's summary is updated and the usage of the chunk's records
+   * not yet counted is counted (one transaction, {@link UsageLedger}). Summary and usage are
+   * applied to every record of the chunk, written or not, so a retry after a partial failure
+   * completes them; both are idempotent.
    */
   private void writeChunk(List<FunctionalRecord> chunk) {
-    Map<String, FunctionalRecord> earlier = retrying("BatchGetItem", () -> readStored(chunk));
+    Stored stored = retrying("BatchGetItem", () -> readStored(chunk));
+    Map<String, FunctionalRecord> earlier = stored.records();
     List<StoredRecord> written = new ArrayList<>();
     List<FunctionalRecord> merged = new ArrayList<>(chunk.size());
     for (FunctionalRecord r : chunk) {
@@ -382,21 +393,31 @@ public final class DynamoDbTraceStore implements TraceStore {
       summaries.update(merged);
       return null;
     });
-    for (FunctionalRecord r : merged) {
-      usage.count(r);
-    }
+    usage.count(merged, stored.counted());
   }
 
   /** What {@link #putRecord} did: the record as stored, and its new version (null: unchanged). */
   private record Write(FunctionalRecord record, @Nullable StoredRecord stored) {}
 
-  /** The stored versions of {@code chunk}'s records (one trace), by record id; consistent reads. */
-  private Map<String, FunctionalRecord> readStored(List<FunctionalRecord> chunk) {
+  /** What a chunk's BatchGetItem found: stored records by id, and ids whose usage is counted. */
+  private record Stored(Map<String, FunctionalRecord> records, Set<String> counted) {}
+
+  /**
+   * The stored versions of {@code chunk}'s records (one trace), by record id, and which of them
+   * have a usage marker (their usage is counted); consistent reads.
+   */
+  private Stored readStored(List<FunctionalRecord> chunk) {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     for (FunctionalRecord r : chunk) {
       keys.add(key(r));
+      if (UsageAccounting.role(r) != UsageAccounting.Role.NONE) {
+        keys.add(Map.of(
+            DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(r.tenant(), r.traceId())),
+            DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(r.recordId()))));
+      }
     }
     Map<String, FunctionalRecord> found = new HashMap<>();
+    Set<String> counted = new HashSet<>();
     Map<String, KeysAndAttributes> pending =
         Map.of(config.tableName(), KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
     for (int round = 0; !pending.isEmpty(); round++) {
@@ -409,12 +430,16 @@ public final class DynamoDbTraceStore implements TraceStore {
       Map<String, KeysAndAttributes> request = pending;
       BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(request));
       for (Map<String, AttributeValue> item : response.responses().getOrDefault(config.tableName(), List.of())) {
-        FunctionalRecord r = DynamoItem.fromItem(item);
-        found.put(r.recordId(), r);
+        if (item.get(DynamoItem.SK).s().startsWith(DynamoItem.RECORD_PREFIX)) {
+          FunctionalRecord r = DynamoItem.fromItem(item);
+          found.put(r.recordId(), r);
+        } else {
+          counted.add(item.get("recordId").s());
+        }
       }
       pending = response.unprocessedKeys();
     }
-    return found;
+    return new Stored(found, counted);
   }
 
   private static Map<String, AttributeValue> key(FunctionalRecord r) {

@@ -12,10 +12,13 @@ import io.tracebridge.store.UsageKind;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.annotation.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,14 +31,21 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Usage counted at write time with TransactWriteItems, so that every model call counts exactly
  * once however often its span arrives or its write is retried (README, "Usage").
  *
- * <p>One transaction per counted record: a Put of the record's marker ({@code TRACE#…} / {@code
- * USAGE#{recordId}}) conditioned on {@code attribute_not_exists(pk)}, the ADDs to the four {@link
- * UsageKind} aggregates of its day and model and to the trace's summary, and, when the trace's
- * counting mode changes ({@link UsageAccounting}), a version-conditioned write of the trace's mode
- * item plus the ADDs that take agent-level totals back. A repeat fails the marker's condition and
- * cancels the whole transaction: nothing is added twice. A mode item changed by a concurrent
- * writer fails its version condition: the mode is read again and the transaction rebuilt.
- * Thread-safe; runs on the store's pool.
+ * <p>One transaction per chunk of a trace's records ({@link #count}): for each record to count, a
+ * Put of its marker ({@code TRACE#…} / {@code USAGE#{recordId}}) conditioned on {@code
+ * attribute_not_exists(pk)}; the ADDs to the {@link UsageKind} aggregates of each day and model
+ * and to the trace's summary, merged across the chunk so each aggregate is one item; and, when the
+ * trace's counting mode changes ({@link UsageAccounting}), a version-conditioned write of the
+ * trace's mode item (the ADDs that take agent-level totals back are among the merged ones). The
+ * records are applied in order to the mode read at the start, exactly as if each were counted
+ * alone, so batching changes the number of calls and nothing else.
+ *
+ * <p>A marker that already exists cancels the transaction: its record was counted before (a
+ * re-export, or a retried write), so it is dropped and the rest counted again. The caller passes
+ * the markers it already read ({@link DynamoDbTraceStore} reads them in the same BatchGetItem as
+ * the records), so a plain re-export usually costs no transaction at all. A mode item changed by a
+ * concurrent writer fails its version condition: the mode is read again and the transaction
+ * rebuilt. Thread-safe; runs on the store's pool.
  */
 final class UsageLedger {
   private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
@@ -44,11 +54,14 @@ final class UsageLedger {
   };
   /** Rebuilds after losing a race on the mode item, on top of the store's retries. */
   private static final int MAX_REBUILDS = 20;
+  /** DynamoDB's limit of actions in one TransactWriteItems. */
+  static final int MAX_TRANSACTION_ITEMS = 100;
 
   private final DynamoDbTraceStore store;
   private final DynamoDbClient client;
   private final String table;
   private final AtomicLong alreadyCounted = new AtomicLong();
+  private final AtomicLong transactions = new AtomicLong();
 
   UsageLedger(DynamoDbTraceStore store, DynamoDbClient client, String table) {
     this.store = store;
@@ -61,23 +74,47 @@ final class UsageLedger {
     return alreadyCounted.get();
   }
 
-  /** Counts {@code r}'s usage if it has to and has not been counted; blocks; retries. */
-  void count(FunctionalRecord r) {
-    UsageAccounting.Role role = UsageAccounting.role(r);
-    if (role == UsageAccounting.Role.NONE) {
-      return;
+  /** TransactWriteItems calls that counted usage. */
+  long transactions() {
+    return transactions.get();
+  }
+
+  /**
+   * Counts the usage of those of {@code records} (all of one trace) that have to be counted and
+   * have not been; blocks; retries.
+   *
+   * @param counted ids of records whose marker was read before: counted already, skipped here
+   */
+  void count(List<FunctionalRecord> records, Set<String> counted) {
+    List<FunctionalRecord> pending = new ArrayList<>();
+    for (FunctionalRecord r : records) {
+      if (UsageAccounting.role(r) == UsageAccounting.Role.NONE) {
+        continue;
+      }
+      if (counted.contains(r.recordId())) {
+        alreadyCounted.incrementAndGet();
+      } else {
+        pending.add(r);
+      }
     }
     int rebuilds = 0;
-    for (int attempt = 0; ; attempt++) {
+    for (int attempt = 0; !pending.isEmpty(); ) {
       try {
-        if (tryCount(r, role)) {
+        Attempt result = tryCount(pending);
+        if (result.done()) {
           return;
         }
-        if (++rebuilds > MAX_REBUILDS) {
-          throw new StoreException("usage of record " + r.recordId()
-              + " not counted: its trace's mode item kept changing", true);
+        if (!result.counted().isEmpty()) {
+          // Counted before: leave them out and count the others. Not a failure.
+          alreadyCounted.addAndGet(result.counted().size());
+          pending.removeIf(r -> result.counted().contains(r.recordId()));
+          continue;
         }
-        attempt--; // a lost race is not a failure
+        if (++rebuilds > MAX_REBUILDS) {
+          throw new StoreException("usage of " + pending.size() + " records of trace "
+              + pending.get(0).traceId() + " not counted: its mode item kept changing", true);
+        }
+        continue; // a lost race on the mode item is not a failure either
       } catch (TransactionCanceledException e) {
         StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
         boolean conflict = e.cancellationReasons().stream()
@@ -91,104 +128,161 @@ final class UsageLedger {
           throw failure;
         }
       }
-      DynamoDbTraceStore.sleep(store.backoff(attempt));
+      DynamoDbTraceStore.sleep(store.backoff(attempt++));
     }
   }
 
   /**
-   * One attempt: true when counted or found already counted (or not to count), false when the
-   * mode item changed under it. Throws a cancellation for other reasons.
+   * What one transaction did: {@code done} (counted, or nothing to count); else the ids of
+   * records whose marker already existed, or none when the mode item changed under it.
    */
-  private boolean tryCount(FunctionalRecord r, UsageAccounting.Role role) {
-    String tenant = r.tenant();
-    String traceId = TraceIds.toW3c(r.traceId());
-    String pk = DynamoItem.tracePk(tenant, traceId);
-    AttributeValue pkValue = AttributeValue.fromS(pk);
-    GetItemResponse modeRead = client.getItem(b -> b.tableName(table).consistentRead(true)
-        .key(Map.of(DynamoItem.PK, pkValue, DynamoItem.SK, AttributeValue.fromS(DynamoItem.USAGE_MODE_SK))));
-    Map<String, AttributeValue> mode = modeRead.hasItem() ? modeRead.item() : Map.of();
-    String modeName = mode.containsKey("mode") ? mode.get("mode").s() : null;
-    long version = mode.containsKey("version") ? Long.parseLong(mode.get("version").n()) : 0;
-    Map<String, AttributeValue> agentLevel =
-        mode.containsKey("agentLevel") ? mode.get("agentLevel").m() : Map.of();
-    if (role == UsageAccounting.Role.AGENT_LEVEL && UsageAccounting.Mode.CALLS.name().equals(modeName)) {
-      return true; // the trace counts its calls: agent-level totals never add to them
+  private record Attempt(boolean done, Set<String> counted) {
+    static final Attempt DONE = new Attempt(true, Set.of());
+    static final Attempt MODE_CHANGED = new Attempt(false, Set.of());
+  }
+
+  /** The trace's counting mode as read, then as the records of one attempt leave it. */
+  private static final class ModeState {
+    @Nullable String mode;
+    final long version;
+    final Map<String, AttributeValue> agentLevel;
+    final boolean existed;
+    boolean changed;
+
+    ModeState(Map<String, AttributeValue> item) {
+      existed = !item.isEmpty();
+      mode = item.containsKey("mode") ? item.get("mode").s() : null;
+      version = item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0;
+      agentLevel = new HashMap<>(item.containsKey("agentLevel") ? item.get("agentLevel").m() : Map.of());
     }
+  }
 
-    Contribution c = UsageAccounting.contribution(r);
-    List<TransactWriteItem> items = new ArrayList<>();
-    items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
-        .item(Map.of(
-            DynamoItem.PK, pkValue,
-            DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(r.recordId())),
-            "recordId", AttributeValue.fromS(r.recordId()),
-            "role", AttributeValue.fromS(role.name())))
-        .conditionExpression("attribute_not_exists(#pk)")
-        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build());
-
-    Map<List<String>, long[]> deltas = new LinkedHashMap<>();
-    Map<List<String>, Target> targets = new HashMap<>();
-    add(deltas, targets, tenant, traceId, c, UsageAccounting.counts(c.usage()));
-
+  /**
+   * One attempt for all of {@code pending} (one trace). Throws a cancellation for reasons other
+   * than an existing marker or a changed mode item.
+   */
+  private Attempt tryCount(List<FunctionalRecord> pending) {
+    FunctionalRecord first = pending.get(0);
+    String tenant = first.tenant();
+    String traceId = TraceIds.toW3c(first.traceId());
+    AttributeValue pkValue = AttributeValue.fromS(DynamoItem.tracePk(tenant, traceId));
     Map<String, AttributeValue> modeKey =
         Map.of(DynamoItem.PK, pkValue, DynamoItem.SK, AttributeValue.fromS(DynamoItem.USAGE_MODE_SK));
-    if (role == UsageAccounting.Role.CALL) {
-      if (modeName == null) {
-        items.add(putMode(modeKey, UsageAccounting.Mode.CALLS, Map.of()));
-      } else if (UsageAccounting.Mode.AGENT_LEVEL.name().equals(modeName)) {
-        for (Map.Entry<String, AttributeValue> e : agentLevel.entrySet()) {
-          Contribution back = fromMap(e.getKey(), e.getValue().m());
-          add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
-        }
-        items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(modeKey)
-            .updateExpression("SET #mode = :mode, #v = :next REMOVE #al")
-            .conditionExpression("#v = :v")
-            .expressionAttributeNames(Map.of("#mode", "mode", "#v", "version", "#al", "agentLevel"))
-            .expressionAttributeValues(Map.of(
-                ":mode", AttributeValue.fromS(UsageAccounting.Mode.CALLS.name()),
-                ":next", AttributeValue.fromN(Long.toString(version + 1)),
-                ":v", AttributeValue.fromN(Long.toString(version))))).build());
+    GetItemResponse modeRead = client.getItem(b -> b.tableName(table).consistentRead(true).key(modeKey));
+    ModeState mode = new ModeState(modeRead.hasItem() ? modeRead.item() : Map.of());
+
+    // Apply the records in order, as if each were counted alone.
+    List<FunctionalRecord> marked = new ArrayList<>();
+    Map<List<String>, long[]> deltas = new LinkedHashMap<>();
+    Map<List<String>, Target> targets = new HashMap<>();
+    for (FunctionalRecord r : pending) {
+      UsageAccounting.Role role = UsageAccounting.role(r);
+      boolean calls = UsageAccounting.Mode.CALLS.name().equals(mode.mode);
+      if (role == UsageAccounting.Role.AGENT_LEVEL && calls) {
+        continue; // the trace counts its calls: agent-level totals never add to them
       }
-    } else {
-      Map<String, AttributeValue> nextAgentLevel = new HashMap<>(agentLevel);
-      nextAgentLevel.put(r.recordId(), AttributeValue.fromM(toMap(c)));
-      if (modeName == null) {
-        items.add(putMode(modeKey, UsageAccounting.Mode.AGENT_LEVEL, nextAgentLevel));
+      Contribution c = UsageAccounting.contribution(r);
+      marked.add(r);
+      add(deltas, targets, tenant, traceId, c, UsageAccounting.counts(c.usage()));
+      if (role == UsageAccounting.Role.CALL) {
+        if (!calls) {
+          // The first call of a trace counted on agent-level totals takes them back.
+          for (Map.Entry<String, AttributeValue> e : mode.agentLevel.entrySet()) {
+            Contribution back = fromMap(e.getKey(), e.getValue().m());
+            add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
+          }
+          mode.agentLevel.clear();
+          mode.mode = UsageAccounting.Mode.CALLS.name();
+          mode.changed = true;
+        }
       } else {
-        items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(modeKey)
-            .updateExpression("SET #al = :al, #v = :next")
-            .conditionExpression("#v = :v")
-            .expressionAttributeNames(Map.of("#v", "version", "#al", "agentLevel"))
-            .expressionAttributeValues(Map.of(
-                ":al", AttributeValue.fromM(nextAgentLevel),
-                ":next", AttributeValue.fromN(Long.toString(version + 1)),
-                ":v", AttributeValue.fromN(Long.toString(version))))).build());
+        mode.agentLevel.put(r.recordId(), AttributeValue.fromM(toMap(c)));
+        mode.mode = UsageAccounting.Mode.AGENT_LEVEL.name();
+        mode.changed = true;
       }
     }
+    if (marked.isEmpty()) {
+      return Attempt.DONE;
+    }
+
+    // Markers first, so a cancellation reason's index names the record; then the mode; then ADDs.
+    List<TransactWriteItem> items = new ArrayList<>();
+    for (FunctionalRecord r : marked) {
+      items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+          .item(Map.of(
+              DynamoItem.PK, pkValue,
+              DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(r.recordId())),
+              "recordId", AttributeValue.fromS(r.recordId()),
+              "role", AttributeValue.fromS(UsageAccounting.role(r).name())))
+          .conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build());
+    }
+    int modeIndex = -1;
+    if (mode.changed) {
+      modeIndex = items.size();
+      items.add(mode.existed ? updateMode(modeKey, mode) : putMode(modeKey, mode));
+    }
     deltas.forEach((key, delta) -> items.add(addItem(key, targets.get(key), delta)));
+    if (items.size() > MAX_TRANSACTION_ITEMS) {
+      // Only with very many distinct models in one chunk: count them in two halves.
+      int half = pending.size() / 2;
+      if (half == 0) {
+        throw new StoreException("usage of record " + first.recordId() + " needs "
+            + items.size() + " transaction items, over DynamoDB's " + MAX_TRANSACTION_ITEMS, false);
+      }
+      count(new ArrayList<>(pending.subList(0, half)), Set.of());
+      count(new ArrayList<>(pending.subList(half, pending.size())), Set.of());
+      return Attempt.DONE;
+    }
     try {
       client.transactWriteItems(b -> b.transactItems(items));
-      return true;
+      transactions.incrementAndGet();
+      return Attempt.DONE;
     } catch (TransactionCanceledException e) {
       List<CancellationReason> reasons = e.cancellationReasons();
-      if (!reasons.isEmpty() && CONDITIONAL_CHECK_FAILED.equals(reasons.get(0).code())) {
-        alreadyCounted.incrementAndGet();
-        return true; // the marker exists: counted before, by this record's earlier arrival
+      Set<String> counted = new HashSet<>();
+      for (int i = 0; i < marked.size() && i < reasons.size(); i++) {
+        if (CONDITIONAL_CHECK_FAILED.equals(reasons.get(i).code())) {
+          counted.add(marked.get(i).recordId());
+        }
       }
-      if (reasons.size() > 1 && CONDITIONAL_CHECK_FAILED.equals(reasons.get(1).code())) {
-        return false; // the mode item changed: read it again
+      if (!counted.isEmpty()) {
+        return new Attempt(false, counted);
+      }
+      if (modeIndex >= 0 && reasons.size() > modeIndex
+          && CONDITIONAL_CHECK_FAILED.equals(reasons.get(modeIndex).code())) {
+        return Attempt.MODE_CHANGED;
       }
       throw e;
     }
   }
 
-  private TransactWriteItem putMode(
-      Map<String, AttributeValue> key, UsageAccounting.Mode mode, Map<String, AttributeValue> agentLevel) {
+  private TransactWriteItem updateMode(Map<String, AttributeValue> key, ModeState mode) {
+    Map<String, String> names = new HashMap<>(Map.of("#mode", "mode", "#v", "version", "#al", "agentLevel"));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":mode", AttributeValue.fromS(mode.mode),
+        ":next", AttributeValue.fromN(Long.toString(mode.version + 1)),
+        ":v", AttributeValue.fromN(Long.toString(mode.version))));
+    String expression;
+    if (mode.agentLevel.isEmpty()) {
+      expression = "SET #mode = :mode, #v = :next REMOVE #al";
+    } else {
+      expression = "SET #mode = :mode, #v = :next, #al = :al";
+      values.put(":al", AttributeValue.fromM(mode.agentLevel));
+    }
+    return TransactWriteItem.builder().update(u -> u.tableName(table).key(key)
+        .updateExpression(expression)
+        .conditionExpression("#v = :v")
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)).build();
+  }
+
+  private TransactWriteItem putMode(Map<String, AttributeValue> key, ModeState mode) {
     Map<String, AttributeValue> item = new HashMap<>(key);
-    item.put("mode", AttributeValue.fromS(mode.name()));
+    item.put("mode", AttributeValue.fromS(mode.mode));
     item.put("version", AttributeValue.fromN("1"));
-    if (!agentLevel.isEmpty()) {
-      item.put("agentLevel", AttributeValue.fromM(agentLevel));
+    if (!mode.agentLevel.isEmpty()) {
+      item.put("agentLevel", AttributeValue.fromM(mode.agentLevel));
     }
     return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
         .conditionExpression("attribute_not_exists(#pk)")
