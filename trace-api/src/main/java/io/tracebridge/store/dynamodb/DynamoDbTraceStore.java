@@ -44,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -172,6 +173,9 @@ public final class DynamoDbTraceStore implements TraceStore {
         DynamoDbClient.builder()
             .httpClientBuilder(UrlConnectionHttpClient.builder())
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
+            // The store retries with its own backoff (retrying); SDK retries beneath it would
+            // multiply the attempts per call.
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
             .region(Region.of(region));
     endpointOverride.ifPresent(builder::endpointOverride);
     return builder.build();
@@ -367,7 +371,7 @@ public final class DynamoDbTraceStore implements TraceStore {
    * completes them; both are idempotent.
    */
   private void writeChunk(List<FunctionalRecord> chunk) {
-    Stored stored = retrying("BatchGetItem", () -> readStored(chunk));
+    Stored stored = readStored(chunk);
     Map<String, FunctionalRecord> earlier = stored.records();
     List<StoredRecord> written = new ArrayList<>();
     List<FunctionalRecord> merged = new ArrayList<>(chunk.size());
@@ -428,7 +432,9 @@ public final class DynamoDbTraceStore implements TraceStore {
         sleep(backoff(round - 1));
       }
       Map<String, KeysAndAttributes> request = pending;
-      BatchGetItemResponse response = client.batchGetItem(b -> b.requestItems(request));
+      // Errors are retried per call; keys left unprocessed by the rounds of this loop.
+      BatchGetItemResponse response =
+          retrying("BatchGetItem", () -> client.batchGetItem(b -> b.requestItems(request)));
       for (Map<String, AttributeValue> item : response.responses().getOrDefault(config.tableName(), List.of())) {
         if (item.get(DynamoItem.SK).s().startsWith(DynamoItem.RECORD_PREFIX)) {
           FunctionalRecord r = DynamoItem.fromItem(item);
@@ -484,6 +490,14 @@ public final class DynamoDbTraceStore implements TraceStore {
         }
         Map<String, AttributeValue> now = client.getItem(b -> b.tableName(config.tableName())
             .key(key(r)).consistentRead(true)).item();
+        if (now != null && !now.isEmpty() && hash.equals(now.get(DynamoItem.CONTENT_HASH).s())) {
+          // What this put writes is already there: an earlier attempt of this very put landed but
+          // its answer was lost (a 500 or a timeout after the write), or another writer wrote the
+          // same version. Report it as written, so listeners hear of it (re-merging would find
+          // nothing new and stay silent); a version heard twice has one seq, which live
+          // delivery sends once.
+          return new Write(merged, new StoredRecord(DynamoItem.fromItem(now), now.get(DynamoItem.SEQ).s()));
+        }
         earlier = now == null || now.isEmpty() ? null : DynamoItem.fromItem(now);
         continue;
       }

@@ -52,6 +52,9 @@ final class UsageLedger {
   private static final String[] COUNT_NAMES = {
     "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"
   };
+  /** Cancellation reasons that clear up by themselves. */
+  private static final Set<String> RETRYABLE_CANCELLATIONS =
+      Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded");
   /** Rebuilds after losing a race on the mode item, on top of the store's retries. */
   private static final int MAX_REBUILDS = 20;
   /** DynamoDB's limit of actions in one TransactWriteItems. */
@@ -117,10 +120,12 @@ final class UsageLedger {
         continue; // a lost race on the mode item is not a failure either
       } catch (TransactionCanceledException e) {
         StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
-        boolean conflict = e.cancellationReasons().stream()
-            .anyMatch(reason -> "TransactionConflict".equals(reason.code()));
-        if ((!conflict && !failure.retryable()) || attempt >= store.config().maxRetries()) {
-          throw conflict ? new StoreException(failure.getMessage(), true, e) : failure;
+        // A conflict with another transaction, or throttling (on-demand tables throttle while
+        // they scale), clears up: retry with backoff.
+        boolean clearsUp = e.cancellationReasons().stream()
+            .anyMatch(reason -> RETRYABLE_CANCELLATIONS.contains(reason.code()));
+        if ((!clearsUp && !failure.retryable()) || attempt >= store.config().maxRetries()) {
+          throw clearsUp ? new StoreException(failure.getMessage(), true, e) : failure;
         }
       } catch (SdkException e) {
         StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
