@@ -2,15 +2,9 @@ package io.tracebridge.bench;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
@@ -24,70 +18,137 @@ import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.store.memory.InMemoryTraceStore;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.annotation.Nullable;
 
 /**
  * Drives the real OpenTelemetry SDK OTLP/gRPC exporter against an in-process receiver over
- * loopback (mapper, {@link TraceContextFiller}, store) and reports acknowledged spans per second.
+ * loopback (mapper, {@link TraceContextFiller}, store) and reports acknowledged spans and traces
+ * per second.
+ *
+ * <p><b>What is sent.</b> Agent runs as a BatchSpanProcessor exports them, in the hook-event
+ * convention ({@link AgentRunTemplates}): per trace a root {@code invoke_agent tracebridge-agent}
+ * span (session, agent name, accumulated usage; events {@code agent_prompt}, {@code
+ * agent_response}), under it {@code --calls K} {@code chat} spans (usage; events {@code
+ * model_request} with a ~{@code --kb} KB prompt, {@code model_response}) and after each chat but
+ * the last an {@code execute_tool calculate} span (events {@code tool_request}, {@code
+ * tool_response}): 2K spans per trace, in end order (children first, the root last), each mapping
+ * to two records. An export holds as many whole traces as fit in {@code --batch} spans (at least
+ * one).
+ *
+ * <p><b>Fresh ingest (default).</b> Every export carries trace and span ids never sent before
+ * ({@link FreshIdBatches}), so every record is new to the store and every trace costs the filler
+ * its read-back: this is the path of real traffic. Span content is built once by the SDK (64
+ * distinct runs) and only re-identified per export, so the sender's cost stays what exporting
+ * costs. Warm-up: 32 exports or 5 s, whichever comes first, one at a time, not counted (their
+ * records stay in the store). <b>{@code --repeat}</b> instead sends the same 16 batches round
+ * after round (after two uncounted rounds), so everything measured is an identical re-export,
+ * which the store skips: the duplicate path, measured apart.
  *
  * <p>Arguments (all optional): {@code --store memory|dynamodb} (DynamoDB Local embedded, in
- * memory), {@code --spans N} (stop after N acknowledged spans, default 200000), {@code --seconds
- * S} (stop after S seconds, default 30), {@code --batch B} (spans per export, default 256), {@code
- * --concurrency C} (exports in flight, default 4), {@code --kb K} (message KB per span, default
- * 2).
+ * memory), {@code --spans N} (stop after N spans sent, default 200000), {@code --seconds S} (stop
+ * after S seconds, default 30), {@code --batch B} (spans per export, default 256), {@code --calls
+ * K} (model calls per trace, default 4), {@code --concurrency C} (exports in flight, default 4),
+ * {@code --kb K} (prompt KB per chat span, default 2), {@code --repeat} (flag, no value). Both
+ * stores keep every record in memory, so fresh ingest grows the heap with the spans sent: {@code
+ * --spans} bounds it.
  *
  * <p>The exporter is called directly, not through a BatchSpanProcessor (which drops silently when
  * its queue is full): every span counted was acknowledged by the receiver, so it is durable.
- * Failed exports are counted separately. Spans are prebuilt in 16 distinct batches that are sent
- * round after round: the store overwrites (idempotent by record id), so memory stays bounded
- * however long it runs.
+ * Failed exports are counted separately. After the run one sent trace is read back from the store
+ * ({@code findByTrace}) and its record count compared with the expected two per span; the
+ * generator exits 1 if they differ.
  */
 public final class LoadGenerator {
-  private static final int DISTINCT_BATCHES = 16;
+  /** Each span carries two hook events, each of which the mapper turns into one record. */
+  static final int RECORDS_PER_SPAN = 2;
+  private static final int TEMPLATE_RUNS = 64;
+  private static final int REPEAT_BATCHES = 16;
+  private static final int FRESH_WARMUP_EXPORTS = 32;
+  private static final long FRESH_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private LoadGenerator() {}
 
-  public static void main(String[] args) throws Exception {
-    String storeKind = "memory";
-    long maxSpans = 200_000;
-    long seconds = 30;
-    int batchSize = 256;
-    int concurrency = 4;
-    int kb = 2;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--store" -> storeKind = args[i + 1];
-        case "--spans" -> maxSpans = Long.parseLong(args[i + 1]);
-        case "--seconds" -> seconds = Long.parseLong(args[i + 1]);
-        case "--batch" -> batchSize = Integer.parseInt(args[i + 1]);
-        case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
-        case "--kb" -> kb = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+  /** Command-line options; see the class comment. */
+  record Options(String store, long maxSpans, long seconds, int batch, int calls, int concurrency,
+      int kb, boolean repeat) {
+
+    static Options parse(String[] args) {
+      String store = "memory";
+      long maxSpans = 200_000;
+      long seconds = 30;
+      int batch = 256;
+      int calls = 4;
+      int concurrency = 4;
+      int kb = 2;
+      boolean repeat = false;
+      for (int i = 0; i < args.length; i++) {
+        String option = args[i];
+        if (option.equals("--repeat")) { // the only flag: every other option takes a value
+          repeat = true;
+          continue;
+        }
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        String value = args[++i];
+        switch (option) {
+          case "--store" -> store = value;
+          case "--spans" -> maxSpans = Long.parseLong(value);
+          case "--seconds" -> seconds = Long.parseLong(value);
+          case "--batch" -> batch = Integer.parseInt(value);
+          case "--calls" -> calls = Integer.parseInt(value);
+          case "--concurrency" -> concurrency = Integer.parseInt(value);
+          case "--kb" -> kb = Integer.parseInt(value);
+          default -> throw new IllegalArgumentException("unknown option " + option);
+        }
       }
+      if (batch < 1 || calls < 1 || concurrency < 1 || kb < 0) {
+        throw new IllegalArgumentException(
+            "--batch, --calls and --concurrency must be at least 1 and --kb at least 0");
+      }
+      return new Options(store, maxSpans, seconds, batch, calls, concurrency, kb, repeat);
     }
+  }
+
+  /** One export's spans, how many traces they are, and the id of one of them. */
+  record Batch(List<SpanData> spans, int traces, String sampleTraceId) {}
+
+  /** What the measured exports came to. */
+  record Totals(long sentSpans, long sentTraces, long ackedSpans, long ackedTraces,
+      long failedSpans, double seconds, @Nullable String sampleTraceId) {}
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
 
     AmazonDynamoDBLocal dynamo = null;
     TraceStore store;
-    if (storeKind.equals("dynamodb")) {
+    if (options.store().equals("dynamodb")) {
       dynamo = DynamoDBEmbedded.create(true);
       store = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), DynamoDbStoreConfig.builder()
           .tableName("bench-records").build());
-    } else if (storeKind.equals("memory")) {
+    } else if (options.store().equals("memory")) {
       store = new InMemoryTraceStore();
     } else {
-      throw new IllegalArgumentException("--store must be memory or dynamodb, was " + storeKind);
+      throw new IllegalArgumentException(
+          "--store must be memory or dynamodb, was " + options.store());
     }
+    // Record versions the store really wrote: an identical re-export writes none.
+    AtomicLong written = new AtomicLong();
+    store.addListener(records -> written.addAndGet(records.size()));
 
     ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0)
-        .maxExportsInFlight(Math.max(ReceiverConfig.DEFAULT_MAX_EXPORTS_IN_FLIGHT, concurrency))
+        .maxExportsInFlight(
+            Math.max(ReceiverConfig.DEFAULT_MAX_EXPORTS_IN_FLIGHT, options.concurrency()))
         .build();
     SpanMapper mapper = new SpanMapper();
     TraceContextFiller filler = new TraceContextFiller(store);
@@ -97,10 +158,14 @@ public final class LoadGenerator {
         TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), config);
     OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(config, ingest);
 
-    List<List<SpanData>> batches = buildBatches(batchSize, kb);
+    int spansPerTrace = AgentRunTemplates.spansPerRun(options.calls());
+    FreshIdBatches ids = new FreshIdBatches(
+        AgentRunTemplates.build(TEMPLATE_RUNS, options.calls(), options.kb()),
+        Math.max(1, options.batch() / spansPerTrace), new SecureRandom().nextLong());
+
     // The sender's default pool (5 threads, no queue) rejects an export issued from the callback
     // of one still finishing: give it a pool with room for every export this generator has open.
-    ExecutorService senderPool = Executors.newFixedThreadPool(concurrency + 2, r -> {
+    ExecutorService senderPool = Executors.newFixedThreadPool(options.concurrency() + 2, r -> {
       Thread t = new Thread(r, "loadgen-otlp-sender");
       t.setDaemon(true);
       return t;
@@ -111,40 +176,16 @@ public final class LoadGenerator {
         .setExecutorService(senderPool)
         .build();
 
-    AtomicLong acked = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    Semaphore inFlight = new Semaphore(concurrency);
-    // Warm-up: a few rounds not counted.
-    for (int i = 0; i < DISTINCT_BATCHES * 2; i++) {
-      exporter.export(batches.get(i % DISTINCT_BATCHES)).join(30, TimeUnit.SECONDS);
-    }
-    long start = System.nanoTime();
-    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-    long sent = 0;
-    int next = 0;
-    while (sent < maxSpans && System.nanoTime() < deadline) {
-      inFlight.acquire();
-      List<SpanData> batch = batches.get(next++ % DISTINCT_BATCHES);
-      sent += batch.size();
-      CompletableResultCode result = exporter.export(batch);
-      result.whenComplete(() -> {
-        if (result.isSuccess()) {
-          acked.addAndGet(batch.size());
-        } else {
-          failed.addAndGet(batch.size());
-        }
-        inFlight.release();
-      });
-    }
-    inFlight.acquire(concurrency); // every export answered
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    BatchSource source = options.repeat() ? repeating(ids) : fresh(ids);
+    source.warmUp(exporter);
+    long writtenBefore = written.get();
+    long readBacksBefore = filler.readBacks();
+    Totals totals = measure(exporter, source, options);
+    long writtenDuring = written.get() - writtenBefore;
+    long readBacksDuring = filler.readBacks() - readBacksBefore;
 
-    System.out.printf("store=%s batch=%d concurrency=%d kb=%d cores=%d%n",
-        storeKind, batchSize, concurrency, kb, Runtime.getRuntime().availableProcessors());
-    System.out.printf("sent %d spans in %.1f s: acknowledged %d (%.0f spans/s), failed %d, "
-            + "turned away by the receiver %d, filler read-backs %d%n",
-        sent, elapsed, acked.get(), acked.get() / elapsed, failed.get(), ingest.turnedAway(),
-        filler.readBacks());
+    report(options, ids, totals, writtenDuring, ingest.turnedAway(), readBacksDuring);
+    boolean stored = checkSample(store, totals.sampleTraceId(), spansPerTrace);
 
     exporter.shutdown().join(10, TimeUnit.SECONDS);
     senderPool.shutdown();
@@ -153,40 +194,134 @@ public final class LoadGenerator {
     if (dynamo != null) {
       dynamo.shutdown();
     }
+    // Exit explicitly: DynamoDB Local leaves a non-daemon thread (ShardRolloverJobScheduler)
+    // sleeping after shutdown(), which kept the JVM alive for minutes after the run.
+    System.exit(stored ? 0 : 1);
   }
 
-  /** {@value #DISTINCT_BATCHES} batches of hook-event chat spans made by the real SDK. */
-  private static List<List<SpanData>> buildBatches(int batchSize, int kb) {
-    List<List<SpanData>> batches = new ArrayList<>();
-    Random random = new Random(7);
-    String prompt = "x".repeat(Math.max(0, kb * 1024 - 200));
-    for (int b = 0; b < DISTINCT_BATCHES; b++) {
-      InMemorySpanExporter memory = InMemorySpanExporter.create();
-      try (SdkTracerProvider provider = SdkTracerProvider.builder()
-          .addSpanProcessor(SimpleSpanProcessor.create(memory)).build()) {
-        Tracer tracer = provider.get("strands.telemetry.tracer");
-        for (int i = 0; i < batchSize; i++) {
-          Span span = tracer.spanBuilder("chat")
-              .setAttribute("gen_ai.operation.name", "chat")
-              .setAttribute("gen_ai.system", "strands-agents")
-              .setAttribute("gen_ai.request.model", "us.anthropic.claude-sonnet-4-20250514-v1:0")
-              .setAttribute("session.id", "session-" + (i % 32))
-              .setAttribute("gen_ai.usage.input_tokens", 1200L)
-              .setAttribute("gen_ai.usage.output_tokens", 80L)
-              .startSpan();
-          span.addEvent("model_request", Attributes.builder()
-              .put("model.name", "us.anthropic.claude-sonnet-4-20250514-v1:0")
-              .put("model.prompt", "question " + random.nextInt() + " " + prompt)
-              .build());
-          span.addEvent("model_response", Attributes.builder()
-              .put("model.response", "answer " + random.nextInt())
-              .put("model.finish_reason", "end_turn")
-              .build());
-          span.end();
+  /** Where batches come from: fresh ids each time, or the same few again. */
+  private interface BatchSource {
+    /** Sends the uncounted exports that precede the measurement, one at a time. */
+    void warmUp(OtlpGrpcSpanExporter exporter);
+
+    /** The next export to measure; called from one thread. */
+    Batch next();
+  }
+
+  /** Every batch under never-sent ids, export sequence numbers counting up from 0. */
+  private static BatchSource fresh(FreshIdBatches ids) {
+    return new BatchSource() {
+      private long exportSeq;
+
+      @Override
+      public void warmUp(OtlpGrpcSpanExporter exporter) {
+        long until = System.nanoTime() + FRESH_WARMUP_NANOS;
+        for (int i = 0; i < FRESH_WARMUP_EXPORTS && System.nanoTime() < until; i++) {
+          exporter.export(next().spans()).join(30, TimeUnit.SECONDS);
         }
-        batches.add(List.copyOf(memory.getFinishedSpanItems())); // before close clears it
       }
+
+      @Override
+      public Batch next() {
+        long seq = exportSeq++;
+        return new Batch(ids.batch(seq), ids.tracesPerBatch(), ids.traceId(seq, 0));
+      }
+    };
+  }
+
+  /** {@value #REPEAT_BATCHES} batches built once and sent round after round. */
+  private static BatchSource repeating(FreshIdBatches ids) {
+    List<Batch> batches = new ArrayList<>(REPEAT_BATCHES);
+    for (int seq = 0; seq < REPEAT_BATCHES; seq++) {
+      batches.add(new Batch(ids.batch(seq), ids.tracesPerBatch(), ids.traceId(seq, 0)));
     }
-    return batches;
+    return new BatchSource() {
+      private int next;
+
+      @Override
+      public void warmUp(OtlpGrpcSpanExporter exporter) {
+        // Two full rounds: the first stores every record, so all that is measured is re-export.
+        for (int i = 0; i < REPEAT_BATCHES * 2; i++) {
+          exporter.export(next().spans()).join(30, TimeUnit.SECONDS);
+        }
+      }
+
+      @Override
+      public Batch next() {
+        return batches.get(next++ % REPEAT_BATCHES);
+      }
+    };
+  }
+
+  /**
+   * Sends batches, at most {@code --concurrency} in flight, until {@code --spans} are sent or
+   * {@code --seconds} have passed, and waits for every answer.
+   */
+  private static Totals measure(OtlpGrpcSpanExporter exporter, BatchSource source,
+      Options options) throws InterruptedException {
+    AtomicLong ackedSpans = new AtomicLong();
+    AtomicLong ackedTraces = new AtomicLong();
+    AtomicLong failedSpans = new AtomicLong();
+    AtomicReference<String> lastAckedSample = new AtomicReference<>();
+    Semaphore inFlight = new Semaphore(options.concurrency());
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(options.seconds());
+    long sentSpans = 0;
+    long sentTraces = 0;
+    while (sentSpans < options.maxSpans() && System.nanoTime() < deadline) {
+      inFlight.acquire();
+      Batch batch = source.next(); // re-identifying spans is part of the sender's cost
+      sentSpans += batch.spans().size();
+      sentTraces += batch.traces();
+      CompletableResultCode result = exporter.export(batch.spans());
+      result.whenComplete(() -> {
+        if (result.isSuccess()) {
+          ackedSpans.addAndGet(batch.spans().size());
+          ackedTraces.addAndGet(batch.traces());
+          lastAckedSample.set(batch.sampleTraceId());
+        } else {
+          failedSpans.addAndGet(batch.spans().size());
+        }
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(options.concurrency()); // every export answered
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Totals(sentSpans, sentTraces, ackedSpans.get(), ackedTraces.get(),
+        failedSpans.get(), seconds, lastAckedSample.get());
+  }
+
+  private static void report(Options options, FreshIdBatches ids, Totals totals, long written,
+      long turnedAway, long readBacks) {
+    int calls = options.calls();
+    System.out.printf("store=%s mode=%s export=%d spans (%d traces x %d spans: invoke_agent + %d "
+            + "chat + %d execute_tool) concurrency=%d kb=%d cores=%d%n",
+        options.store(), options.repeat() ? "repeat" : "fresh", ids.spansPerBatch(),
+        ids.tracesPerBatch(), ids.spansPerTrace(), calls, calls - 1, options.concurrency(),
+        options.kb(), Runtime.getRuntime().availableProcessors());
+    double s = totals.seconds();
+    System.out.printf("sent %d spans (%d traces) in %.1f s: acknowledged %d spans (%.0f spans/s), "
+            + "%d traces (%.1f traces/s), failed %d spans%n",
+        totals.sentSpans(), totals.sentTraces(), s, totals.ackedSpans(), totals.ackedSpans() / s,
+        totals.ackedTraces(), totals.ackedTraces() / s, totals.failedSpans());
+    System.out.printf("records written %d (%.2f per acknowledged span, %d expected), turned away "
+            + "by the receiver %d, filler read-backs %d%n",
+        written, totals.ackedSpans() == 0 ? 0.0 : (double) written / totals.ackedSpans(),
+        options.repeat() ? 0 : RECORDS_PER_SPAN, turnedAway, readBacks);
+  }
+
+  /** Reads one acknowledged trace back and says whether all its records are stored. */
+  private static boolean checkSample(TraceStore store, @Nullable String traceId,
+      int spansPerTrace) throws Exception {
+    if (traceId == null) {
+      System.out.println("!! no export was acknowledged: nothing to read back");
+      return false;
+    }
+    int found = store.findByTrace(ReceiverConfig.DEFAULT_TENANT, traceId)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS).size();
+    int expected = RECORDS_PER_SPAN * spansPerTrace;
+    System.out.printf("sample trace %s: %d records (expected %d)%s%n", traceId, found, expected,
+        found == expected ? "" : "  !! MISMATCH");
+    return found == expected;
   }
 }
