@@ -143,8 +143,10 @@ final class GenAiSpanMapper implements DialectMapper {
           .text(reasoning.get(i).text()).build());
     }
     if (!makesToolSpans) {
-      for (ChatMessage.Part result : content.trailingToolResults()) {
-        out.add(toolStep(span, none, dialect, RecordType.TOOL_RESPONSE, result.callId(), start)
+      List<ChatMessage.Part> results = content.trailingToolResults();
+      for (int i = 0; i < results.size(); i++) {
+        ChatMessage.Part result = results.get(i);
+        out.add(toolStep(span, none, dialect, RecordType.TOOL_RESPONSE, result.callId(), i, start)
             .tool(ToolCall.named(null, result.callId(), null, result.text(), result.status()))
             .build());
       }
@@ -161,8 +163,10 @@ final class GenAiSpanMapper implements DialectMapper {
         .durationMs(span.durationMs())
         .build());
     if (!makesToolSpans) {
-      for (ChatMessage.Part call : content.outputParts(ChatMessage.Kind.TOOL_CALL)) {
-        out.add(toolStep(span, none, dialect, RecordType.TOOL_REQUEST, call.callId(), end)
+      List<ChatMessage.Part> calls = content.outputParts(ChatMessage.Kind.TOOL_CALL);
+      for (int i = 0; i < calls.size(); i++) {
+        ChatMessage.Part call = calls.get(i);
+        out.add(toolStep(span, none, dialect, RecordType.TOOL_REQUEST, call.callId(), i, end)
             .tool(ToolCall.named(call.toolName(), call.callId(), call.arguments(), null, null))
             .build());
       }
@@ -216,9 +220,9 @@ final class GenAiSpanMapper implements DialectMapper {
     }
     // Keyed by the tool call id when there is one, so the same call seen on the model span that
     // asked for it (producers without tool spans of their own) is one record, not two.
-    out.add(toolStep(span, none, dialect, RecordType.TOOL_REQUEST, callId, start)
+    out.add(toolStep(span, none, dialect, RecordType.TOOL_REQUEST, callId, 0, start)
         .tool(ToolCall.named(name, callId, input, null, null)).build());
-    out.add(toolStep(span, none, dialect, RecordType.TOOL_RESPONSE, callId, end)
+    out.add(toolStep(span, none, dialect, RecordType.TOOL_RESPONSE, callId, 0, end)
         .tool(ToolCall.named(name, callId, null, output, status == null ? "success" : status))
         .durationMs(span.durationMs())
         .build());
@@ -227,12 +231,13 @@ final class GenAiSpanMapper implements DialectMapper {
   /**
    * A tool step seen on a model span (a tool call in its output, a tool result in its input),
    * keyed by trace and tool call id rather than by span: the same call seen again gets the same
-   * id. Without a call id it is keyed by the span.
+   * id. Without a call id it is keyed by the span and its place among the span's tool steps of
+   * that type ({@code ordinal}), so two calls without ids stay two records.
    */
   private static FunctionalRecord.Builder toolStep(
       SpanView span, Attributes none, Dialect dialect, RecordType type, @Nullable String callId,
-      Instant time) {
-    String step = type == RecordType.TOOL_REQUEST ? "tool_request#0" : "tool_response#0";
+      int ordinal, Instant time) {
+    String step = (type == RecordType.TOOL_REQUEST ? "tool_request#" : "tool_response#") + ordinal;
     FunctionalRecord.Builder b = CommonFieldsMapper.start(span, none, dialect, type, step, time);
     if (callId != null) {
       b.recordId(toolStepId(span.ids().traceId(), type, callId));
