@@ -4,6 +4,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tracebridge.cloudwatch.ExportStats.Counter;
+import io.tracebridge.cloudwatch.internal.ContentAttributes;
 import io.tracebridge.cloudwatch.internal.Retrier;
 import io.tracebridge.cloudwatch.internal.RetryPolicy;
 import io.tracebridge.cloudwatch.internal.SpanInput;
@@ -47,6 +48,8 @@ import software.amazon.awssdk.services.xray.XRayClient;
  * The CloudWatch export pipeline: takes OTLP span requests without ever blocking the caller,
  * holds them in a bounded queue and sends them from its own worker threads to X-Ray (segments)
  * or the CloudWatch OTLP endpoint, plus content log events and EMF token lines to CloudWatch Logs.
+ * With {@code spanContent} off, GenAI content is removed from the spans on the way to X-Ray or the
+ * OTLP endpoint only; the content log events are still made from the request as received.
  *
  * <p><b>Where it runs.</b> In the receiver, {@link #forward(String, ExportTraceServiceRequest)}
  * has the shape of {@code SpanForwarder}. In the agent runtime, {@link #spanExporter()} is an SDK
@@ -97,7 +100,7 @@ public final class CloudWatchExport implements AutoCloseable {
     boolean xrayMode = config.traces() == CloudWatchExportConfig.Traces.XRAY && xray != null;
     this.translator = xrayMode
         ? new SegmentTranslator(config.indexedAttributes(), config.validateTraceIdEpoch(),
-            config.contentLogs() ? config.logGroup() : null, clock)
+            config.contentLogs() ? config.logGroup() : null, clock, config.spanContent())
         : null;
     this.xraySender = xrayMode ? new XRaySegmentSender(xray, retrier) : null;
     this.otlpSender = config.traces() == CloudWatchExportConfig.Traces.OTLP ? otlp : null;
@@ -347,7 +350,9 @@ public final class CloudWatchExport implements AutoCloseable {
             translation.skipped().size() + result.rejected(), spans, firstFew(reasons), stats.droppedSpans());
       }
     } else if (otlpSender != null) {
-      OtlpHttpTraceSender.Result result = otlpSender.send(request);
+      // Without span content, the spans are stripped (and marked) before they are encoded.
+      OtlpHttpTraceSender.Result result = otlpSender.send(
+          config.spanContent() ? request : ContentAttributes.strip(request));
       stats.add(Counter.OTLP_SPANS_SENT, result.sent());
       stats.add(Counter.OTLP_SPANS_FAILED, result.rejected());
       if (result.rejected() > 0) {

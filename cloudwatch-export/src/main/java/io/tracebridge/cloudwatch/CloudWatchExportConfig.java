@@ -56,6 +56,7 @@ public final class CloudWatchExportConfig {
   private final boolean enabled;
   private final Traces traces;
   private final boolean contentLogs;
+  private final boolean spanContent;
   private final boolean emfMetrics;
   @Nullable private final String region;
   @Nullable private final URI xrayEndpoint;
@@ -81,6 +82,7 @@ public final class CloudWatchExportConfig {
     enabled = b.enabled;
     traces = b.traces;
     contentLogs = b.contentLogs;
+    spanContent = b.spanContent;
     emfMetrics = b.emfMetrics;
     region = b.region;
     xrayEndpoint = b.xrayEndpoint;
@@ -129,6 +131,7 @@ public final class CloudWatchExportConfig {
       }
     });
     b.contentLogs(bool(env, "CONTENT_LOGS", true));
+    b.spanContent(bool(env, "SPAN_CONTENT", true));
     b.emfMetrics(bool(env, "EMF", true));
     Optional<String> region = env(env, "REGION")
         .or(() -> Optional.ofNullable(env.get("AWS_REGION")).filter(s -> !s.isBlank()))
@@ -196,6 +199,16 @@ public final class CloudWatchExportConfig {
 
   public boolean contentLogs() {
     return contentLogs;
+  }
+
+  /**
+   * Whether GenAI content (prompts, completions, reasoning, tool inputs and outputs) stays in the
+   * spans sent to X-Ray and to the OTLP endpoint. When false it is removed first ({@link
+   * io.tracebridge.cloudwatch.internal.ContentAttributes} decides what is content) and the span
+   * is marked; the content log events ({@link #contentLogs()}) are not affected.
+   */
+  public boolean spanContent() {
+    return spanContent;
   }
 
   public boolean emfMetrics() {
@@ -295,7 +308,8 @@ public final class CloudWatchExportConfig {
   @Override
   public String toString() {
     return "CloudWatchExportConfig{enabled=" + enabled + ", traces=" + traces + ", contentLogs=" + contentLogs
-        + ", emfMetrics=" + emfMetrics + ", region=" + (region == null ? "<sdk default chain>" : region)
+        + ", spanContent=" + spanContent + ", emfMetrics=" + emfMetrics
+        + ", region=" + (region == null ? "<sdk default chain>" : region)
         + ", xrayEndpoint=" + xrayEndpoint + ", logsEndpoint=" + logsEndpoint
         + ", otlpTracesEndpoint=" + (otlpTracesEndpoint == null ? otlpEndpointTemplate : otlpTracesEndpoint)
         + ", otlpGzip=" + otlpGzip + ", logGroup=" + logGroup + ", logStream=" + logStream
@@ -312,6 +326,7 @@ public final class CloudWatchExportConfig {
     private boolean enabled = true;
     private Traces traces = Traces.XRAY;
     private boolean contentLogs = true;
+    private boolean spanContent = true;
     private boolean emfMetrics = true;
     @Nullable private String region;
     @Nullable private URI xrayEndpoint;
@@ -339,6 +354,7 @@ public final class CloudWatchExportConfig {
       enabled = c.enabled;
       traces = c.traces;
       contentLogs = c.contentLogs;
+      spanContent = c.spanContent;
       emfMetrics = c.emfMetrics;
       region = c.region;
       xrayEndpoint = c.xrayEndpoint;
@@ -373,6 +389,15 @@ public final class CloudWatchExportConfig {
 
     public Builder contentLogs(boolean value) {
       contentLogs = value;
+      return this;
+    }
+
+    /**
+     * False removes GenAI content from the spans sent to X-Ray and to the OTLP endpoint (default
+     * true: sent as received). Independent of {@link #contentLogs(boolean)}.
+     */
+    public Builder spanContent(boolean value) {
+      spanContent = value;
       return this;
     }
 

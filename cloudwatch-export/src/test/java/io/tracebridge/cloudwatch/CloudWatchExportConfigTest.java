@@ -57,6 +57,7 @@ class CloudWatchExportConfigTest {
     "TRACEBRIDGE_CLOUDWATCH_OTLP_ENDPOINT_TEMPLATE, https://xray.example/v1/traces, otlpEndpointTemplate",
     "TRACEBRIDGE_CLOUDWATCH_MAX_QUEUED_SPANS, 0, maxQueuedSpans",
     "TRACEBRIDGE_CLOUDWATCH_WORKERS, many, TRACEBRIDGE_CLOUDWATCH_WORKERS",
+    "TRACEBRIDGE_CLOUDWATCH_SPAN_CONTENT, no, TRACEBRIDGE_CLOUDWATCH_SPAN_CONTENT",
   })
   void invalidValuesNameTheOption(String variable, String value, String named) {
     assertThatThrownBy(() -> CloudWatchExportConfig.fromEnvironment(Map.of(variable, value)))
@@ -73,5 +74,24 @@ class CloudWatchExportConfigTest {
         .build();
     assertThat(config.toString()).doesNotContain("AKIDSECRET").doesNotContain("shh-secret").contains("us-east-1");
     assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
+  }
+
+  @ParameterizedTest(name = "SPAN_CONTENT={0}")
+  @CsvSource({"true, true", "false, false", "FALSE, false", "' true ', true"})
+  void spanContentIsReadFromTheEnvironment(String value, boolean expected) {
+    CloudWatchExportConfig config = CloudWatchExportConfig.fromEnvironment(Map.of(
+        "TRACEBRIDGE_CLOUDWATCH_ENABLED", "true", "TRACEBRIDGE_CLOUDWATCH_SPAN_CONTENT", value));
+    assertThat(config.spanContent()).isEqualTo(expected);
+    assertThat(config.contentLogs()).as("content logs are a separate switch").isTrue();
+  }
+
+  @Test
+  void spanContentIsOnByDefaultAndKeptByTheBuilder() {
+    assertThat(CloudWatchExportConfig.fromEnvironment(Map.of()).spanContent()).isTrue();
+    assertThat(CloudWatchExportConfig.builder().build().spanContent()).isTrue();
+    CloudWatchExportConfig off = CloudWatchExportConfig.builder().spanContent(false).build();
+    assertThat(off.spanContent()).isFalse();
+    assertThat(off.toBuilder().build().spanContent()).isFalse();
+    assertThat(off.toString()).contains("spanContent=false");
   }
 }

@@ -76,6 +76,26 @@ class CloudWatchExportTest {
   }
 
   @Test
+  void withoutSpanContentSegmentsHoldNoPromptsWhileTheContentLogEventsStillDo() {
+    CloudWatchExport export = export(CloudWatchExportConfig.builder().spanContent(false));
+    assertThat(export.forward("t1", STRANDS)).isTrue();
+    assertThat(export.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+
+    List<String> documents = xray.calls.stream().flatMap(c -> c.traceSegmentDocuments().stream()).toList();
+    assertThat(documents).hasSize(4);
+    String segments = String.join("\n", documents);
+    assertThat(segments).doesNotContain("What is 6 times 7?").doesNotContain("You are a calculator.")
+        .doesNotContain("6 times 7 is 42.").doesNotContain("expression")
+        .contains("\"tracebridge.content.removed\":true")
+        .contains("\"gen_ai_usage_total_tokens\":1730")
+        .contains("\"log_group\":\"/tracebridge/agents\"");
+    String logEvents = String.join("\n", logs.puts.stream().flatMap(p -> p.logEvents().stream())
+        .map(e -> e.message()).toList());
+    assertThat(logEvents).contains("What is 6 times 7?").contains("You are a calculator.").contains("6 times 7 is 42.");
+    assertThat(export.stats().get(Counter.LOG_EVENTS_SENT)).isEqualTo(4);
+  }
+
+  @Test
   void slowEndpointNeverBlocksTheCallerAndTheQueueIsBounded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     xray.behaviour = r -> {

@@ -39,7 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and every batch within 50. {@code logs/} cases compare {@code expected.logs.json} (content log
  * events) and {@code expected.emf.json} (EMF lines). An optional {@code config.json} sets {@code
  * indexedAttributes}, {@code validateTraceIdEpoch}, {@code now}, {@code maxLogMessageBytes} and
- * {@code outputs} (which of the above to compare). On a mismatch the actual output goes to {@code
+ * {@code outputs} (which of the above to compare). With {@code withoutSpanContent: true}, an {@code
+ * xray/} case is also translated with span content off and compared with {@code
+ * expected.segments_without_span_content.json}, and {@link SpanContentChecks} holds it against the
+ * translation with content, given the case's known content strings ({@code contentStrings} and
+ * every {@code SECRET-...} token of the input). On a mismatch the actual output goes to {@code
  * target/golden-actual/<case>/}; {@code -Dgolden.update=true} rewrites the expected files and
  * then fails on purpose.
  */
@@ -83,12 +87,16 @@ class GoldenFilesTest {
     SegmentTranslator.Translation translation = translator.translate(request);
 
     Map<String, Object> outputs = new LinkedHashMap<>();
-    List<JsonNode> documents = new ArrayList<>();
-    for (SegmentDocument document : translation.documents()) {
-      assertThat(document.bytes()).as("document %s size", document.id()).isLessThanOrEqualTo(64 * 1024);
-      documents.add(JSON.readTree(document.json()));
+    outputs.put("segments", documents(translation));
+    if (config.path("withoutSpanContent").asBoolean(false)) {
+      SegmentTranslator withoutContent = new SegmentTranslator(indexed,
+          config.path("validateTraceIdEpoch").asBoolean(false), null, Clock.fixed(now, ZoneOffset.UTC), false);
+      SegmentTranslator.Translation stripped = withoutContent.translate(request);
+      outputs.put("segments_without_span_content", documents(stripped));
+      assertThat(stripped.skipped()).isEqualTo(translation.skipped());
+      SpanContentChecks.verify(translation.documents(), stripped.documents(),
+          SpanContentChecks.contentStrings(caseDir.resolve(INPUT), config), JSON);
     }
-    outputs.put("segments", documents);
     if (!translation.skipped().isEmpty() || Files.exists(caseDir.resolve("expected.skipped.json"))) {
       outputs.put("skipped", translation.skipped());
     }
@@ -98,6 +106,15 @@ class GoldenFilesTest {
       outputs.put("batches", batches.stream().map(b -> b.stream().map(SegmentDocument::id).toList()).toList());
     }
     return outputs;
+  }
+
+  private static List<JsonNode> documents(SegmentTranslator.Translation translation) throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    for (SegmentDocument document : translation.documents()) {
+      assertThat(document.bytes()).as("document %s size", document.id()).isLessThanOrEqualTo(64 * 1024);
+      documents.add(JSON.readTree(document.json()));
+    }
+    return documents;
   }
 
   private static Map<String, Object> logsOutputs(ExportTraceServiceRequest request, JsonNode config) throws IOException {

@@ -1,6 +1,7 @@
 /**
  * Internal helpers of the CloudWatch export (retry and backoff, error classification, throttled
- * logging, OTLP attribute access). Public only for the module's own packages; not a supported API.
+ * logging, OTLP attribute access, what counts as GenAI content and its removal from spans). Public
+ * only for the module's own packages; not a supported API.
  */
 @ParametersAreNonnullByDefault
 package io.tracebridge.cloudwatch.internal;

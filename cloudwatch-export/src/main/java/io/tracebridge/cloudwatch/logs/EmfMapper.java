@@ -57,7 +57,7 @@ public final class EmfMapper {
         "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
     OptionalLong cacheWrite = Attrs.firstInteger(a, "gen_ai.usage.cache_write_input_tokens",
         "gen_ai.usage.cache_creation.input_tokens", "llm.token_count.prompt_details.cache_write");
-    OptionalLong reasoning = Attrs.firstInteger(a, "gen_ai.usage.reasoning_tokens",
+    OptionalLong reasoning = Attrs.firstInteger(a, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
         "gen_ai.usage.output_tokens_details.reasoning_tokens", "llm.token_count.completion_details.reasoning");
 
     Map<String, Object> members = new LinkedHashMap<>();

@@ -7,12 +7,16 @@ import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
 import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import io.tracebridge.cloudwatch.ExportStats;
 import io.tracebridge.cloudwatch.OtlpJson;
 import io.tracebridge.cloudwatch.internal.Retrier;
 import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.cloudwatch.internal.SpanInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -202,6 +206,66 @@ class OtlpHttpTraceSenderTest {
     }
     assertThat(received).hasSize(1);
     assertThat(received.get(0).headers().get("authorization")).contains("/us-west-2/xray/aws4_request");
+  }
+
+  @Test
+  void exportInOtlpModeWithoutSpanContentSendsNoContentAndMarksTheSpans() throws Exception {
+    ExportTraceServiceRequest everyKey = OtlpJson.read(Path.of("src/test/resources/testdata/xray/"
+        + "span_content_off_removes_every_content_key_keeps_the_rest/input.otlp.json"));
+    assertThat(new String(everyKey.toByteArray(), StandardCharsets.ISO_8859_1)).contains("SECRET-");
+    CloudWatchExportConfig config = CloudWatchExportConfig.builder()
+        .traces(CloudWatchExportConfig.Traces.OTLP)
+        .spanContent(false)
+        .contentLogs(false)
+        .emfMetrics(false)
+        .region(REGION)
+        .otlpTracesEndpoint(endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
+    try (CloudWatchExport export = CloudWatchExport.create(config)) {
+      assertThat(export.forward("t1", everyKey)).isTrue();
+      assertThat(export.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      assertThat(export.stats().get(ExportStats.Counter.OTLP_SPANS_SENT)).isEqualTo(8);
+    }
+    assertThat(received).hasSize(1);
+    byte[] protobuf = new GZIPInputStream(new ByteArrayInputStream(received.get(0).body())).readAllBytes();
+    assertThat(new String(protobuf, StandardCharsets.ISO_8859_1)).as("no content anywhere in the body").doesNotContain("SECRET-");
+    ExportTraceServiceRequest sent = ExportTraceServiceRequest.parseFrom(protobuf);
+
+    List<Span> before = SpanInput.flatten(everyKey).stream().map(SpanInput::span).toList();
+    List<Span> after = SpanInput.flatten(sent).stream().map(SpanInput::span).toList();
+    assertThat(after).hasSameSizeAs(before);
+    assertThat(sent.getResourceSpans(0).getResource()).isEqualTo(everyKey.getResourceSpans(0).getResource());
+    for (int i = 0; i < before.size(); i++) {
+      Span original = before.get(i);
+      Span stripped = after.get(i);
+      List<KeyValue> kept = withoutSecrets(original.getAttributesList());
+      boolean removed = kept.size() < original.getAttributesCount()
+          || original.getEventsList().stream().anyMatch(e -> withoutSecrets(e.getAttributesList()).size() < e.getAttributesCount());
+      List<KeyValue> expected = new ArrayList<>(kept);
+      if (removed) {
+        expected.add(KeyValue.newBuilder().setKey("tracebridge.content.removed")
+            .setValue(AnyValue.newBuilder().setBoolValue(true)).build());
+      }
+      assertThat(stripped.getAttributesList()).as("attributes of %s", original.getName()).isEqualTo(expected);
+      assertThat(stripped.toBuilder().clearAttributes().clearEvents().build())
+          .as("ids, name, kind, times, status of %s", original.getName())
+          .isEqualTo(original.toBuilder().clearAttributes().clearEvents().build());
+      assertThat(stripped.getEventsList()).hasSameSizeAs(original.getEventsList());
+      for (int e = 0; e < original.getEventsCount(); e++) {
+        Span.Event event = original.getEvents(e);
+        assertThat(stripped.getEvents(e))
+            .isEqualTo(event.toBuilder().clearAttributes().addAllAttributes(withoutSecrets(event.getAttributesList())).build());
+      }
+    }
+    assertThat(after.get(0).getAttributesList()).anyMatch(kv -> kv.getKey().equals("tracebridge.content.removed"));
+    assertThat(after.get(7).getAttributesList()).as("the span without content is not marked")
+        .noneMatch(kv -> kv.getKey().equals("tracebridge.content.removed"));
+  }
+
+  /** The fixture's content values, and only they, hold a SECRET- token. */
+  private static List<KeyValue> withoutSecrets(List<KeyValue> attributes) {
+    return attributes.stream().filter(kv -> !kv.getValue().toString().contains("SECRET-")).toList();
   }
 
   @Test

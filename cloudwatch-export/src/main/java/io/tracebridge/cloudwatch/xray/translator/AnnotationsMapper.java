@@ -63,6 +63,7 @@ final class AnnotationsMapper {
       "gen_ai.usage.cache_read.input_tokens",
       "gen_ai.usage.cache_creation.input_tokens",
       "gen_ai.usage.reasoning_tokens",
+      "gen_ai.usage.reasoning.output_tokens",
       "openinference.span.kind",
       "agent.name",
       "llm.model_name",

@@ -15,7 +15,9 @@ import java.util.Map;
  * list {@code metadata.otel.events}, in span order. This is where GenAI content lives in Strands
  * spans ({@code gen_ai.user.message}, {@code gen_ai.choice}, the {@code
  * gen_ai.client.inference.operation.details} event) and in the runtime's hook events, so it
- * reaches X-Ray; {@code SegmentTrimmer} shortens it first when a document would pass 64 KB.
+ * reaches X-Ray, unless span content is off ({@code ContentAttributes} then removed those event
+ * attributes before translation, and the events keep their names and times); {@code
+ * SegmentTrimmer} shortens it first when a document would pass 64 KB.
  */
 final class EventsMapper {
   private EventsMapper() {}

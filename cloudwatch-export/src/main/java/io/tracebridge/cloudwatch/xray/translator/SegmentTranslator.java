@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
 import io.tracebridge.cloudwatch.internal.Attrs;
+import io.tracebridge.cloudwatch.internal.ContentAttributes;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import io.tracebridge.cloudwatch.xray.CauseData;
 import io.tracebridge.cloudwatch.xray.Segment;
@@ -27,6 +28,11 @@ import javax.annotation.Nullable;
  * kind, status, scope and links kept under {@code metadata.otel} ({@link EventsMapper}); the log
  * group link {@code aws.cloudwatch_logs} on segments; then {@link SegmentTrimmer}.
  *
+ * <p>With {@code spanContent} off, GenAI content is removed from the spans first ({@link
+ * ContentAttributes#strip}: from attributes, hence from metadata and annotations, and from event
+ * attributes, the events keeping their names and times), and such spans carry {@code
+ * metadata.default["tracebridge.content.removed"] = true}. Trimming then works on what is left.
+ *
  * <p>A span that cannot be translated (invalid trace or span id; trace id epoch out of range when
  * {@code validateTraceIdEpoch} is on) is skipped and counted, never thrown. Immutable and
  * thread-safe.
@@ -35,6 +41,7 @@ public final class SegmentTranslator {
   private final List<String> indexedKeys;
   private final boolean validateTraceIdEpoch;
   @Nullable private final String logGroup;
+  private final boolean spanContent;
   private final int maxDocumentBytes;
   private final Clock clock;
 
@@ -45,13 +52,25 @@ public final class SegmentTranslator {
    *     aws.log.group.names} wins), or null
    */
   public SegmentTranslator(List<String> indexedKeys, boolean validateTraceIdEpoch, @Nullable String logGroup, Clock clock) {
-    this(indexedKeys, validateTraceIdEpoch, logGroup, clock, SegmentTrimmer.MAX_DOCUMENT_BYTES);
+    this(indexedKeys, validateTraceIdEpoch, logGroup, clock, true);
   }
 
-  SegmentTranslator(List<String> indexedKeys, boolean validateTraceIdEpoch, @Nullable String logGroup, Clock clock, int maxDocumentBytes) {
+  /**
+   * @param spanContent false removes GenAI content from the spans before translation ({@link
+   *     ContentAttributes})
+   */
+  public SegmentTranslator(
+      List<String> indexedKeys, boolean validateTraceIdEpoch, @Nullable String logGroup, Clock clock, boolean spanContent) {
+    this(indexedKeys, validateTraceIdEpoch, logGroup, clock, spanContent, SegmentTrimmer.MAX_DOCUMENT_BYTES);
+  }
+
+  SegmentTranslator(
+      List<String> indexedKeys, boolean validateTraceIdEpoch, @Nullable String logGroup, Clock clock, boolean spanContent,
+      int maxDocumentBytes) {
     this.indexedKeys = List.copyOf(indexedKeys);
     this.validateTraceIdEpoch = validateTraceIdEpoch;
     this.logGroup = logGroup;
+    this.spanContent = spanContent;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxDocumentBytes = maxDocumentBytes;
   }
@@ -83,7 +102,8 @@ public final class SegmentTranslator {
   public Translation translate(ExportTraceServiceRequest request) {
     List<SegmentDocument> documents = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    for (SpanInput input : SpanInput.flatten(request)) {
+    // Content goes before anything else, so neither annotations nor trimming ever see it.
+    for (SpanInput input : SpanInput.flatten(spanContent ? request : ContentAttributes.strip(request))) {
       Span span = input.span();
       String spanId = Attrs.hex(span.getSpanId());
       if (!Attrs.validId(span.getTraceId(), 16) || !Attrs.validId(span.getSpanId(), 8)) {

@@ -1,5 +1,6 @@
 package io.tracebridge.cloudwatch.xray.translator;
 
+import io.tracebridge.cloudwatch.internal.ContentAttributes;
 import io.tracebridge.cloudwatch.xray.CauseData;
 import io.tracebridge.cloudwatch.xray.ExceptionData;
 import io.tracebridge.cloudwatch.xray.Segment;
@@ -26,7 +27,9 @@ import java.util.Map;
  *
  * A trimmed document says so in {@code metadata.tracebridge}: {@code {trimmed: true,
  * original_bytes, trimmed_paths}} (the first {@value #MAX_LISTED_PATHS} paths, as {@code
- * namespace/key/...}). Pure; the segment passed in is not changed.
+ * namespace/key/...}). The content-removed marker ({@link ContentAttributes#MARKER}) is never
+ * removed; content itself was removed before translation when span content is off, so it never
+ * counts against the limit. Pure; the segment passed in is not changed.
  */
 final class SegmentTrimmer {
   /** X-Ray's segment document limit ("up to 64 kB"). */
@@ -78,7 +81,9 @@ final class SegmentTrimmer {
       List<String[]> entries = new ArrayList<>();
       for (Map.Entry<String, Object> ns : metadata.entrySet()) {
         for (String key : castMap(ns.getValue()).keySet()) {
-          entries.add(new String[] {ns.getKey(), key});
+          if (!ContentAttributes.MARKER.equals(key)) { // tiny, and says where the content went
+            entries.add(new String[] {ns.getKey(), key});
+          }
         }
       }
       entries.sort(Comparator.comparingInt((String[] e) -> SegmentJson.utf8Size(castMap(metadata.get(e[0])).get(e[1]))).reversed());

@@ -2,9 +2,19 @@ package io.tracebridge.cloudwatch.xray.translator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.cloudwatch.xray.SegmentJson;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,5 +60,47 @@ class TranslatorConcernsTest {
   @Test
   void annotationKeysKeepOnlyAlphanumerics() {
     assertThat(AnnotationsMapper.sanitizeKey("gen_ai.usage.input-tokens")).isEqualTo("gen_ai_usage_input_tokens");
+  }
+
+  @Test
+  void contentIsRemovedBeforeTrimmingSoOnlyWhatIsLeftIsTrimmed() throws Exception {
+    Span span = Span.newBuilder()
+        .setTraceId(ByteString.copyFrom(HexFormat.of().parseHex("677512c0a1b2c3d4e5f60718293a4b5c")))
+        .setSpanId(ByteString.copyFrom(HexFormat.of().parseHex("0102030405060708")))
+        .setName("chat")
+        .setStartTimeUnixNano(1_735_725_600_000_000_000L)
+        .setEndTimeUnixNano(1_735_725_601_000_000_000L)
+        .addAttributes(kv("gen_ai.prompt", "P".repeat(100_000)))
+        .addAttributes(kv("big.attribute", "x".repeat(80_000)))
+        .addAttributes(KeyValue.newBuilder().setKey("gen_ai.usage.input_tokens").setValue(AnyValue.newBuilder().setIntValue(7)))
+        .addEvents(Span.Event.newBuilder().setName("gen_ai.choice").setTimeUnixNano(1_735_725_600_900_000_000L)
+            .addAttributes(kv("message", "C".repeat(50_000))).addAttributes(kv("finish_reason", "end_turn")))
+        .build();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
+        .build();
+
+    SegmentTranslator.SegmentDocument without =
+        new SegmentTranslator(List.of(), false, null, Clock.systemUTC(), false).translate(request).documents().get(0);
+    SegmentTranslator.SegmentDocument with =
+        new SegmentTranslator(List.of(), false, null, Clock.systemUTC(), true).translate(request).documents().get(0);
+
+    JsonNode document = SegmentJson.mapper().readTree(without.json());
+    assertThat(without.bytes()).isLessThanOrEqualTo(SegmentTrimmer.MAX_DOCUMENT_BYTES);
+    assertThat(without.json()).doesNotContain("PPPP").doesNotContain("CCCC");
+    assertThat(document.at("/metadata/default/tracebridge.content.removed").asBoolean()).isTrue();
+    assertThat(document.at("/metadata/tracebridge/trimmed").asBoolean()).as("the non-content attribute still needs trimming").isTrue();
+    assertThat(document.at("/metadata/tracebridge/trimmed_paths").toString()).isEqualTo("[\"default/big.attribute\"]");
+    assertThat(document.at("/metadata/otel/events/0/attributes/finish_reason").asText()).isEqualTo("end_turn");
+    assertThat(document.at("/annotations/gen_ai_usage_input_tokens").asLong()).isEqualTo(7);
+
+    JsonNode withContent = SegmentJson.mapper().readTree(with.json());
+    assertThat(withContent.at("/metadata/tracebridge/trimmed_paths").toString())
+        .as("with content, the content is what gets trimmed").contains("default/gen_ai.prompt");
+    assertThat(withContent.at("/metadata/default/tracebridge.content.removed").isMissingNode()).isTrue();
+  }
+
+  private static KeyValue kv(String key, String value) {
+    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
   }
 }
