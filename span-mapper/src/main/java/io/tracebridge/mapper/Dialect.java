@@ -14,6 +14,11 @@ public enum Dialect {
   GENAI_SEMCONV,
   /** OpenInference (llm.*, tool.*, input.value/output.value). */
   OPENINFERENCE,
+  /**
+   * OpenLLMetry (Traceloop): flattened gen_ai.prompt.N.* / gen_ai.completion.N.* model spans,
+   * llm.usage.*, and the Traceloop SDK's traceloop.span.kind workflow/agent spans.
+   */
+  OPENLLMETRY,
   /** ADOT content log records ({input:{messages}, output:{messages}}). */
   ADOT_LOGS;
 

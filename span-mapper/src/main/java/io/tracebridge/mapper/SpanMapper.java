@@ -28,11 +28,12 @@ import javax.annotation.concurrent.ThreadSafe;
  * </ul>
  *
  * <p>Conventions read: {@link Dialect#HOOK_EVENTS}, {@link Dialect#STRANDS}, {@link
- * Dialect#GENAI_SEMCONV}, {@link Dialect#OPENINFERENCE} on spans; hook-event log records, GenAI
- * event log records and {@link Dialect#ADOT_LOGS} in {@link #mapLogs}. When one span mixes
- * conventions, the precedence in {@code internal.RequestMapper} decides which one each step is
- * read from. Content above {@link ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped.
- * Spans with none of them give no records. Instances are immutable and thread-safe; one can serve every request.
+ * Dialect#GENAI_SEMCONV}, {@link Dialect#OPENINFERENCE}, {@link Dialect#OPENLLMETRY} on spans;
+ * hook-event log records, GenAI event log records and {@link Dialect#ADOT_LOGS} in {@link
+ * #mapLogs}. When one span mixes conventions, the precedence in {@code internal.RequestMapper}
+ * decides which one each step is read from. Content above {@link
+ * ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped. Spans with none of them give no
+ * records. Instances are immutable and thread-safe; one can serve every request.
  */
 @ThreadSafe
 public final class SpanMapper {

@@ -98,6 +98,114 @@ class ConventionsTest {
     assertThat(TraceUsage.total(result.records()).inputTokens()).isEqualTo(5);
   }
 
+  /** An OpenLLMetry model span that also says gen_ai.operation.name but has no semconv messages. */
+  @Test
+  void openLlmetryWinsTheStepsOfAFlattenedSpanThatAlsoNamesItsOperation() {
+    Span span = span("anthropic.chat")
+        .setParentSpanId(id("a1b2c3d4e5f60000"))
+        .addAttributes(kv("gen_ai.operation.name", "chat"))
+        .addAttributes(kv("llm.request.type", "chat"))
+        .addAttributes(kv("gen_ai.prompt.0.role", "user"))
+        .addAttributes(kv("gen_ai.prompt.0.content", "hi"))
+        .addAttributes(kv("gen_ai.completion.0.role", "assistant"))
+        .addAttributes(kv("gen_ai.completion.0.content", "hello"))
+        .addAttributes(kv("gen_ai.completion.0.finish_reason", "stop"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", 7))
+        .addAttributes(kv("gen_ai.usage.output_tokens", 2))
+        .build();
+    MappingResult result = mapper.map("t", List.of(resourceSpans(span)));
+
+    assertThat(result.records()).allSatisfy(r -> assertThat(r.dialect()).isEqualTo(Dialect.OPENLLMETRY));
+    assertThat(byType(result).get(RecordType.MODEL_REQUEST)).singleElement()
+        .satisfies(r -> assertThat(r.text()).isEqualTo("hi"));
+    assertThat(byType(result).get(RecordType.MODEL_RESPONSE)).singleElement().satisfies(r -> {
+      assertThat(r.text()).isEqualTo("hello");
+      assertThat(r.finishReason()).isEqualTo("stop");
+      assertThat(r.usage()).isEqualTo(Usage.of(7, 2));
+    });
+  }
+
+  @Test
+  void openLlmetryWithContentTracingOffStillCountsTheCall() {
+    // TRACELOOP_TRACE_CONTENT=false: no gen_ai.prompt/completion keys, the usage is still there.
+    Span span = span("openai.chat")
+        .addAttributes(kv("llm.request.type", "chat"))
+        .addAttributes(kv("gen_ai.system", "openai"))
+        .addAttributes(kv("gen_ai.usage.prompt_tokens", 10))
+        .addAttributes(kv("gen_ai.usage.completion_tokens", 5))
+        .addAttributes(kv("llm.usage.total_tokens", 15))
+        .build();
+    MappingResult result = mapper.map("t", List.of(resourceSpans(span)));
+
+    assertThat(byType(result).get(RecordType.MODEL_RESPONSE)).singleElement().satisfies(r -> {
+      assertThat(r.dialect()).isEqualTo(Dialect.OPENLLMETRY);
+      assertThat(r.text()).isNull();
+      assertThat(r.usage()).isEqualTo(Usage.of(10, 5));
+    });
+    assertThat(result.records()).noneMatch(r -> r.type() == RecordType.PROMPT);
+  }
+
+  @Test
+  void traceloopWorkflowRunCountsEachModelCallOnceAndItsToolOnce() {
+    MappingResult result = mapper.map("t", OtlpJson.read(TESTDATA.resolve(
+        "openllmetry/traceloop_workflow_tool_call_cached_tokens/input.otlp.json")));
+    Map<RecordType, List<FunctionalRecord>> byType = byType(result);
+
+    // Two OpenAI calls: 1200 and 1300 input (cached 1000 and 1150 included), 45 and 12 output.
+    assertThat(TraceUsage.total(result.records())).isEqualTo(new Usage(2500, 57, 2150, 0, 20));
+    assertThat(byType.get(RecordType.RESPONSE)).singleElement()
+        .satisfies(r -> assertThat(r.usage()).isNull()); // workflows carry no totals
+    // The @tool span (no call id) gives nothing: the call is the model spans' tool steps.
+    assertThat(byType.get(RecordType.TOOL_REQUEST)).singleElement()
+        .satisfies(r -> assertThat(r.tool().callId()).isEqualTo("call_calc_1"));
+    assertThat(byType.get(RecordType.TOOL_RESPONSE)).singleElement()
+        .satisfies(r -> assertThat(r.tool().output()).isEqualTo("391"));
+    assertThat(result.records()).allSatisfy(r -> {
+      assertThat(r.dialect()).isEqualTo(Dialect.OPENLLMETRY);
+      assertThat(r.sessionId()).isEqualTo("session-fixture-traceloop");
+      assertThat(r.agentName()).isEqualTo("calculator");
+    });
+  }
+
+  @Test
+  void semconvShapedOpenLlmetryChatSpansAreGenAiTheirWorkflowOpenLlmetry() {
+    MappingResult result = mapper.map("t", OtlpJson.read(TESTDATA.resolve(
+        "openllmetry/traceloop_latest_workflow_over_semconv_chat_spans/input.otlp.json")));
+
+    assertThat(result.records()).allSatisfy(r -> assertThat(r.dialect()).isEqualTo(
+        r.type() == RecordType.PROMPT || r.type() == RecordType.RESPONSE
+            ? Dialect.OPENLLMETRY : Dialect.GENAI_SEMCONV));
+    assertThat(TraceUsage.total(result.records())).isEqualTo(new Usage(2500, 57, 2150, 0, 20));
+  }
+
+  @Test
+  void openLlmetryOddValuesAreSoftIssuesAndHugeContentIsTruncated() {
+    String huge = "x".repeat(ContentLimits.MAX_CONTENT_BYTES + 10);
+    Span span = span("openai.chat")
+        .addAttributes(kv("llm.request.type", "chat"))
+        .addAttributes(kv("gen_ai.prompt.0.role", "user"))
+        .addAttributes(kv("gen_ai.prompt.0.content", "[{\"type\": \"text\""))
+        .addAttributes(kv("gen_ai.prompt.99999999999.content", "overflowing index"))
+        .addAttributes(kv("gen_ai.prompt.-1.content", "negative index"))
+        .addAttributes(kv("gen_ai.completion.0.content", huge))
+        .addAttributes(kv("gen_ai.completion.0.tool_calls.zero.name", "not indexed"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", "lots"))
+        .addAttributes(kv("gen_ai.usage.output_tokens", -3))
+        .build();
+    MappingResult result = mapper.map("t", List.of(resourceSpans(span)));
+
+    assertThat(byType(result).get(RecordType.MODEL_REQUEST)).singleElement()
+        .satisfies(r -> assertThat(r.text()).isEqualTo("[{\"type\": \"text\""));
+    assertThat(byType(result).get(RecordType.MODEL_RESPONSE)).singleElement().satisfies(r -> {
+      assertThat(r.truncated()).isTrue();
+      assertThat(r.originalSize()).isEqualTo((long) huge.length());
+      assertThat(r.usage()).isNull();
+    });
+    assertThat(result.records()).noneMatch(r -> r.type() == RecordType.TOOL_REQUEST);
+    assertThat(result.issues()).hasSize(2)
+        .allSatisfy(i -> assertThat(i.toString()).doesNotContain("lots"));
+  }
+
   // --- tokens exactly once -------------------------------------------------------------------
 
   @Test

@@ -85,6 +85,41 @@ class SpanMapperTest {
   }
 
   @Test
+  void oddOpenLlmetryValuesNeverThrow() {
+    AnyValue array = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
+        .addValues(AnyValue.newBuilder().setStringValue("x"))).build();
+    AnyValue map = AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder()
+        .addValues(kv("k", "v"))).build();
+    Span chat = span("openai.chat")
+        .addAttributes(kv("llm.request.type", map))
+        .addAttributes(kv("gen_ai.prompt.0.role", array))
+        .addAttributes(kv("gen_ai.prompt.0.content", "[]"))
+        .addAttributes(kv("gen_ai.completion.0.tool_calls.0.arguments", map))
+        .addAttributes(kv("gen_ai.completion.0.finish_reason", 3))
+        .addAttributes(kv("llm.usage.total_tokens", "x"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", 2.5))
+        .build();
+    Span workflow = span("w.workflow").setSpanId(OtlpFixtures.id("a1b2c3d4e5f60009"))
+        .addAttributes(kv("traceloop.span.kind", "WORKFLOW"))
+        .addAttributes(kv("traceloop.entity.input", array))
+        .addAttributes(kv("traceloop.entity.output", "{"))
+        .build();
+
+    MappingResult result = mapper.map("t", List.of(resourceSpans(chat, workflow)));
+
+    assertThat(result.rejectedSpans()).isZero();
+    assertThat(result.records()).extracting(FunctionalRecord::type).containsExactly(
+        RecordType.PROMPT, RecordType.MODEL_REQUEST, RecordType.MODEL_RESPONSE,
+        RecordType.TOOL_REQUEST, RecordType.RESPONSE);
+    assertThat(result.records().get(2).finishReason()).isEqualTo("3");
+    assertThat(result.records().get(2).usage()).isNull();
+    assertThat(result.records().get(4).text()).isEqualTo("{");
+    assertThat(result.issues()).extracting(MappingIssue::reason)
+        .allMatch(reason -> reason.endsWith("is not a non-negative whole number; ignored"))
+        .hasSize(2);
+  }
+
+  @Test
   void requestAndResourceSpansGiveTheSameRecords() {
     Span good = promptSpan("a1b2c3d4e5f60003", "hello");
     ExportTraceServiceRequest request =

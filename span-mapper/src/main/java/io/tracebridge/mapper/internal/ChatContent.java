@@ -83,6 +83,25 @@ record ChatContent(List<ChatMessage> input, List<ChatMessage> output) {
         .toList();
   }
 
+  /**
+   * The name of the tool an input assistant turn called with {@code callId} (a tool result names
+   * only the call), or null.
+   */
+  @Nullable
+  String inputToolName(@Nullable String callId) {
+    if (callId == null) {
+      return null;
+    }
+    for (ChatMessage m : input) {
+      for (ChatMessage.Part call : m.parts(ChatMessage.Kind.TOOL_CALL)) {
+        if (callId.equals(call.callId()) && call.toolName() != null) {
+          return call.toolName();
+        }
+      }
+    }
+    return null;
+  }
+
   /** The finish reason of the last output message that has one. */
   @Nullable
   String finishReason() {

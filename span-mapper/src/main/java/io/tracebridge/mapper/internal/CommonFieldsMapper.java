@@ -14,8 +14,10 @@ import javax.annotation.Nullable;
  * model and provider.
  *
  * <p>Each identity field is read from the span's attributes, then from the {@code span.}-copies
- * on the event ({@code eventAttributes}). The session id falls back further: to another span of
- * the same trace in the request, then to the resource's {@code session.id}.
+ * on the event ({@code eventAttributes}); the agent name last from OpenLLMetry's {@code
+ * traceloop.workflow.name}, the session id also from its {@code
+ * traceloop.association.properties.session_id}. The session id falls back further: to another
+ * span of the same trace in the request, then to the resource's {@code session.id}.
  */
 final class CommonFieldsMapper {
   private CommonFieldsMapper() {}
@@ -44,7 +46,7 @@ final class CommonFieldsMapper {
         .type(type)
         .timestamp(timestamp)
         .sessionId(sessionId(span, copies))
-        .agentName(firstIn(GenAiAttributes.AGENT_NAME, spanAttributes, copies))
+        .agentName(agentName(spanAttributes, copies))
         .agentId(firstIn(GenAiAttributes.AGENT_ID, spanAttributes, copies))
         .model(model(spanAttributes, copies))
         .provider(provider(spanAttributes, copies))
@@ -54,12 +56,23 @@ final class CommonFieldsMapper {
   @Nullable
   static String sessionId(SpanView span, Attributes eventCopies) {
     for (Attributes source : new Attributes[] {span.attributes(), eventCopies}) {
-      String session = source.first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID);
+      String session = source.first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID,
+          GenAiAttributes.TRACELOOP_SESSION_ID);
       if (session != null) {
         return session;
       }
     }
     return span.traceSessionId() != null ? span.traceSessionId() : span.resource().sessionId();
+  }
+
+  /**
+   * {@code gen_ai.agent.name}, else OpenLLMetry's {@code traceloop.workflow.name} (the Traceloop SDK
+   * puts the name of the enclosing {@code @workflow} or {@code @agent} on every span under it).
+   */
+  @Nullable
+  private static String agentName(Attributes spanAttributes, Attributes copies) {
+    String name = firstIn(GenAiAttributes.AGENT_NAME, spanAttributes, copies);
+    return name != null ? name : spanAttributes.get(GenAiAttributes.TRACELOOP_WORKFLOW_NAME);
   }
 
   @Nullable

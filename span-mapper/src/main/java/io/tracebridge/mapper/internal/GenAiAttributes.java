@@ -54,6 +54,8 @@ final class GenAiAttributes {
       longKey("gen_ai.usage.cache_creation.input_tokens");
   static final AttributeKey<Long> USAGE_REASONING_OUTPUT_TOKENS =
       longKey("gen_ai.usage.reasoning.output_tokens");
+  /** OpenLLMetry's name for reasoning tokens (its semconv-shaped releases, 0.55 and later). */
+  static final AttributeKey<Long> USAGE_REASONING_TOKENS = longKey("gen_ai.usage.reasoning_tokens");
 
   static final AttributeKey<Long> USAGE_TOTAL_TOKENS = longKey("gen_ai.usage.total_tokens");
   static final AttributeKey<String> FINISH_REASONS = stringKey("gen_ai.response.finish_reasons");
@@ -100,6 +102,27 @@ final class GenAiAttributes {
       longKey("llm.token_count.completion_details.reasoning");
   static final String OI_INPUT_MESSAGES = "llm.input_messages.";
   static final String OI_OUTPUT_MESSAGES = "llm.output_messages.";
+
+  // --- OpenLLMetry (Traceloop) ---------------------------------------------------------------
+  /** {@code chat}, {@code completion}, {@code embedding}, ... on an OpenLLMetry model span. */
+  static final AttributeKey<String> OL_REQUEST_TYPE = stringKey("llm.request.type");
+  /** Flattened input messages: {@code gen_ai.prompt.N.role|content|tool_call_id|tool_calls.M.*}. */
+  static final String OL_PROMPTS = "gen_ai.prompt.";
+  /** Flattened output messages: {@code gen_ai.completion.N.role|content|finish_reason|...}. */
+  static final String OL_COMPLETIONS = "gen_ai.completion.";
+  static final AttributeKey<Long> OL_TOKENS_TOTAL = longKey("llm.usage.total_tokens");
+  static final AttributeKey<Long> OL_TOKENS_REASONING = longKey("llm.usage.reasoning_tokens");
+  /** Traceloop SDK decorators: {@code workflow}, {@code task}, {@code agent}, {@code tool}. */
+  static final AttributeKey<String> TRACELOOP_SPAN_KIND = stringKey("traceloop.span.kind");
+  /** The decorated function's arguments, JSON {@code {"args": [...], "kwargs": {...}}}. */
+  static final AttributeKey<String> TRACELOOP_ENTITY_INPUT = stringKey("traceloop.entity.input");
+  /** The decorated function's return value, as JSON. */
+  static final AttributeKey<String> TRACELOOP_ENTITY_OUTPUT = stringKey("traceloop.entity.output");
+  /** Set by the SDK on every span under a {@code @workflow} or {@code @agent}. */
+  static final AttributeKey<String> TRACELOOP_WORKFLOW_NAME = stringKey("traceloop.workflow.name");
+  /** The SDK's standard association property for the session ({@code AssociationProperty.SESSION_ID}). */
+  static final AttributeKey<String> TRACELOOP_SESSION_ID =
+      stringKey("traceloop.association.properties.session_id");
 
   /** The {@link #OPERATION_NAME} (and span-name prefix) of an agent span. */
   static final String OPERATION_INVOKE_AGENT = "invoke_agent";

@@ -147,7 +147,8 @@ final class GenAiSpanMapper implements DialectMapper {
       for (int i = 0; i < results.size(); i++) {
         ChatMessage.Part result = results.get(i);
         out.add(toolStep(span, none, dialect, RecordType.TOOL_RESPONSE, result.callId(), i, start)
-            .tool(ToolCall.named(null, result.callId(), null, result.text(), result.status()))
+            .tool(ToolCall.named(content.inputToolName(result.callId()), result.callId(), null,
+                result.text(), result.status()))
             .build());
       }
     }

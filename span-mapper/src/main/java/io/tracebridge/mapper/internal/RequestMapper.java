@@ -41,6 +41,13 @@ public final class RequestMapper {
    *       TelemetryCaptureHook, one event per functional step, and the only convention that is
    *       also sent live as log records; their record ids must win so the live record and the
    *       span's are one;
+   *   <li>OpenLLMetry ({@link OpenLlmetryMapper}) before the GenAI mapper: the keys it reads a
+   *       span by ({@code gen_ai.prompt.N.*}, {@code gen_ai.completion.N.*}, {@code
+   *       llm.request.type}, {@code traceloop.span.kind}) are written only by OpenLLMetry, and when
+   *       they are there they hold the span's content; such a span may also carry {@code gen_ai.operation.name} but no semconv
+   *       messages, which the GenAI mapper would read as a model call with no text and so win its
+   *       steps empty. It gives nothing for a span without its own keys, so the semconv-shaped
+   *       spans of OpenLLMetry 0.55 and later fall through to the GenAI mapper;
    *   <li>Strands native and GenAI semconv ({@link GenAiSpanMapper}): the producer's own
    *       structured messages (details event, then per-message events, then span attributes, as
    *       {@link GenAiContentReader} orders them);
@@ -54,7 +61,8 @@ public final class RequestMapper {
    * convention already gave one.
    */
   private final List<DialectMapper> byPrecedence =
-      List.of(new HookEventMapper(), new GenAiSpanMapper(), new OpenInferenceMapper());
+      List.of(new HookEventMapper(), new OpenLlmetryMapper(), new GenAiSpanMapper(),
+          new OpenInferenceMapper());
 
   public MappingResult map(String tenant, List<ResourceSpans> resourceSpans) {
     IssueLog issues = new IssueLog();
@@ -63,7 +71,8 @@ public final class RequestMapper {
     Map<String, String> sessionByTrace = new HashMap<>();
     for (SpanView span : readable) {
       String session =
-          span.attributes().first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID);
+          span.attributes().first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID,
+              GenAiAttributes.TRACELOOP_SESSION_ID);
       if (session != null) {
         sessionByTrace.putIfAbsent(span.ids().traceId(), session);
       }

@@ -14,9 +14,31 @@ import javax.annotation.Nullable;
 final class UsageReader {
   private UsageReader() {}
 
-  /** The {@code gen_ai.usage.*} counts in {@code attributes}, or null if there are none. */
+  /**
+   * The {@code gen_ai.usage.*} counts in {@code attributes}, or null if there are none. Reasoning:
+   * {@code reasoning.output_tokens}, else OpenLLMetry's {@code gen_ai.usage.reasoning_tokens} /
+   * {@code llm.usage.reasoning_tokens}.
+   */
   @Nullable
   static Usage read(Attributes attributes) {
+    return genAi(attributes, attributes.get(GenAiAttributes.USAGE_TOTAL_TOKENS));
+  }
+
+  /**
+   * OpenLLMetry's counts, or null if there are none: the counts {@link #read} reads (OpenLLMetry
+   * has written {@code input_tokens} / {@code output_tokens}, before them {@code prompt_tokens} /
+   * {@code completion_tokens}, and {@code cache_read_input_tokens} / {@code
+   * cache_creation_input_tokens}), with the total from {@code llm.usage.total_tokens}, else
+   * {@code gen_ai.usage.total_tokens}, for {@link #normalised}.
+   */
+  @Nullable
+  static Usage openLlmetry(Attributes attributes) {
+    return genAi(attributes, attributes.first(
+        GenAiAttributes.OL_TOKENS_TOTAL, GenAiAttributes.USAGE_TOTAL_TOKENS));
+  }
+
+  @Nullable
+  private static Usage genAi(Attributes attributes, @Nullable Long total) {
     Long input =
         attributes.first(GenAiAttributes.USAGE_INPUT_TOKENS, GenAiAttributes.USAGE_PROMPT_TOKENS);
     Long output =
@@ -31,9 +53,11 @@ final class UsageReader {
             GenAiAttributes.USAGE_CACHE_WRITE_INPUT_TOKENS,
             GenAiAttributes.USAGE_CACHE_CREATION_INPUT_TOKENS,
             GenAiAttributes.USAGE_CACHE_CREATION_DOT_INPUT_TOKENS);
-    Long reasoning = attributes.get(GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS);
-    return normalised(input, output, cacheRead, cacheWrite, reasoning,
-        attributes.get(GenAiAttributes.USAGE_TOTAL_TOKENS));
+    Long reasoning = attributes.first(
+        GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS,
+        GenAiAttributes.USAGE_REASONING_TOKENS,
+        GenAiAttributes.OL_TOKENS_REASONING);
+    return normalised(input, output, cacheRead, cacheWrite, reasoning, total);
   }
 
   /** OpenInference's {@code llm.token_count.*}, or null if there are none. */

@@ -14,7 +14,8 @@
  *   <li>{@code ToolCallMapper}: the tool part of tool records;
  *   <li>{@code HookEventMapper}: the hook-event convention ({@code Dialect.HOOK_EVENTS});
  *   <li>{@code GenAiSpanMapper}, {@code GenAiContentReader}: Strands native and GenAI semconv
- *       spans; {@code OpenInferenceMapper}: OpenInference spans; {@code ErrorMapper}: error
+ *       spans; {@code OpenInferenceMapper}: OpenInference spans; {@code OpenLlmetryMapper}:
+ *       OpenLLMetry (Traceloop) spans; {@code ErrorMapper}: error
  *       records; {@code MessageParser}, {@code ChatMessage}, {@code ChatContent}: message content
  *       in every shape, normalised;
  *   <li>{@link io.tracebridge.mapper.internal.LogsMapper}: hook-event log records, GenAI event log

@@ -49,6 +49,27 @@ class UsageReaderTest {
   }
 
   @Test
+  void readsOpenLlmetryNamesWithItsTotal() {
+    // opentelemetry-instrumentation-openai 0.54.0 on an OpenAI call: prompt_tokens (1200)
+    // includes the 1000 cached ones, and llm.usage.total_tokens = input + output, so the input
+    // stays as it is.
+    Attributes openAi = views.attributes(
+        kv("gen_ai.usage.input_tokens", 1200), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.cache_read_input_tokens", 1000), kv("llm.usage.total_tokens", 1245),
+        kv("llm.usage.reasoning_tokens", 20));
+    assertThat(UsageReader.openLlmetry(openAi)).isEqualTo(new Usage(1200, 45, 1000, 0, 20));
+
+    // Older releases: prompt_tokens / completion_tokens; a total that shows input without the
+    // cache (Bedrock style) is normalised like any other.
+    Attributes older = views.attributes(
+        kv("gen_ai.usage.prompt_tokens", 200), kv("gen_ai.usage.completion_tokens", 45),
+        kv("gen_ai.usage.cache_read_input_tokens", 1000),
+        kv("gen_ai.usage.cache_creation_input_tokens", 150), kv("llm.usage.total_tokens", 1395));
+    assertThat(UsageReader.openLlmetry(older)).isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+    assertThat(views.issues).isEmpty();
+  }
+
+  @Test
   void newNamesWinOverOld() {
     Attributes both = views.attributes(
         kv("gen_ai.usage.prompt_tokens", 1), kv("gen_ai.usage.input_tokens", 2),
