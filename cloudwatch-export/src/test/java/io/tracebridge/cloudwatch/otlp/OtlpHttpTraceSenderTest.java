@@ -191,14 +191,7 @@ class OtlpHttpTraceSenderTest {
 
   @Test
   void exportInOtlpModeSendsThroughTheQueue() {
-    CloudWatchExportConfig config = CloudWatchExportConfig.builder()
-        .traces(CloudWatchExportConfig.Traces.OTLP)
-        .contentLogs(false)
-        .emfMetrics(false)
-        .region(REGION)
-        .otlpTracesEndpoint(endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .build();
+    CloudWatchExportConfig config = otlpOnly(true);
     try (CloudWatchExport export = CloudWatchExport.create(config)) {
       assertThat(export.forward("t1", REQUEST)).isTrue();
       assertThat(export.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -213,15 +206,7 @@ class OtlpHttpTraceSenderTest {
     ExportTraceServiceRequest everyKey = OtlpJson.read(Path.of("src/test/resources/testdata/xray/"
         + "span_content_off_removes_every_content_key_keeps_the_rest/input.otlp.json"));
     assertThat(new String(everyKey.toByteArray(), StandardCharsets.ISO_8859_1)).contains("SECRET-");
-    CloudWatchExportConfig config = CloudWatchExportConfig.builder()
-        .traces(CloudWatchExportConfig.Traces.OTLP)
-        .spanContent(false)
-        .contentLogs(false)
-        .emfMetrics(false)
-        .region(REGION)
-        .otlpTracesEndpoint(endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .build();
+    CloudWatchExportConfig config = otlpOnly(false);
     try (CloudWatchExport export = CloudWatchExport.create(config)) {
       assertThat(export.forward("t1", everyKey)).isTrue();
       assertThat(export.flush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -306,5 +291,18 @@ class OtlpHttpTraceSenderTest {
 
   private static String sha256Hex(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /** OTLP traces to the loopback endpoint, no Logs, no EMF; span content kept or removed. */
+  private CloudWatchExportConfig otlpOnly(boolean spanContent) {
+    return CloudWatchExportConfig.builder()
+        .traces(CloudWatchExportConfig.Traces.OTLP)
+        .spanContent(spanContent)
+        .contentLogs(false)
+        .emfMetrics(false)
+        .region(REGION)
+        .otlpTracesEndpoint(endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build();
   }
 }
