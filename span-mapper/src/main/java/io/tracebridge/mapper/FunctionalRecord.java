@@ -16,9 +16,11 @@ import javax.annotation.Nullable;
  * RecordIds}), so a re-exported span produces the same ids and overwrites rather than duplicates.
  * Serialised as camelCase JSON by {@link RecordJson#mapper()}; absent fields are omitted.
  *
- * <p>{@link #usage()} on a {@link RecordType#MODEL_RESPONSE} is that one model call's usage. On a
- * {@link RecordType#RESPONSE} it is the agent-level accumulated usage the producer reported, which
- * must never be added to the per-call usage: {@link TraceUsage} owns that rule.
+ * <p>{@link #usage()} is only ever the usage of the one model call this record is (on a {@link
+ * RecordType#MODEL_RESPONSE}), so summing {@code usage} over a trace's records counts each call
+ * once. {@link #totalUsage()}, on a {@link RecordType#RESPONSE}, is the agent-level accumulated
+ * usage the producer reported (the agent span's totals): never added to the per-call usage;
+ * {@link TraceUsage} owns that rule.
  *
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
  * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
@@ -45,6 +47,7 @@ public record FunctionalRecord(
     @Nullable String text,
     @Nullable ToolCall tool,
     @Nullable Usage usage,
+    @Nullable Usage totalUsage,
     @Nullable String finishReason,
     @Nullable RecordError error,
     boolean truncated,
@@ -95,6 +98,7 @@ public record FunctionalRecord(
         .text(text)
         .tool(tool)
         .usage(usage)
+        .totalUsage(totalUsage)
         .finishReason(finishReason)
         .error(error)
         .truncated(truncated)
@@ -134,6 +138,7 @@ public record FunctionalRecord(
         .text(or(text, earlier.text))
         .tool(mergedTool)
         .usage(or(usage, earlier.usage))
+        .totalUsage(or(totalUsage, earlier.totalUsage))
         .finishReason(or(finishReason, earlier.finishReason))
         .error(or(error, earlier.error))
         .truncated(truncated || earlier.truncated)
@@ -165,6 +170,7 @@ public record FunctionalRecord(
     private String text;
     private ToolCall tool;
     private Usage usage;
+    private Usage totalUsage;
     private String finishReason;
     private RecordError error;
     private boolean truncated;
@@ -262,6 +268,12 @@ public record FunctionalRecord(
       return this;
     }
 
+    /** Agent-level accumulated usage, on {@code response} records only; see the class comment. */
+    public Builder totalUsage(@Nullable Usage totalUsage) {
+      this.totalUsage = totalUsage;
+      return this;
+    }
+
     public Builder finishReason(@Nullable String finishReason) {
       this.finishReason = finishReason;
       return this;
@@ -292,7 +304,7 @@ public record FunctionalRecord(
       return new FunctionalRecord(
           tenant, traceId, xrayTraceId, spanId, parentSpanId, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
-          finishReason, error, truncated, dialect, originalSize);
+          totalUsage, finishReason, error, truncated, dialect, originalSize);
     }
   }
 }

@@ -184,16 +184,10 @@ public final class DynamoItem {
       item.put("tool", AttributeValue.fromM(m));
     }
     if (record.usage() != null) {
-      Usage u = record.usage();
-      item.put(
-          "usage",
-          AttributeValue.fromM(
-              Map.of(
-                  "inputTokens", n(u.inputTokens()),
-                  "outputTokens", n(u.outputTokens()),
-                  "cacheReadTokens", n(u.cacheReadTokens()),
-                  "cacheWriteTokens", n(u.cacheWriteTokens()),
-                  "reasoningTokens", n(u.reasoningTokens()))));
+      item.put("usage", usageMap(record.usage()));
+    }
+    if (record.totalUsage() != null) {
+      item.put("totalUsage", usageMap(record.totalUsage()));
     }
     putS(item, "finishReason", record.finishReason());
     if (record.error() != null) {
@@ -246,11 +240,10 @@ public final class DynamoItem {
                 str(m, "input"), str(m, "output"), str(m, "status")));
       }
       if (item.containsKey("usage")) {
-        Map<String, AttributeValue> m = item.get("usage").m();
-        b.usage(
-            new Usage(
-                num(m, "inputTokens"), num(m, "outputTokens"), num(m, "cacheReadTokens"),
-                num(m, "cacheWriteTokens"), num(m, "reasoningTokens")));
+        b.usage(usage(item.get("usage").m()));
+      }
+      if (item.containsKey("totalUsage")) {
+        b.totalUsage(usage(item.get("totalUsage").m()));
       }
       if (item.containsKey("error")) {
         Map<String, AttributeValue> m = item.get("error").m();
@@ -262,6 +255,22 @@ public final class DynamoItem {
           ? iae
           : new IllegalArgumentException("malformed record item: " + e.getMessage(), e);
     }
+  }
+
+  private static AttributeValue usageMap(Usage u) {
+    return AttributeValue.fromM(
+        Map.of(
+            "inputTokens", n(u.inputTokens()),
+            "outputTokens", n(u.outputTokens()),
+            "cacheReadTokens", n(u.cacheReadTokens()),
+            "cacheWriteTokens", n(u.cacheWriteTokens()),
+            "reasoningTokens", n(u.reasoningTokens())));
+  }
+
+  private static Usage usage(Map<String, AttributeValue> m) {
+    return new Usage(
+        num(m, "inputTokens"), num(m, "outputTokens"), num(m, "cacheReadTokens"),
+        num(m, "cacheWriteTokens"), num(m, "reasoningTokens"));
   }
 
   private static AttributeValue s(String value) {
