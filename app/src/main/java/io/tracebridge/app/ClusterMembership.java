@@ -25,7 +25,7 @@ final class ClusterMembership {
     var hazelcast = options.join == RoleOptions.Join.TCP
         ? ClusteredVertx.hazelcastConfig(table, host, publicHost, options.port, options.members)
         : ClusteredVertx.hazelcastConfig(table, host, publicHost, options.port, options.join, options.discoveryProperties());
-    Vertx vertx = Lifecycle.await(ClusteredVertx.start(hazelcast, host, publicHost), "the cluster member");
+    Vertx vertx = Lifecycle.await(ClusteredVertx.start(hazelcast, host, publicHost, options.busPort), "the cluster member");
     lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
     return new ClusterMembership(vertx);
   }

@@ -37,15 +37,18 @@ final class ClusteredVertx {
    * Completes once this node joined (or founded) the cluster.
    */
   static Future<Vertx> start(String table, String bindHost, String publicHost, int port, List<String> members) {
-    return start(hazelcastConfig(table, bindHost, publicHost, port, members), bindHost, publicHost);
+    return start(hazelcastConfig(table, bindHost, publicHost, port, members), bindHost, publicHost, 0);
   }
 
-  /** As above, with a Hazelcast configuration of the caller's ({@link #hazelcastConfig}). */
-  static Future<Vertx> start(Config hazelcast, String bindHost, String publicHost) {
+  /**
+   * As above, with a Hazelcast configuration of the caller's ({@link #hazelcastConfig}) and the
+   * event bus on {@code busPort} (0: a free one).
+   */
+  static Future<Vertx> start(Config hazelcast, String bindHost, String publicHost, int busPort) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     EventBusOptions eventBus = new EventBusOptions()
         .setHost(bindHost)
-        .setPort(0)
+        .setPort(busPort)
         .setClusterPublicHost(publicHost);
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(eventBus))

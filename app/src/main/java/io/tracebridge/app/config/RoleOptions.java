@@ -91,6 +91,10 @@ public final class RoleOptions {
         description = "Cluster (Hazelcast) member port; the next free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
     public int port;
 
+    @Option(names = "--cluster-bus-port", defaultValue = "0",
+        description = "Port of the event bus that carries live records between nodes (default: ${DEFAULT-VALUE}, a free one; fix it where firewalls need to know).")
+    public int busPort;
+
     @Option(names = "--cluster-join", defaultValue = "tcp",
         description = "How nodes find each other: tcp (the --cluster-members addresses), kubernetes "
             + "(Hazelcast's Kubernetes discovery) or aws (Hazelcast's ECS/EC2 discovery) (default: ${DEFAULT-VALUE}).")
@@ -110,6 +114,7 @@ public final class RoleOptions {
 
     public void validate() {
       require(spec, port > 0 && port <= 65_535, "--cluster-port", "must be 1..65535, was " + port);
+      require(spec, validPort(busPort), "--cluster-bus-port", "must be 0..65535, was " + busPort);
       if (join == Join.TCP) {
         require(spec, !members.isEmpty() && members.stream().noneMatch(String::isBlank),
             "--cluster-members", "must list at least one host, was " + members);
