@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Bootstrap: reads the environment once ({@link RuntimeConfig#fromEnvironment}, {@code OTEL_*} via
  * {@link RuntimeTelemetry}), builds the model and the built-in tools, starts {@link
- * AgentRuntimeServer} and logs {@code agent-runtime listening on http://127.0.0.1:PORT}. Exits with
+ * AgentRuntimeServer} and logs {@code agent-runtime listening on http://HOST:PORT}. Exits with
  * status 2 on invalid configuration and 1 when the port cannot be bound; never after start-up. A
  * shutdown hook closes the server, flushes telemetry and closes Vert.x.
  */
@@ -46,12 +46,64 @@ public final class AgentRuntimeMain {
 
   public static void main(String[] args) throws InterruptedException {
     RuntimeConfig config;
-    Function<String, Model> models;
-    Model model;
-    ToolRegistry tools = defaultTools();
-    McpToolSource mcp = null;
     try {
       config = RuntimeConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Running running;
+    try {
+      running = start(config, System.getenv(), Map.of());
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid configuration: {}", e.getMessage());
+      System.exit(2);
+      return;
+    } catch (IllegalStateException e) {
+      LOG.error("agent-runtime failed to start on port {}", config.port(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(running::close, "agent-runtime-shutdown"));
+  }
+
+  /** A started runtime: its port, and {@link #close()} to stop it and flush its telemetry. */
+  public static final class Running implements AutoCloseable {
+    private final int port;
+    private final Runnable stop;
+
+    private Running(int port, Runnable stop) {
+      this.port = port;
+      this.stop = stop;
+    }
+
+    public int port() {
+      return port;
+    }
+
+    @Override
+    public void close() {
+      stop.run();
+    }
+  }
+
+  /**
+   * Builds the model, tools (MCP included), telemetry (OTLP, plus CloudWatch when {@code
+   * TRACEBRIDGE_CLOUDWATCH_*} in {@code env} configures it) and the server, and starts it on
+   * {@code config.host()}:{@code config.port()}. Used by {@link #main} and {@code tracebridge
+   * runtime}; blocks until bound.
+   *
+   * @param telemetryOverrides {@code otel.*} properties over the environment's (the OTLP endpoint)
+   * @throws IllegalArgumentException naming the setting when the configuration is invalid
+   * @throws IllegalStateException when the server cannot start
+   */
+  public static Running start(RuntimeConfig config, Map<String, String> env, Map<String, String> telemetryOverrides) {
+    ToolRegistry tools = defaultTools();
+    Function<String, Model> models;
+    Model model;
+    McpToolSource mcp = null;
+    try {
       Supplier<AwsCredentialsProvider> bedrockCredentials = bedrockCredentials(config);
       models = Models.resolver(config, bedrockCredentials);
       model = models.apply(config.modelId());
@@ -59,26 +111,17 @@ public final class AgentRuntimeMain {
         mcp = connectMcp(config);
         mcp.tools().forEach(tools::register);
       }
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      LOG.error("invalid configuration: {}", e.getMessage());
-      System.exit(2);
-      return;
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
     // Dual export: OTLP to the receiver always; CloudWatch as well when TRACEBRIDGE_CLOUDWATCH_*
     // configures it (see cloudwatch-export/README.md).
-    CloudWatchExportConfig cloudWatch;
-    try {
-      cloudWatch = CloudWatchExportConfig.fromEnvironment(System.getenv());
-    } catch (IllegalArgumentException e) {
-      LOG.error("invalid configuration: {}", e.getMessage());
-      System.exit(2);
-      return;
-    }
+    CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(env);
     List<SpanProcessor> cloudWatchExport =
         cloudWatch.enabled()
             ? List.of(BatchSpanProcessor.builder(CloudWatchSpanExporter.create(cloudWatch)).build())
             : List.of();
-    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(Map.of(), cloudWatchExport, List.of());
+    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, cloudWatchExport, List.of());
     Vertx vertx = Vertx.vertx();
     AgentRuntimeServer server = AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models);
     McpToolSource mcpSource = mcp;
@@ -86,29 +129,23 @@ public final class AgentRuntimeMain {
     try {
       port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      LOG.error("agent-runtime failed to start on port {}", config.port(), e);
       telemetry.close();
       vertx.close();
-      System.exit(1);
-      return;
+      throw new IllegalStateException("agent-runtime failed to start on " + config.host() + ":" + config.port(), e);
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                  } catch (Exception e) {
-                    LOG.warn("agent-runtime did not stop cleanly", e);
-                  }
-                  telemetry.shutdown().join(10, TimeUnit.SECONDS);
-                  if (mcpSource != null) {
-                    mcpSource.close();
-                  }
-                  vertx.close();
-                },
-                "agent-runtime-shutdown"));
-    LOG.info("agent-runtime listening on http://127.0.0.1:{}", port);
+    LOG.info("agent-runtime listening on http://{}:{}", config.host(), port);
+    return new Running(port, () -> {
+      try {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("agent-runtime did not stop cleanly", e);
+      }
+      telemetry.shutdown().join(10, TimeUnit.SECONDS);
+      if (mcpSource != null) {
+        mcpSource.close();
+      }
+      vertx.close();
+    });
   }
 
   /**

@@ -127,7 +127,7 @@ public final class AgentRuntimeServer {
     workers = pool;
     HttpServer http = vertx.createHttpServer().requestHandler(router);
     server = http;
-    return http.listen(config.port())
+    return http.listen(config.port(), config.host())
         .map(
             s -> {
               healthySince = Instant.now().getEpochSecond();

@@ -14,6 +14,7 @@ import javax.annotation.Nullable;
  *   <caption>Environment variables</caption>
  *   <tr><th>Key</th><th>Default</th></tr>
  *   <tr><td>PORT</td><td>8080 (0 = ephemeral)</td></tr>
+ *   <tr><td>HOST</td><td>0.0.0.0 (AgentCore reaches the container on every interface)</td></tr>
  *   <tr><td>MODEL_ID</td><td>scripted</td></tr>
  *   <tr><td>AWS_REGION (or AWS_DEFAULT_REGION)</td><td>us-east-1</td></tr>
  *   <tr><td>MAX_TOKENS</td><td>4096</td></tr>
@@ -31,6 +32,8 @@ import javax.annotation.Nullable;
  */
 public final class RuntimeConfig {
   public static final int DEFAULT_PORT = 8080;
+  /** Every interface: what AgentCore's container contract needs. */
+  public static final String DEFAULT_HOST = "0.0.0.0";
   public static final String DEFAULT_MODEL_ID = "scripted";
   public static final String DEFAULT_REGION = "us-east-1";
   public static final int DEFAULT_MAX_TOKENS = 4096;
@@ -49,6 +52,7 @@ public final class RuntimeConfig {
   }
 
   private final int port;
+  private final String host;
   private final String modelId;
   private final String region;
   private final int maxTokens;
@@ -65,6 +69,7 @@ public final class RuntimeConfig {
 
   private RuntimeConfig(Builder b) {
     this.port = b.port;
+    this.host = b.host;
     this.modelId = b.modelId;
     this.region = b.region;
     this.maxTokens = b.maxTokens;
@@ -88,6 +93,7 @@ public final class RuntimeConfig {
   public Builder toBuilder() {
     return builder()
         .port(port)
+        .host(host)
         .modelId(modelId)
         .region(region)
         .maxTokens(maxTokens)
@@ -113,6 +119,9 @@ public final class RuntimeConfig {
     String v;
     if ((v = value(env, "PORT")) != null) {
       b.port(integer("PORT", v));
+    }
+    if ((v = value(env, "HOST")) != null) {
+      b.host(v);
     }
     if ((v = value(env, "MODEL_ID")) != null) {
       b.modelId(v);
@@ -176,6 +185,11 @@ public final class RuntimeConfig {
   /** HTTP port; 0 binds an ephemeral port. */
   public int port() {
     return port;
+  }
+
+  /** The interface the HTTP server binds. */
+  public String host() {
+    return host;
   }
 
   public String modelId() {
@@ -246,7 +260,7 @@ public final class RuntimeConfig {
   /** The configuration with the system prompt shown by length only and the API key masked. */
   @Override
   public String toString() {
-    return "RuntimeConfig{port=" + port
+    return "RuntimeConfig{host=" + host + ", port=" + port
         + ", modelId=" + modelId
         + ", region=" + region
         + ", maxTokens=" + maxTokens
@@ -265,6 +279,7 @@ public final class RuntimeConfig {
   /** Builds a {@link RuntimeConfig}; {@link #build()} validates. Not thread-safe. */
   public static final class Builder {
     private int port = DEFAULT_PORT;
+    private String host = DEFAULT_HOST;
     private String modelId = DEFAULT_MODEL_ID;
     private String region = DEFAULT_REGION;
     private int maxTokens = DEFAULT_MAX_TOKENS;
@@ -316,6 +331,11 @@ public final class RuntimeConfig {
       return this;
     }
 
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "HOST");
+      return this;
+    }
+
     public Builder port(int port) {
       this.port = port;
       return this;
@@ -356,6 +376,7 @@ public final class RuntimeConfig {
      */
     public RuntimeConfig build() {
       check(port >= 0 && port <= 65_535, "PORT must be between 0 and 65535, got " + port);
+      check(!host.isBlank(), "HOST must not be blank");
       check(!modelId.isBlank(), "MODEL_ID must not be blank");
       check(!region.isBlank(), "AWS_REGION must not be blank");
       check(maxTokens >= 1, "MAX_TOKENS must be >= 1, got " + maxTokens);

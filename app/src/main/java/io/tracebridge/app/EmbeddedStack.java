@@ -4,22 +4,13 @@ import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.billing.PriceTable;
 import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
-import io.tracebridge.receiver.LogsExportHandler;
-import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.SpanForwarder;
-import io.tracebridge.receiver.TraceContextFiller;
-import io.tracebridge.receiver.http.OtlpHttpVerticle;
 import io.tracebridge.store.ApiKeyAuthenticator;
 import io.tracebridge.store.TenantAuthenticator;
-import io.tracebridge.store.TraceSink;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.receiver.ReceiverConfig;
-import io.tracebridge.receiver.TraceExportHandler;
-import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.runtime.AgentRuntimeMain;
 import io.tracebridge.runtime.AgentRuntimeServer;
 import io.tracebridge.runtime.RuntimeConfig;
@@ -39,9 +30,7 @@ import io.tracebridge.web.WebVerticle;
 import io.vertx.core.Vertx;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +74,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private final @Nullable Path apiKeysFile;
     private final @Nullable Path pricesFile;
     private final @Nullable CloudWatchExportConfig cloudWatch;
+    private final @Nullable ReceiverConfig receiverLimits;
+    private final @Nullable WebConfig webLimits;
+    private final @Nullable TenantAuthenticator authenticator;
 
     private Options(Builder b) {
       dataDir = b.dataDir;
@@ -100,6 +92,9 @@ public final class EmbeddedStack implements AutoCloseable {
       apiKeysFile = b.apiKeysFile;
       pricesFile = b.pricesFile;
       cloudWatch = b.cloudWatch;
+      receiverLimits = b.receiverLimits;
+      webLimits = b.webLimits;
+      authenticator = b.authenticator;
     }
 
     /** The defaults of {@code ./tracebridge up}: data under {@code .tracebridge/data}, standard ports. */
@@ -127,6 +122,9 @@ public final class EmbeddedStack implements AutoCloseable {
       b.apiKeysFile = apiKeysFile;
       b.pricesFile = pricesFile;
       b.cloudWatch = cloudWatch;
+      b.receiverLimits = receiverLimits;
+      b.webLimits = webLimits;
+      b.authenticator = authenticator;
       return b;
     }
 
@@ -202,6 +200,21 @@ public final class EmbeddedStack implements AutoCloseable {
       return cloudWatch;
     }
 
+    /** The receiver's limits (host and ports come from these options); null: the defaults. */
+    public @Nullable ReceiverConfig receiverLimits() {
+      return receiverLimits;
+    }
+
+    /** The web node's limits (host, port and tenancy come from these options); null: the defaults. */
+    public @Nullable WebConfig webLimits() {
+      return webLimits;
+    }
+
+    /** Bearer keys → tenants; overrides {@link #apiKeysFile()}; null: that file or one tenant. */
+    public @Nullable TenantAuthenticator authenticator() {
+      return authenticator;
+    }
+
     /** Builder with the defaults of {@code ./tracebridge up}. */
     public static final class Builder {
       private @Nullable Path dataDir = Path.of(".tracebridge", "data");
@@ -217,6 +230,9 @@ public final class EmbeddedStack implements AutoCloseable {
       private @Nullable Path apiKeysFile;
       private @Nullable Path pricesFile;
       private @Nullable CloudWatchExportConfig cloudWatch;
+      private @Nullable ReceiverConfig receiverLimits;
+      private @Nullable WebConfig webLimits;
+      private @Nullable TenantAuthenticator authenticator;
 
       /** Where DynamoDB Local keeps its file; null keeps everything in memory. */
       public Builder dataDir(@Nullable Path dataDir) {
@@ -287,13 +303,31 @@ public final class EmbeddedStack implements AutoCloseable {
         return this;
       }
 
+      /** Receiver limits (exports in flight, request bytes, retry advice); host and ports are ignored. */
+      public Builder receiverLimits(@Nullable ReceiverConfig receiverLimits) {
+        this.receiverLimits = receiverLimits;
+        return this;
+      }
+
+      /** Web limits (settle window, heartbeat, queue per client); host, port, tenancy, prices ignored. */
+      public Builder webLimits(@Nullable WebConfig webLimits) {
+        this.webLimits = webLimits;
+        return this;
+      }
+
+      /** Bearer keys → tenants, read by the caller (a file or Secrets Manager). */
+      public Builder authenticator(@Nullable TenantAuthenticator authenticator) {
+        this.authenticator = authenticator;
+        return this;
+      }
+
       public Options build() {
         return new Options(this);
       }
     }
   }
 
-  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private final Lifecycle lifecycle = new Lifecycle();
   private final String host;
   private TraceStore store;
   private int grpcPort;
@@ -332,96 +366,83 @@ public final class EmbeddedStack implements AutoCloseable {
       dynamo = DynamoDBEmbedded.create(database, TELEMETRY_OFF);
       LOG.info("DynamoDB Local (embedded) storing in {}", database);
     }
-    toClose.push(dynamo::shutdown);
+    lifecycle.add(dynamo::shutdown);
 
     // create() makes the table if it is missing and waits until it is active.
     DynamoDbTraceStore dynamoStore =
         DynamoDbTraceStore.create(dynamo.dynamoDbClient(), DynamoDbStoreConfig.builder().build());
-    toClose.push(() -> dynamoStore.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    lifecycle.add(() -> dynamoStore.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
     // Metrics of the store (ingest rate, latency) and the web node, shown at /metrics.
     WebMetrics metrics = new WebMetrics();
     store = new MeteredTraceStore(dynamoStore, metrics);
 
+    // One JVM: the local event bus carries live records from the store to the web node.
     Vertx vertx = Vertx.vertx();
-    toClose.push(() -> vertx.close().await(10, TimeUnit.SECONDS));
-    // Live records come from the store, with the ingest sequence websocket cursors are built from,
-    // so the receiver's own live sink has nothing to do.
+    lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
     store.addListener(new LiveRecordBus(vertx.eventBus()));
-    TraceSink liveFromStore = TraceSinks.composite(List.of());
 
     TenantAuthenticator authenticator =
-        options.apiKeysFile() == null
-            ? TenantAuthenticator.singleTenant(WebConfig.DEFAULT_TENANT)
-            : ApiKeyAuthenticator.fromFile(options.apiKeysFile());
+        options.authenticator() != null
+            ? options.authenticator()
+            : options.apiKeysFile() == null
+                ? TenantAuthenticator.singleTenant(WebConfig.DEFAULT_TENANT)
+                : ApiKeyAuthenticator.fromFile(options.apiKeysFile());
+    boolean keysRequired = options.authenticator() != null || options.apiKeysFile() != null;
 
     List<SpanForwarder> forwarders = new ArrayList<>();
     if (options.cloudWatch() != null && options.cloudWatch().enabled()) {
-      CloudWatchExport cloudWatch = CloudWatchExport.create(options.cloudWatch());
-      toClose.push(cloudWatch);
+      CloudWatchExport cloudWatch = lifecycle.add(CloudWatchExport.create(options.cloudWatch()));
       forwarders.add(cloudWatch::forward);
       LOG.info("forwarding received spans to CloudWatch: {}", options.cloudWatch());
     }
 
     ReceiverConfig receiverConfig =
-        ReceiverConfig.builder()
+        (options.receiverLimits() == null ? ReceiverConfig.builder() : options.receiverLimits().toBuilder())
             .host(options.host())
             .grpcPort(options.grpcPort())
             .httpPort(options.httpPort())
             .build();
-    SpanMapper mapper = new SpanMapper();
-    // Spans arrive children first: the filler gives early records the session and agent a later
-    // span of the same trace brings, and rewrites what was stored without them.
-    TraceContextFiller durable = new TraceContextFiller(store);
-    OtlpIngest ingest =
-        new OtlpIngest(
-            new TraceExportHandler(mapper, durable, liveFromStore, forwarders),
-            new LogsExportHandler(mapper, durable, liveFromStore),
-            authenticator,
-            receiverConfig);
-    OtlpGrpcReceiver grpc = OtlpGrpcReceiver.start(receiverConfig, ingest);
-    toClose.push(grpc);
-    grpcPort = grpc.port();
-    OtlpHttpVerticle http = new OtlpHttpVerticle(receiverConfig, ingest);
-    await(vertx.deployVerticle(http));
-    httpPort = http.actualPort();
+    ReceiverNode receiver = ReceiverNode.start(vertx, store, receiverConfig, authenticator, forwarders, lifecycle);
+    grpcPort = receiver.grpcPort();
+    httpPort = receiver.httpPort();
 
+    WebConfig limits = options.webLimits() == null ? WebConfig.builder().build() : options.webLimits();
     WebVerticle web =
         new WebVerticle(
             WebConfig.builder()
                 .host(options.host())
                 .port(options.webPort())
-                .authenticator(options.apiKeysFile() == null ? null : authenticator)
+                .settleWindow(limits.settleWindow())
+                .heartbeatInterval(limits.heartbeatInterval())
+                .maxPendingRecords(limits.maxPendingRecords())
+                .authenticator(keysRequired ? authenticator : null)
                 .prices(options.pricesFile() == null ? null : PriceTable.fromFile(options.pricesFile()))
                 .build(),
             store,
             metrics);
-    await(vertx.deployVerticle(web));
+    Lifecycle.await(vertx.deployVerticle(web), "the web node");
     webPort = web.actualPort();
 
     OpenTelemetrySdk telemetry =
         RuntimeTelemetry.create(
             Map.of("otel.exporter.otlp.endpoint", "http://" + options.host() + ":" + grpcPort),
             options.extraSpanProcessors());
-    toClose.push(telemetry::close);
+    lifecycle.add(telemetry::close);
     ToolRegistry tools = AgentRuntimeMain.defaultTools();
     options.extraTools().forEach(tools::register);
     AgentRuntimeServer runtime =
         AgentRuntimeServer.create(
             vertx,
-            RuntimeConfig.builder().port(options.runtimePort()).maxIterations(options.maxIterations()).build(),
+            RuntimeConfig.builder()
+                .host(options.host())
+                .port(options.runtimePort())
+                .maxIterations(options.maxIterations())
+                .build(),
             telemetry,
             tools,
             options.model() == null ? new ScriptedModel() : options.model());
-    runtimePort = await(runtime.start());
-    toClose.push(() -> runtime.close().await(10, TimeUnit.SECONDS));
-  }
-
-  private static <T> T await(io.vertx.core.Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("a component did not start within 30 s", e);
-    }
+    runtimePort = Lifecycle.await(runtime.start(), "the agent runtime");
+    lifecycle.add(() -> runtime.close().await(10, TimeUnit.SECONDS));
   }
 
   public TraceStore store() {
@@ -460,12 +481,6 @@ public final class EmbeddedStack implements AutoCloseable {
   /** Stops every started component, last started first; logs and goes on past failures. */
   @Override
   public void close() {
-    while (!toClose.isEmpty()) {
-      try {
-        toClose.pop().close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping a component", e);
-      }
-    }
+    lifecycle.close();
   }
 }

@@ -1,56 +1,118 @@
 package io.tracebridge.app;
 
+import io.tracebridge.app.config.RoleOptions;
+import io.tracebridge.app.config.SettingSources;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
+import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.runtime.RuntimeConfig;
+import io.tracebridge.web.WebConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ./tracebridge}: the command line of the embedded product. */
+/**
+ * {@code tracebridge}: one command line for every role. {@code up} runs everything in one JVM over
+ * embedded DynamoDB Local; {@code receiver}, {@code web} and {@code runtime} are the production
+ * roles over one real table ({@link Roles}); {@code config} prints a role's effective settings.
+ * Every setting resolves the same way under every command ({@link SettingSources}: flag, then
+ * {@code TRACEBRIDGE_*} variable, then {@code --config} file, then default); a bad value stops
+ * start-up with exit status 2 and a message naming the setting.
+ */
 @Command(
     name = "tracebridge",
     mixinStandardHelpOptions = true,
     description = "Functional, live traces for AI agents.",
-    subcommands = {TraceBridge.Up.class, TraceBridge.Demo.class})
+    subcommands = {TraceBridge.Up.class, Roles.Receiver.class, Roles.Web.class, Roles.Runtime.class,
+        TraceBridge.Demo.class, ConfigCommand.class})
 public final class TraceBridge {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new TraceBridge()).execute(args));
+    // Before any Hazelcast class logs: through SLF4J, not java.util.logging.
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.exit(execute(args, System.getenv()));
+  }
+
+  /** Runs the command line {@code args} with {@code env} as the environment; the exit status. */
+  static int execute(String[] args, Map<String, String> env) {
+    CommandLine commandLine;
+    try {
+      commandLine = commandLine(args, env);
+    } catch (CommandLine.PicocliException e) {
+      System.err.println("tracebridge: " + e.getMessage());
+      return 2;
+    }
+    return commandLine.execute(args);
+  }
+
+  /**
+   * The command line, with {@code env} and the {@code --config} file named in {@code args} (or by
+   * {@code TRACEBRIDGE_CONFIG}) as the source of every option's default.
+   *
+   * @throws CommandLine.PicocliException when the file cannot be read or has an unknown key
+   */
+  static CommandLine commandLine(String[] args, Map<String, String> env) {
+    SettingSources sources = SettingSources.of(args, env);
+    CommandLine commandLine = new CommandLine(new TraceBridge());
+    commandLine.setDefaultValueProvider(sources);
+    sources.checkFileKeys(commandLine);
+    commandLine.setParameterExceptionHandler((e, unmatched) -> {
+      CommandLine failed = e.getCommandLine();
+      failed.getErr().println("tracebridge " + failed.getCommandName() + ": " + withSource(e, sources));
+      failed.getErr().println("(tracebridge " + failed.getCommandName() + " --help lists the settings)");
+      return 2;
+    });
+    commandLine.setExecutionExceptionHandler((e, failed, parsed) -> {
+      if (e instanceof IllegalArgumentException) {
+        failed.getErr().println("tracebridge " + failed.getCommandName() + ": invalid configuration: " + e.getMessage());
+        return 2;
+      }
+      if (e instanceof io.tracebridge.store.StoreException) {
+        // The table is unreachable, missing or of the wrong shape: say so, no stack trace.
+        failed.getErr().println("tracebridge " + failed.getCommandName() + ": cannot start: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    return commandLine;
+  }
+
+  /** A type error picocli found, with where the bad value came from when it was not a flag. */
+  private static String withSource(CommandLine.ParameterException e, SettingSources sources) {
+    String message = e.getMessage();
+    if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && !message.contains("(from ")) {
+      String source = sources.source(e.getCommandLine().getCommandSpec(), option);
+      if (!source.equals("flag") && !source.equals("default")) {
+        message = message + " (from " + source + ")";
+      }
+    }
+    return message;
   }
 
   @Command(
       name = "up",
       mixinStandardHelpOptions = true,
-      description = "Run DynamoDB Local, the OTLP receiver, the web server and the agent runtime.")
+      description = "Run DynamoDB Local, the OTLP receiver, the web server and the agent runtime in one JVM.")
   static final class Up implements Callable<Integer> {
-    @Option(names = "--data-dir", description = "Where DynamoDB Local keeps its data (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of(".tracebridge", "data");
+    @Mixin RoleOptions.Common common;
+    @Mixin RoleOptions.Receiver receiver;
+    @Mixin RoleOptions.Web web;
+    @Mixin RoleOptions.Tenancy tenancy;
+
+    @Option(names = "--data-dir", defaultValue = ".tracebridge/data",
+        description = "Where DynamoDB Local keeps its data (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
 
     @Option(names = "--in-memory", description = "Keep nothing on disk.")
     boolean inMemory;
 
-    @Option(names = "--host", description = "Address every component binds (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(names = "--grpc-port", description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
-    int grpcPort = 4317;
-
-    @Option(names = "--http-port", description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
-    int httpPort = 4318;
-
-    @Option(names = "--api-keys", description = "JSON file {\"keys\":{\"<key>\":\"<tenant>\"}}: require bearer keys (default: one tenant, no keys).")
-    Path apiKeys;
-
-    @Option(names = "--prices", description = "Price table JSON overriding the bundled one (billing cost).")
-    Path prices;
-
-    @Option(names = "--web-port", description = "REST, websocket and viewer port (default: ${DEFAULT-VALUE}).")
-    int webPort = 8090;
-
-    @Option(names = "--runtime-port", description = "Agent runtime (AgentCore protocol) port (default: ${DEFAULT-VALUE}).")
-    int runtimePort = 8080;
+    @Option(names = "--runtime-port", defaultValue = "" + RuntimeConfig.DEFAULT_PORT,
+        description = "Agent runtime (AgentCore protocol) port (default: ${DEFAULT-VALUE}).")
+    int runtimePort;
 
     @Option(names = "--demo", description = "Once up, invoke the agent with the integration prompt and print the trace URL.")
     boolean demo;
@@ -58,17 +120,24 @@ public final class TraceBridge {
     @Override
     public Integer call() throws Exception {
       long started = System.nanoTime();
+      String host = common.host;
+      ReceiverConfig receiverConfig = receiver.toConfig(host);
+      WebConfig webConfig = web.toConfig(host).build();
+      common.require(runtimePort >= 0 && runtimePort <= 65_535, "--runtime-port", "must be 0..65535, was " + runtimePort);
+      tenancy.validate();
       EmbeddedStack stack =
           EmbeddedStack.start(
               EmbeddedStack.Options.defaults().toBuilder()
                   .dataDir(inMemory ? null : dataDir)
                   .host(host)
-                  .grpcPort(grpcPort)
-                  .httpPort(httpPort)
-                  .webPort(webPort)
+                  .grpcPort(receiverConfig.grpcPort())
+                  .httpPort(receiverConfig.httpPort())
+                  .webPort(webConfig.port())
                   .runtimePort(runtimePort)
-                  .apiKeysFile(apiKeys)
-                  .pricesFile(prices)
+                  .receiverLimits(receiverConfig)
+                  .webLimits(webConfig)
+                  .authenticator(tenancy.enabled() ? Tenants.authenticator(tenancy) : null)
+                  .pricesFile(web.prices)
                   // TRACEBRIDGE_CLOUDWATCH_*: forward every received span (see cloudwatch-export/README.md)
                   .cloudWatch(CloudWatchExportConfig.fromEnvironment(System.getenv()))
                   .build());

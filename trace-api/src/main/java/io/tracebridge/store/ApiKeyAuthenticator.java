@@ -61,19 +61,35 @@ public final class ApiKeyAuthenticator implements TenantAuthenticator {
    */
   public static ApiKeyAuthenticator fromFile(Path file) {
     try {
-      JsonNode keys = new ObjectMapper().readTree(Files.readString(file)).path("keys");
-      if (!keys.isObject()) {
-        throw new IllegalArgumentException("apiKeys file " + file + ": needs an object \"keys\"");
-      }
-      Map<String, String> map = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = keys.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        map.put(e.getKey(), e.getValue().asText());
-      }
-      return of(map);
+      return fromJson(Files.readString(file), "apiKeys file " + file);
     } catch (IOException e) {
       throw new IllegalArgumentException("apiKeys file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads {@code {"keys": {"<key>": "<tenant>"}}} from {@code json} (a file's text, a Secrets
+   * Manager secret string); {@code source} names where it came from in error messages and never
+   * includes the keys.
+   *
+   * @throws IllegalArgumentException naming {@code source} when it is malformed
+   */
+  public static ApiKeyAuthenticator fromJson(String json, String source) {
+    JsonNode keys;
+    try {
+      keys = new ObjectMapper().readTree(json).path("keys");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(source + ": not JSON (" + e.getClass().getSimpleName() + ")", e);
+    }
+    if (!keys.isObject()) {
+      throw new IllegalArgumentException(source + ": needs an object \"keys\"");
+    }
+    Map<String, String> map = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = keys.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      map.put(e.getKey(), e.getValue().asText());
+    }
+    return of(map);
   }
 
   /** The keys of {@code tenantByKey}, or the single {@code defaultTenant} when there are none. */

@@ -10,14 +10,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The web node: REST ({@code /api/traces/{id}}, {@code /api/traces}, {@code /api/usage}, {@code
  * /api/usage.csv}), {@code /health}, {@code /metrics}, the websocket {@code /ws} and the viewer
- * page, on one HTTP port.
+ * page, on one HTTP port; {@code /health/live} and {@code /health/ready} for load balancers
+ * ({@link HealthRoutes}).
  *
  * <p>Deploy one instance per web node. It subscribes to {@link LiveRecordBus#ADDRESS} for live
  * records; queries go to the {@link TraceReader} and come back on this verticle's context. {@code
@@ -31,6 +31,7 @@ public final class WebVerticle extends VerticleBase {
   private final WebConfig config;
   private final TraceReader reader;
   private final WebMetrics metrics;
+  private final Readiness readiness;
   private volatile int actualPort = -1;
   private MessageConsumer<String> liveConsumer;
   private long heartbeatTimer = -1;
@@ -41,9 +42,15 @@ public final class WebVerticle extends VerticleBase {
 
   /** With the metrics {@code /metrics} shows (share them with a {@link MeteredTraceStore}). */
   public WebVerticle(WebConfig config, TraceReader reader, WebMetrics metrics) {
+    this(config, reader, metrics, Readiness.ALWAYS);
+  }
+
+  /** With what {@code /health/ready} checks (the table reachable, the cluster joined). */
+  public WebVerticle(WebConfig config, TraceReader reader, WebMetrics metrics, Readiness readiness) {
     this.config = config;
     this.reader = reader;
     this.metrics = metrics;
+    this.readiness = readiness;
   }
 
   @Override
@@ -53,7 +60,7 @@ public final class WebVerticle extends VerticleBase {
     LiveSockets sockets = new LiveSockets(reader, config, context, metrics, clock);
 
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.json(Map.of("status", "UP")));
+    HealthRoutes.install(router, readiness);
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.scrape()));

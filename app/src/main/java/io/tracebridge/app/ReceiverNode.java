@@ -1,0 +1,66 @@
+package io.tracebridge.app;
+
+import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.receiver.LogsExportHandler;
+import io.tracebridge.receiver.OtlpIngest;
+import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.receiver.SpanForwarder;
+import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.receiver.TraceExportHandler;
+import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
+import io.tracebridge.receiver.http.OtlpHttpVerticle;
+import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.TraceSinks;
+import io.tracebridge.store.TraceStore;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The OTLP receivers of one node (gRPC and HTTP) over a store: authenticate → map → fill context
+ * → store durably → forward. Live records are not published here but by the store's listener
+ * ({@code LiveRecordBus}), after each write is durable, on whatever event bus the caller wired:
+ * the local one under {@code up}, the clustered one under {@code receiver}.
+ */
+final class ReceiverNode {
+  private final int grpcPort;
+  private final int httpPort;
+
+  private ReceiverNode(int grpcPort, int httpPort) {
+    this.grpcPort = grpcPort;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts both transports; what must be stopped is added to {@code lifecycle}. */
+  static ReceiverNode start(
+      Vertx vertx,
+      TraceStore store,
+      ReceiverConfig config,
+      TenantAuthenticator authenticator,
+      List<SpanForwarder> forwarders,
+      Lifecycle lifecycle) {
+    SpanMapper mapper = new SpanMapper();
+    // Spans arrive children first: the filler gives early records the session and agent a later
+    // span of the same trace brings, and rewrites what was stored without them.
+    TraceContextFiller durable = new TraceContextFiller(store);
+    // Live records come from the store's listener, with the ingest sequence cursors are built from.
+    var noLiveSink = TraceSinks.composite(List.of());
+    OtlpIngest ingest =
+        new OtlpIngest(
+            new TraceExportHandler(mapper, durable, noLiveSink, forwarders),
+            new LogsExportHandler(mapper, durable, noLiveSink),
+            authenticator,
+            config);
+    OtlpGrpcReceiver grpc = lifecycle.add(OtlpGrpcReceiver.start(config, ingest));
+    OtlpHttpVerticle http = new OtlpHttpVerticle(config, ingest);
+    Lifecycle.await(vertx.deployVerticle(http), "the OTLP/HTTP receiver");
+    return new ReceiverNode(grpc.port(), http.actualPort());
+  }
+
+  int grpcPort() {
+    return grpcPort;
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+}

@@ -1,0 +1,198 @@
+package io.tracebridge.app;
+
+import io.tracebridge.app.config.RoleOptions;
+import io.tracebridge.billing.PriceTable;
+import io.tracebridge.cloudwatch.CloudWatchExport;
+import io.tracebridge.cloudwatch.CloudWatchExportConfig;
+import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.receiver.SpanForwarder;
+import io.tracebridge.runtime.AgentRuntimeMain;
+import io.tracebridge.runtime.RuntimeConfig;
+import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
+import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
+import io.tracebridge.web.HealthRoutes;
+import io.tracebridge.web.LiveRecordBus;
+import io.tracebridge.web.Readiness;
+import io.tracebridge.web.WebConfig;
+import io.tracebridge.web.WebMetrics;
+import io.tracebridge.web.WebVerticle;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The production roles, each a separate, stateless process over one DynamoDB table: {@code
+ * receiver}, {@code web} and {@code runtime}. Any number of receivers and web nodes run behind
+ * load balancers; live records go from every receiver to every web node on the clustered event
+ * bus ({@link ClusteredVertx}), published only after their write is durable.
+ */
+final class Roles {
+  private Roles() {}
+
+  @Command(
+      name = "receiver",
+      mixinStandardHelpOptions = true,
+      description = "Run an OTLP receiver node (gRPC and HTTP) over the DynamoDB table, publishing live records to the cluster.")
+  static final class Receiver implements Callable<Integer> {
+    @Mixin RoleOptions.Common common;
+    @Mixin RoleOptions.Store store;
+    @Mixin RoleOptions.Cluster cluster;
+    @Mixin RoleOptions.Receiver receiver;
+    @Mixin RoleOptions.Health health;
+    @Mixin RoleOptions.Tenancy tenancy;
+
+    @Override
+    public Integer call() throws Exception {
+      ReceiverConfig receiverConfig = receiver.toConfig(common.host);
+      DynamoDbStoreConfig storeConfig = store.toConfig();
+      health.validate();
+      tenancy.validate();
+      TenantAuthenticator authenticator = Tenants.authenticator(tenancy);
+      CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(System.getenv());
+
+      Lifecycle lifecycle = new Lifecycle();
+      return runUntilStopped(lifecycle, () -> {
+        // The cluster first: it is closed last, after the store stopped publishing to it.
+        ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
+        DynamoDbClient client = StoreAccess.client();
+        DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
+        traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
+        List<SpanForwarder> forwarders = new ArrayList<>();
+        if (cloudWatch.enabled()) {
+          CloudWatchExport export = lifecycle.add(CloudWatchExport.create(cloudWatch));
+          forwarders.add(export::forward);
+        }
+        ReceiverNode node = ReceiverNode.start(
+            membership.vertx(), traceStore, receiverConfig, authenticator, forwarders, lifecycle);
+        Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
+            .and(membership.readiness());
+        int healthPort = startHealthServer(membership, common.host, health.port, ready, lifecycle);
+        System.out.printf("receiver: OTLP/gRPC %s:%d%n", common.host, node.grpcPort());
+        System.out.printf("receiver: OTLP/HTTP http://%s:%d%n", common.host, node.httpPort());
+        System.out.printf("receiver: health http://%s:%d/health/ready%n", common.host, healthPort);
+        System.out.printf("receiver: table %s, cluster of %d node(s)%n", storeConfig.tableName(), membership.size());
+      });
+    }
+  }
+
+  @Command(
+      name = "web",
+      mixinStandardHelpOptions = true,
+      description = "Run a web node (REST, websocket, viewer) over the DynamoDB table, with live records from the cluster.")
+  static final class Web implements Callable<Integer> {
+    @Mixin RoleOptions.Common common;
+    @Mixin RoleOptions.Store store;
+    @Mixin RoleOptions.Cluster cluster;
+    @Mixin RoleOptions.Web web;
+    @Mixin RoleOptions.Tenancy tenancy;
+
+    @Override
+    public Integer call() throws Exception {
+      WebConfig.Builder webConfig = web.toConfig(common.host);
+      DynamoDbStoreConfig storeConfig = store.toConfig();
+      tenancy.validate();
+      TenantAuthenticator authenticator = Tenants.authenticator(tenancy);
+      webConfig.authenticator(Tenants.forWeb(tenancy, authenticator));
+      if (web.prices != null) {
+        webConfig.prices(PriceTable.fromFile(web.prices));
+      }
+
+      Lifecycle lifecycle = new Lifecycle();
+      return runUntilStopped(lifecycle, () -> {
+        ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
+        DynamoDbClient client = StoreAccess.client();
+        DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
+        Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
+            .and(membership.readiness());
+        WebVerticle verticle = new WebVerticle(webConfig.build(), traceStore, new WebMetrics(), ready);
+        Lifecycle.await(membership.vertx().deployVerticle(verticle), "the web node");
+        System.out.printf("web: http://%s:%d  (REST /api, websocket /ws, viewer /, /health/ready)%n",
+            common.host, verticle.actualPort());
+        System.out.printf("web: table %s, cluster of %d node(s)%n", storeConfig.tableName(), membership.size());
+      });
+    }
+  }
+
+  @Command(
+      name = "runtime",
+      mixinStandardHelpOptions = true,
+      description = "Run the agent runtime (AgentCore protocol), exporting its spans over OTLP/gRPC "
+          + "(and to CloudWatch when TRACEBRIDGE_CLOUDWATCH_* says so). Model, tools and limits "
+          + "come from the runtime's own variables (PORT, MODEL_ID, MAX_TOKENS, ...: agent-runtime/README.md).")
+  static final class Runtime implements Callable<Integer> {
+    @Mixin RoleOptions.Common common;
+
+    @Option(names = "--runtime-port", defaultValue = "" + RuntimeConfig.DEFAULT_PORT,
+        description = "AgentCore protocol port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--otlp-endpoint", defaultValue = "http://127.0.0.1:4317",
+        description = "OTLP/gRPC endpoint the runtime's spans and hook-event logs go to (default: ${DEFAULT-VALUE}).")
+    String otlpEndpoint;
+
+    @Override
+    public Integer call() throws Exception {
+      common.require(port >= 0 && port <= 65_535, "--runtime-port", "must be 0..65535, was " + port);
+      common.require(otlpEndpoint.startsWith("http://") || otlpEndpoint.startsWith("https://"),
+          "--otlp-endpoint", "must be an http:// or https:// URL, was " + otlpEndpoint);
+      RuntimeConfig config = RuntimeConfig.fromEnvironment(System.getenv()).toBuilder()
+          .host(common.host).port(port).build();
+      Lifecycle lifecycle = new Lifecycle();
+      return runUntilStopped(lifecycle, () -> {
+        AgentRuntimeMain.Running running = lifecycle.add(AgentRuntimeMain.start(
+            config, System.getenv(), Map.of("otel.exporter.otlp.endpoint", otlpEndpoint)));
+        System.out.printf("runtime: http://%s:%d  (GET /ping, POST /invocations), spans to %s%n",
+            common.host, running.port(), otlpEndpoint);
+      });
+    }
+  }
+
+  /** A step of start-up that may throw. */
+  interface StartUp {
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts the role, then waits until the process is told to stop (SIGTERM, Ctrl-C) and stops
+   * it in reverse order. A failure to start stops what did start and fails the command.
+   */
+  static int runUntilStopped(Lifecycle lifecycle, StartUp startUp) throws Exception {
+    try {
+      startUp.run();
+    } catch (Exception | Error e) {
+      lifecycle.close();
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      lifecycle.close();
+      stopped.countDown();
+    }, "tracebridge-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The receiver's own health port: liveness and readiness, as the OTel Collector serves them. */
+  static int startHealthServer(
+      ClusterMembership membership, String host, int port, Readiness readiness, Lifecycle lifecycle) {
+    Router router = Router.router(membership.vertx());
+    HealthRoutes.install(router, readiness);
+    HttpServer server = Lifecycle.await(
+        membership.vertx().createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+            .requestHandler(router).listen(),
+        "the health server");
+    lifecycle.add(() -> server.close().await(5, TimeUnit.SECONDS));
+    return server.actualPort();
+  }
+}

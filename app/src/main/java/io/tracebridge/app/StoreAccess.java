@@ -1,0 +1,76 @@
+package io.tracebridge.app;
+
+import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
+import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
+import io.tracebridge.web.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The real DynamoDB table of a production role: a client that follows the AWS SDK's standard
+ * environment ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_PROFILE}, the
+ * default credentials chain with container and instance roles), the store over it, and the
+ * table probe readiness answers from.
+ */
+final class StoreAccess {
+  /** How long a table probe result is reused: load balancers probe every few seconds. */
+  static final Duration PROBE_TTL = Duration.ofSeconds(2);
+
+  private StoreAccess() {}
+
+  /**
+   * A client from the SDK's default chain. The store retries with its own backoff, so the SDK's
+   * retries are off (they would multiply attempts per call).
+   */
+  static DynamoDbClient client() {
+    return DynamoDbClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  /**
+   * The store over {@code client}; blocks while the table is checked (and, if allowed, created).
+   * Both client and store are closed by {@code lifecycle}.
+   */
+  static DynamoDbTraceStore open(DynamoDbClient client, DynamoDbStoreConfig config, Lifecycle lifecycle) {
+    lifecycle.add(client);
+    DynamoDbTraceStore store = DynamoDbTraceStore.create(client, config);
+    lifecycle.add(() -> store.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return store;
+  }
+
+  /**
+   * Ready while DescribeTable answers that {@code table} is ACTIVE; each answer is reused for
+   * {@link #PROBE_TTL}. The call runs on a worker thread, never on the event loop.
+   */
+  static Readiness tableProbe(Vertx vertx, DynamoDbClient client, String table) {
+    AtomicReference<Probe> last = new AtomicReference<>();
+    return () -> {
+      Probe p = last.get();
+      if (p != null && System.nanoTime() - p.atNanos < PROBE_TTL.toNanos()) {
+        return Future.succeededFuture(p.problems);
+      }
+      return vertx.<List<String>>executeBlocking(() -> {
+            try {
+              var status = client.describeTable(b -> b.tableName(table)).table().tableStatus();
+              return status.toString().equals("ACTIVE")
+                  ? List.of()
+                  : List.of("DynamoDB table '" + table + "' is " + status);
+            } catch (RuntimeException e) {
+              return List.of("DynamoDB table '" + table + "' unreachable: " + e.getMessage());
+            }
+          }, false)
+          .onSuccess(problems -> last.set(new Probe(System.nanoTime(), problems)));
+    };
+  }
+
+  private record Probe(long atNanos, List<String> problems) {}
+}

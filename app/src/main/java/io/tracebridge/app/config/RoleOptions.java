@@ -1,0 +1,267 @@
+package io.tracebridge.app.config;
+
+import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
+import io.tracebridge.web.WebConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import javax.annotation.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The option groups the roles share, as picocli mixins: each setting is declared once here and
+ * resolves the same way under every command ({@link SettingSources}). Each group turns itself into
+ * the validated configuration of its component; a bad value fails with a {@link
+ * CommandLine.ParameterException} naming the setting and where it came from.
+ */
+public final class RoleOptions {
+  private RoleOptions() {}
+
+  /** The address every listener of the role binds, and the optional configuration file. */
+  public static final class Common {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+        description = "Address every listener of this role binds (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    public String host;
+
+    @Option(names = SettingSources.CONFIG_OPTION, paramLabel = "FILE",
+        description = "Properties file of settings (keys are the flag names without '--'); "
+            + "flags and TRACEBRIDGE_* variables win over it.")
+    @Nullable
+    public Path config;
+
+    /** Fails naming the setting when {@code ok} is false. */
+    public void require(boolean ok, String option, String problem) {
+      if (!ok) {
+        throw invalid(spec, option, problem);
+      }
+    }
+  }
+
+  /** The DynamoDB table; the client itself follows the AWS SDK's standard environment. */
+  public static final class Store {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--table", defaultValue = DynamoDbStoreConfig.DEFAULT_TABLE_NAME,
+        description = "DynamoDB table of records (default: ${DEFAULT-VALUE}).")
+    public String table;
+
+    @Option(names = "--create-table", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Create the table if it is missing (default: ${DEFAULT-VALUE}); "
+            + "--no-create-table expects it (made by infrastructure code) and fails fast if its keys or indexes are wrong.")
+    public boolean createTable;
+
+    @Option(names = "--store-threads", defaultValue = "" + DynamoDbStoreConfig.DEFAULT_WRITE_THREADS,
+        description = "DynamoDB calls in flight per node (default: ${DEFAULT-VALUE}).")
+    public int writeThreads;
+
+    @Option(names = "--store-queue", defaultValue = "" + DynamoDbStoreConfig.DEFAULT_QUEUE_CAPACITY,
+        description = "Store operations waiting for a thread before exports are refused (default: ${DEFAULT-VALUE}).")
+    public int queueCapacity;
+
+    public DynamoDbStoreConfig toConfig() {
+      require(spec, writeThreads >= 1 && writeThreads <= 1024, "--store-threads", "must be 1..1024, was " + writeThreads);
+      require(spec, queueCapacity >= 1, "--store-queue", "must be positive, was " + queueCapacity);
+      try {
+        return DynamoDbStoreConfig.builder()
+            .tableName(table)
+            .createTableIfMissing(createTable)
+            .writeThreads(writeThreads)
+            .queueCapacity(queueCapacity)
+            .build();
+      } catch (IllegalArgumentException e) {
+        throw invalid(spec, "--table", e.getMessage());
+      }
+    }
+  }
+
+  /** Membership of the Vert.x cluster that carries live records between nodes. */
+  public static final class Cluster {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--cluster-port", defaultValue = "5701",
+        description = "Cluster (Hazelcast) member port; the next free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
+    public int port;
+
+    @Option(names = "--cluster-members", defaultValue = "127.0.0.1", split = ",",
+        description = "Where to look for other nodes: host or host:port, comma-separated "
+            + "(default: ${DEFAULT-VALUE}, which finds the nodes of this machine on ports 5701-5703).")
+    public List<String> members;
+
+    @Option(names = "--cluster-public-host",
+        description = "Address other nodes reach this one at (default: the --host, or this machine's address when --host is 0.0.0.0).")
+    @Nullable
+    public String publicHost;
+
+    public void validate() {
+      require(spec, port > 0 && port <= 65_535, "--cluster-port", "must be 1..65535, was " + port);
+      require(spec, !members.isEmpty() && members.stream().noneMatch(String::isBlank),
+          "--cluster-members", "must list at least one host, was " + members);
+    }
+  }
+
+  /** The OTLP receivers and their limits. */
+  public static final class Receiver {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--grpc-port", defaultValue = "" + ReceiverConfig.DEFAULT_GRPC_PORT,
+        description = "OTLP/gRPC port (default: ${DEFAULT-VALUE}).")
+    public int grpcPort;
+
+    @Option(names = "--http-port", defaultValue = "" + ReceiverConfig.DEFAULT_HTTP_PORT,
+        description = "OTLP/HTTP port (default: ${DEFAULT-VALUE}).")
+    public int httpPort;
+
+    @Option(names = "--max-exports-in-flight", defaultValue = "" + ReceiverConfig.DEFAULT_MAX_EXPORTS_IN_FLIGHT,
+        description = "Exports decoded, mapped or stored at once; more are told to retry (default: ${DEFAULT-VALUE}).")
+    public int maxExportsInFlight;
+
+    @Option(names = "--max-request-bytes", defaultValue = "" + ReceiverConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+        description = "Largest OTLP request, gRPC message or HTTP body before and after gzip (default: ${DEFAULT-VALUE}).")
+    public int maxRequestBytes;
+
+    @Option(names = "--retry-after", defaultValue = "1s", converter = DurationConverter.class,
+        description = "Delay advised to a sender that was turned away (default: ${DEFAULT-VALUE}).")
+    public Duration retryAfter;
+
+    public ReceiverConfig toConfig(String host) {
+      require(spec, validPort(grpcPort), "--grpc-port", "must be 0..65535, was " + grpcPort);
+      require(spec, validPort(httpPort), "--http-port", "must be 0..65535, was " + httpPort);
+      require(spec, grpcPort == 0 || grpcPort != httpPort, "--http-port", "must differ from --grpc-port, both were " + grpcPort);
+      require(spec, maxExportsInFlight >= 1, "--max-exports-in-flight", "must be at least 1, was " + maxExportsInFlight);
+      require(spec, maxRequestBytes >= 1024, "--max-request-bytes", "must be at least 1024, was " + maxRequestBytes);
+      require(spec, !retryAfter.isNegative() && !retryAfter.isZero(), "--retry-after", "must be positive, was " + retryAfter);
+      return ReceiverConfig.builder()
+          .host(host)
+          .grpcPort(grpcPort)
+          .httpPort(httpPort)
+          .maxExportsInFlight(maxExportsInFlight)
+          .maxInboundMessageBytes(maxRequestBytes)
+          .retryAfter(retryAfter)
+          .build();
+    }
+  }
+
+  /** The receiver role's health server (liveness and readiness for load balancers). */
+  public static final class Health {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--health-port", defaultValue = "13133",
+        description = "Port of GET /health/live and /health/ready (default: ${DEFAULT-VALUE}, as the OTel Collector's).")
+    public int port;
+
+    public void validate() {
+      require(spec, validPort(port), "--health-port", "must be 0..65535, was " + port);
+    }
+  }
+
+  /** The web node: REST, websocket and viewer. */
+  public static final class Web {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--web-port", defaultValue = "" + WebConfig.DEFAULT_PORT,
+        description = "REST, websocket and viewer port (default: ${DEFAULT-VALUE}).")
+    public int port;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+        description = "Price table JSON overriding the bundled one (billing cost).")
+    @Nullable
+    public Path prices;
+
+    @Option(names = "--settle-window", defaultValue = "10s", converter = DurationConverter.class,
+        description = "How long after its stamp a record version counts as settled for cursors (default: ${DEFAULT-VALUE}).")
+    public Duration settleWindow;
+
+    @Option(names = "--heartbeat", defaultValue = "10s", converter = DurationConverter.class,
+        description = "Websocket heartbeat and store catch-up interval (default: ${DEFAULT-VALUE}).")
+    public Duration heartbeat;
+
+    @Option(names = "--max-pending-records", defaultValue = "" + WebConfig.DEFAULT_MAX_PENDING_RECORDS,
+        description = "Frames queued for one slow websocket client before it is told to resync (default: ${DEFAULT-VALUE}).")
+    public int maxPendingRecords;
+
+    /** The builder, validated field by field; the caller adds tenancy and prices. */
+    public WebConfig.Builder toConfig(String host) {
+      require(spec, validPort(port), "--web-port", "must be 0..65535, was " + port);
+      require(spec, !settleWindow.isNegative(), "--settle-window", "must not be negative, was " + settleWindow);
+      require(spec, heartbeat.toMillis() >= 10, "--heartbeat", "must be at least 10ms, was " + heartbeat);
+      require(spec, maxPendingRecords >= 1, "--max-pending-records", "must be positive, was " + maxPendingRecords);
+      return WebConfig.builder()
+          .host(host)
+          .port(port)
+          .settleWindow(settleWindow)
+          .heartbeatInterval(heartbeat)
+          .maxPendingRecords(maxPendingRecords);
+    }
+  }
+
+  /** Bearer keys → tenants, from a file or from AWS Secrets Manager; neither: one default tenant. */
+  public static final class Tenancy {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--api-keys", paramLabel = "FILE",
+        description = "JSON file {\"keys\":{\"<key>\":\"<tenant>\"}}: every OTLP, REST and websocket call then needs a bearer key.")
+    @Nullable
+    public Path file;
+
+    @Option(names = "--api-keys-secret", paramLabel = "SECRET_ID",
+        description = "AWS Secrets Manager secret (name or ARN) whose string is that same JSON.")
+    @Nullable
+    public String secretId;
+
+    public void validate() {
+      require(spec, file == null || secretId == null, "--api-keys-secret",
+          "give --api-keys or --api-keys-secret, not both");
+    }
+
+    /** True when keys are required. */
+    public boolean enabled() {
+      return file != null || secretId != null;
+    }
+  }
+
+  static boolean validPort(int port) {
+    return port >= 0 && port <= 65_535;
+  }
+
+  static void require(CommandSpec spec, boolean ok, String option, String problem) {
+    if (!ok) {
+      throw invalid(spec, option, problem);
+    }
+  }
+
+  /**
+   * A start-up error that names the setting as the user set it: the flag, the variable or the
+   * file key.
+   */
+  public static CommandLine.ParameterException invalid(CommandSpec spec, String option, String problem) {
+    CommandSpec root = spec;
+    while (root.parent() != null) {
+      root = root.parent();
+    }
+    String from = "";
+    if (root.defaultValueProvider() instanceof SettingSources sources && spec.findOption(option) != null) {
+      String source = sources.source(spec, option);
+      from = source.equals("flag") || source.equals("default") ? "" : " (from " + source + ")";
+    }
+    return new CommandLine.ParameterException(spec.commandLine(), "invalid " + option + from + ": " + problem);
+  }
+
+  /** For messages: the names of {@code options}. */
+  static String names(String... options) {
+    return String.join(", ", Arrays.asList(options));
+  }
+}
