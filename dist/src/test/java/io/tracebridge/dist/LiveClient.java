@@ -42,9 +42,12 @@ public final class LiveClient implements AutoCloseable {
       return json.path("record");
     }
 
-    /** {@code recordId} and {@code seq} of a {@code record} frame: one stored version. */
+    /**
+     * The {@code seq} of a {@code record} frame, {@code {stamp}#{recordId}}: names one stored
+     * version of one record.
+     */
     public String version() {
-      return record().path("recordId").asText() + "@" + json.path("seq").asText();
+      return json.path("seq").asText();
     }
   }
 

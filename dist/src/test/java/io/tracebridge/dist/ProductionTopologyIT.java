@@ -173,13 +173,18 @@ class ProductionTopologyIT {
       for (Recorder c : onWeb2) {
         assertThat(c.heartbeats()).as(c.name() + ": got its records with no catch-up from the store").isZero();
       }
+      log("%d runs stored by both receivers reached all %d clients, web-2's through the cluster bus alone",
+          firstRuns.size(), clients.size());
 
       // 2. Mid-stream, SIGKILL one web node and one receiver; the stream goes on.
       secondPhase.countDown();
       awaitRuns(progress, runs, RUNS_BEFORE_KILL, exporting);
       web2.kill();
       receiver2.kill();
+      log("SIGKILLed web-2 and receiver-2 after %d runs were acknowledged", snapshot(progress, runs).size());
       exporting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      log("all %d runs acknowledged, %d of them by receiver 1 after receiver 2 failed them",
+          RUNS, exporter.failovers());
       assertThat(exporter.failovers()).as("exports refused by the killed receiver went to the other one").isPositive();
     }
     assertThat(web1.isAlive() && receiver1.isAlive()).as("the survivors run").isTrue();
@@ -199,6 +204,8 @@ class ProductionTopologyIT {
       int beats = c.heartbeats();
       awaitUntil(() -> c.heartbeats() >= beats + 2, () -> c.name() + " got no heartbeat");
     }
+    log("every client has every stored record (%d in all, %d versions delivered)", stored.values().stream()
+        .mapToInt(s -> s.records.size()).sum(), clients.stream().mapToInt(c -> c.recordFrames().size()).sum());
     for (Recorder c : onWeb2) {
       assertThat(c.client.connections()).as(c.name() + " reconnected once").isEqualTo(2);
       assertThat(c.client.currentUrl()).as(c.name() + " now on the surviving web node").isEqualTo(Topology.websocketUrl(web1));
@@ -252,6 +259,10 @@ class ProductionTopologyIT {
     assertThat(agentRow.path("outputTokens").asLong()).as("billed output tokens, counted once").isEqualTo(sentOutput);
     assertThat(topology.processes()).filteredOn(p -> p != web2 && p != receiver2)
         .allSatisfy(p -> assertThat(p.isAlive()).as(p + " alive").isTrue());
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf("ProductionTopologyIT: " + format + "%n", args);
   }
 
   /** The records a client's subscription covers, by recordId. */
@@ -365,6 +376,8 @@ class ProductionTopologyIT {
 
   /** A {@link LiveClient} and every frame it received. Thread-safe. */
   private static final class Recorder {
+    /** Missing records named in a failure message. */
+    private static final int SHOWN = 5;
     final String scopeField;
     final String scopeId;
     final List<LiveClient.Frame> frames = new ArrayList<>();
@@ -412,6 +425,7 @@ class ProductionTopologyIT {
       return missing(expected).isEmpty();
     }
 
+    /** The expected records whose last version received is not the expected one (the first few). */
     synchronized List<String> missing(Map<String, JsonNode> expected) {
       Map<String, JsonNode> latest = latest();
       List<String> missing = new ArrayList<>();
@@ -420,7 +434,8 @@ class ProductionTopologyIT {
           missing.add(id + (latest.containsKey(id) ? " (an older version)" : ""));
         }
       });
-      return missing;
+      return missing.size() <= SHOWN ? missing : List.of(missing.size() + " records, among them "
+          + String.join(", ", missing.subList(0, SHOWN)));
     }
 
     private static Predicate<LiveClient.Frame> isType(String type) {

@@ -107,7 +107,7 @@ public final class Topology implements AutoCloseable {
    * for {@code /health/ready}.
    *
    * @param createTable true: create the table if it is missing; false: expect it and fail fast
-   * @param extra more environment variables for this process
+   * @param extra more environment variables for this process (they win over the topology's)
    */
   public RoleProcess startReceiver(String name, boolean createTable, Map<String, String> extra) {
     List<Integer> ports = freePorts(3);
@@ -115,12 +115,11 @@ public final class Topology implements AutoCloseable {
     env.put("TRACEBRIDGE_GRPC_PORT", ports.get(0).toString());
     env.put("TRACEBRIDGE_HTTP_PORT", ports.get(1).toString());
     env.put("TRACEBRIDGE_HEALTH_PORT", ports.get(2).toString());
-    env.putAll(extra);
     Map<String, Integer> named = new LinkedHashMap<>();
     named.put("health", ports.get(2));
     named.put("grpc", ports.get(0));
     named.put("http", ports.get(1));
-    return startRole(name, "receiver", env, named, "health");
+    return startRole(name, "receiver", env, extra, named, "health");
   }
 
   /**
@@ -131,8 +130,7 @@ public final class Topology implements AutoCloseable {
     int port = freePorts(1).get(0);
     Map<String, String> env = roleEnvironment(false);
     env.put("TRACEBRIDGE_WEB_PORT", Integer.toString(port));
-    env.putAll(extra);
-    return startRole(name, "web", env, Map.of("web", port), "web");
+    return startRole(name, "web", env, extra, Map.of("web", port), "web");
   }
 
   /**
@@ -198,7 +196,7 @@ public final class Topology implements AutoCloseable {
   }
 
   private RoleProcess startRole(String name, String role, Map<String, String> env,
-      Map<String, Integer> ports, String healthPortName) {
+      Map<String, String> extra, Map<String, Integer> ports, String healthPortName) {
     if (nextClusterPort >= clusterPorts.size()) {
       throw new IllegalStateException("more roles than the " + clusterPorts.size()
           + " cluster ports reserved: raise Builder.clusterSize");
@@ -206,6 +204,7 @@ public final class Topology implements AutoCloseable {
     env.put("TRACEBRIDGE_CLUSTER_PORT", clusterPorts.get(nextClusterPort++).toString());
     env.put("TRACEBRIDGE_CLUSTER_MEMBERS",
         clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(",")));
+    env.putAll(extra);
     return startProcess(name, List.of(role), env, ports, healthPortName);
   }
 
@@ -248,9 +247,8 @@ public final class Topology implements AutoCloseable {
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("HOME", logDir.toAbsolutePath().toString());
     env.put("JAVA_OPTS", javaOpts);
-    // No call leaves the machine: no instance metadata lookups, no Hazelcast phone-home.
+    // No call leaves the machine: no instance-metadata lookups (Hazelcast phone-home is off in app).
     env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("HZ_PHONE_HOME_ENABLED", "false");
     return env;
   }
 
