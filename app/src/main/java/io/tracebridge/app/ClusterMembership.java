@@ -21,7 +21,6 @@ final class ClusterMembership {
 
   /** Joins (or founds) the cluster of {@code table}; closed by {@code lifecycle}. Blocks. */
   static ClusterMembership join(String table, String host, RoleOptions.Cluster options, Lifecycle lifecycle) {
-    options.validate();
     String publicHost = options.publicHost != null ? options.publicHost : ClusteredVertx.publicHost(host);
     Vertx vertx = Lifecycle.await(
         ClusteredVertx.start(table, host, publicHost, options.port, options.members), "the cluster member");

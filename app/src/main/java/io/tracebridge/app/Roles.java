@@ -57,6 +57,7 @@ final class Roles {
       ReceiverConfig receiverConfig = receiver.toConfig(common.host);
       DynamoDbStoreConfig storeConfig = store.toConfig();
       health.validate();
+      cluster.validate();
       tenancy.validate();
       TenantAuthenticator authenticator = Tenants.authenticator(tenancy);
       CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(System.getenv());
@@ -101,6 +102,7 @@ final class Roles {
     public Integer call() throws Exception {
       WebConfig.Builder webConfig = web.toConfig(common.host);
       DynamoDbStoreConfig storeConfig = store.toConfig();
+      cluster.validate();
       tenancy.validate();
       TenantAuthenticator authenticator = Tenants.authenticator(tenancy);
       webConfig.authenticator(Tenants.forWeb(tenancy, authenticator));

@@ -36,9 +36,16 @@ final class Tenants {
    * appear in an error message.
    */
   static ApiKeyAuthenticator fromSecret(String secretId) {
-    String source = "api-keys-secret " + secretId;
     try (SecretsManagerClient client =
         SecretsManagerClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+      return fromSecret(client, secretId);
+    }
+  }
+
+  /** As {@link #fromSecret(String)}, with {@code client} (which the caller closes). */
+  static ApiKeyAuthenticator fromSecret(SecretsManagerClient client, String secretId) {
+    String source = "api-keys-secret " + secretId;
+    try {
       String json = client.getSecretValue(b -> b.secretId(secretId)).secretString();
       if (json == null) {
         throw new IllegalArgumentException(source + ": the secret has no string value");

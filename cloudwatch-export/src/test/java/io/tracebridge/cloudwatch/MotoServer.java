@@ -21,7 +21,7 @@ import java.util.Optional;
  * installs it into a venv under the cache directory; {@code MOTO_SERVER} may name the executable
  * instead. Started on a free port, stopped by {@link #close()} (this process only).
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
   private final Process process;
   private final int port;
 
@@ -30,7 +30,7 @@ final class MotoServer implements AutoCloseable {
     this.port = port;
   }
 
-  static MotoServer start() throws IOException, InterruptedException {
+  public static MotoServer start() throws IOException, InterruptedException {
     String executable = executable().orElseThrow(() -> new IllegalStateException(
         "moto_server not found: run .ci/interop-moto.sh (or set MOTO_SERVER)"));
     int port;
@@ -82,7 +82,7 @@ final class MotoServer implements AutoCloseable {
     return Optional.empty();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 

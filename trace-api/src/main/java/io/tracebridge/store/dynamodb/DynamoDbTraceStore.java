@@ -219,6 +219,11 @@ public final class DynamoDbTraceStore implements TraceStore {
         TableDescription d =
             describe().orElseThrow(() -> new StoreException(
                 "DynamoDB table '" + table + "' disappeared while waiting for it", true));
+        List<String> problems = TableSchemaCheck.problems(d, !config.createTableIfMissing());
+        if (!problems.isEmpty()) {
+          throw new StoreException("DynamoDB table '" + table + "' does not fit TraceBridge: "
+              + String.join("; ", problems), false);
+        }
         if (!hasIndex(d, SESSION_INDEX)) {
           throw new StoreException(
               "DynamoDB table '" + table + "' has no '" + SESSION_INDEX + "' index", false);
