@@ -72,6 +72,7 @@ public final class RecordFixtures {
         .tool(new ToolCall("bookings___find_hotel", "tooluse_123", "bookings", "find_hotel",
             "{\"city\":\"Lisbon\"}", "{\"hotels\":[]}", "error"))
         .usage(new Usage(1200, 345, 1000, 50, 77))
+        .totalUsage(new Usage(5000, 900, 3000, 50, 120))
         .finishReason("tool_use")
         .error(new RecordError("TimeoutError", "the hotel API did not answer"))
         .truncated(true)

@@ -44,6 +44,10 @@ public final class DynamoItem {
   public static final String SUMMARY_SK = "SUMMARY";
   /** Sort key of a trace's usage mode item ({@link io.tracebridge.store.UsageAccounting.Mode}). */
   public static final String USAGE_MODE_SK = "USAGEMODE";
+  /** Sort key prefix of span topology items ({@link io.tracebridge.store.StoredSpan}). */
+  public static final String SPAN_PREFIX = "SPAN#";
+  /** Sort key of a trace's assembly pass counter ({@link io.tracebridge.store.TraceAssemblyStore}). */
+  public static final String PASSES_SK = "PASSES";
   /** Version of this item layout, stored on every item so that a later layout can be read beside it. */
   public static final String SCHEMA_VERSION = "schemaVersion";
 
@@ -59,6 +63,30 @@ public final class DynamoItem {
   /** {@code REC#{recordId}}. */
   public static String recordSk(String recordId) {
     return RECORD_PREFIX + recordId;
+  }
+
+  /** {@code SPAN#{spanId}}. */
+  public static String spanSk(String spanId) {
+    return SPAN_PREFIX + spanId;
+  }
+
+  /** The item of one span's topology in its trace's partition. */
+  static Map<String, AttributeValue> spanItem(String tenant, String traceId, io.tracebridge.store.StoredSpan span) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(PK, s(tracePk(tenant, traceId)));
+    item.put(SK, s(spanSk(span.spanId())));
+    item.put("spanId", s(span.spanId()));
+    putS(item, "parentSpanId", span.parentSpanId());
+    putS(item, "agentId", span.agentId());
+    putS(item, "agentName", span.agentName());
+    putS(item, "sessionId", span.sessionId());
+    item.put(SCHEMA_VERSION, AttributeValue.fromN(Integer.toString(CURRENT_SCHEMA_VERSION)));
+    return item;
+  }
+
+  static io.tracebridge.store.StoredSpan spanFromItem(Map<String, AttributeValue> item) {
+    return new io.tracebridge.store.StoredSpan(item.get("spanId").s(), str(item, "parentSpanId"),
+        str(item, "agentId"), str(item, "agentName"), str(item, "sessionId"));
   }
 
   /** {@code USAGE#{recordId}}: the marker of a counted model call or agent-level total. */
