@@ -371,7 +371,7 @@ public final class EmbeddedStack implements AutoCloseable {
     SpanMapper mapper = new SpanMapper();
     // Spans arrive children first: the filler gives early records the session and agent a later
     // span of the same trace brings, and rewrites what was stored without them.
-    TraceContextFiller durable = new TraceContextFiller(store);
+    TraceContextFiller durable = new TraceContextFiller(store, dynamoStore);
     OtlpIngest ingest =
         new OtlpIngest(
             new TraceExportHandler(mapper, durable, liveFromStore, forwarders),

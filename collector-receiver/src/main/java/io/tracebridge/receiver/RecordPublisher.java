@@ -1,8 +1,10 @@
 package io.tracebridge.receiver;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.store.StoredSpan;
 import io.tracebridge.store.TraceSink;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,16 +28,38 @@ final class RecordPublisher {
   }
 
   CompletionStage<Void> publish(List<FunctionalRecord> records) {
-    if (records.isEmpty()) {
+    return records.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : publish(records.get(0).tenant(), records, Map.of());
+  }
+
+  /**
+   * Stores {@code records} with the topology of the spans they came from ({@code spans}, by W3C
+   * trace id), when the durable sink assembles traces ({@link TraceContextFiller}); other sinks
+   * get the records alone.
+   */
+  CompletionStage<Void> publish(
+      String tenant, List<FunctionalRecord> records, Map<String, List<StoredSpan>> spans) {
+    if (records.isEmpty() && spans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     CompletionStage<Void> stored;
     try {
-      stored = durable.accept(records);
+      if (durable instanceof TraceContextFiller assembler) {
+        stored = assembler.accept(tenant, records, spans);
+      } else if (records.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      } else {
+        stored = durable.accept(records);
+      }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return stored.thenRun(() -> publishLive(records));
+    return stored.thenRun(() -> {
+      if (!records.isEmpty()) {
+        publishLive(records);
+      }
+    });
   }
 
   long liveFailures() {
