@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import javax.annotation.Nullable;
 
@@ -21,6 +22,16 @@ import javax.annotation.Nullable;
  * once. {@link #totalUsage()}, on a {@link RecordType#RESPONSE}, is the agent-level accumulated
  * usage the producer reported (the agent span's totals): never added to the per-call usage;
  * {@link TraceUsage} owns that rule.
+ *
+ * <p>On a {@link RecordType#MODEL_REQUEST}, {@link #systemPrompt()} is the system prompt the
+ * model was sent and {@link #messages()} the messages of its input that are new since the
+ * previous model call of the same agent: those after the input's last assistant message (that
+ * message is the previous call's answer), or all of them on an agent's first call. So the records
+ * of a run grow with the run, not with its square, and the full history of call {@code k} is
+ * rebuilt from the agent's records in timeline order: for each earlier call its {@code messages},
+ * then the assistant message it answered (its {@code reasoning} and {@code model_response} text
+ * and the {@code tool_request}s it asked for), then call {@code k}'s {@code messages}. {@link
+ * #text()} stays the last user text of the input (the seed hook's {@code model.prompt}).
  *
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
  * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
@@ -52,7 +63,9 @@ public record FunctionalRecord(
     @Nullable RecordError error,
     boolean truncated,
     Dialect dialect,
-    @Nullable Long originalSize) {
+    @Nullable Long originalSize,
+    @Nullable String systemPrompt,
+    @Nullable List<InputMessage> messages) {
 
   /** The order records of one trace are shown in: by time, then by id for a stable tie-break. */
   public static final Comparator<FunctionalRecord> TIMELINE =
@@ -67,6 +80,7 @@ public record FunctionalRecord(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(dialect, "dialect");
+    messages = messages == null ? null : List.copyOf(messages);
   }
 
   /** Timestamp in nanoseconds since the epoch. */
@@ -103,7 +117,9 @@ public record FunctionalRecord(
         .error(error)
         .truncated(truncated)
         .dialect(dialect)
-        .originalSize(originalSize);
+        .originalSize(originalSize)
+        .systemPrompt(systemPrompt)
+        .messages(messages);
   }
 
   /**
@@ -143,6 +159,8 @@ public record FunctionalRecord(
         .error(or(error, earlier.error))
         .truncated(truncated || earlier.truncated)
         .originalSize(or(originalSize, earlier.originalSize))
+        .systemPrompt(or(systemPrompt, earlier.systemPrompt))
+        .messages(or(messages, earlier.messages))
         .build();
   }
 
@@ -176,6 +194,8 @@ public record FunctionalRecord(
     private boolean truncated;
     private Dialect dialect;
     private Long originalSize;
+    private String systemPrompt;
+    private List<InputMessage> messages;
 
     private Builder() {}
 
@@ -300,11 +320,27 @@ public record FunctionalRecord(
       return this;
     }
 
+    /** The system prompt the model was sent, on {@code model_request} records. */
+    public Builder systemPrompt(@Nullable String systemPrompt) {
+      this.systemPrompt = systemPrompt;
+      return this;
+    }
+
+    /**
+     * The messages the model was sent that are new since the previous model call of the same
+     * agent, on {@code model_request} records; see the class comment.
+     */
+    public Builder messages(@Nullable List<InputMessage> messages) {
+      this.messages = messages;
+      return this;
+    }
+
     public FunctionalRecord build() {
       return new FunctionalRecord(
           tenant, traceId, xrayTraceId, spanId, parentSpanId, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
-          totalUsage, finishReason, error, truncated, dialect, originalSize);
+          totalUsage, finishReason, error, truncated, dialect, originalSize, systemPrompt,
+          messages);
     }
   }
 }

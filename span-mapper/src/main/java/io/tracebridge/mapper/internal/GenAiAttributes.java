@@ -124,6 +124,11 @@ final class GenAiAttributes {
   static final AttributeKey<String> TRACELOOP_SESSION_ID =
       stringKey("traceloop.association.properties.session_id");
 
+  /** The decorated function's name ({@code @agent(name=...)}), on a Traceloop SDK span. */
+  static final AttributeKey<String> TRACELOOP_ENTITY_NAME = stringKey("traceloop.entity.name");
+  /** OpenInference's agent name ({@code agent.name}), on an {@code AGENT} span. */
+  static final AttributeKey<String> OI_AGENT_NAME = stringKey("agent.name");
+
   /** The {@link #OPERATION_NAME} (and span-name prefix) of an agent span. */
   static final String OPERATION_INVOKE_AGENT = "invoke_agent";
 
