@@ -1,10 +1,9 @@
 package io.tracebridge.receiver;
 
 import io.tracebridge.mapper.FunctionalRecord;
-import io.tracebridge.store.StoredSpan;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.store.TraceSink;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,16 +29,15 @@ final class RecordPublisher {
   CompletionStage<Void> publish(List<FunctionalRecord> records) {
     return records.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : publish(records.get(0).tenant(), records, Map.of());
+        : publish(records.get(0).tenant(), records, List.of());
   }
 
   /**
-   * Stores {@code records} with the topology of the spans they came from ({@code spans}, by W3C
-   * trace id), when the durable sink assembles traces ({@link TraceContextFiller}); other sinks
-   * get the records alone.
+   * Stores {@code records} with the topology of the spans they came from ({@code spans}), when
+   * the durable sink assembles traces ({@link TraceContextFiller}); other sinks get the records
+   * alone.
    */
-  CompletionStage<Void> publish(
-      String tenant, List<FunctionalRecord> records, Map<String, List<StoredSpan>> spans) {
+  CompletionStage<Void> publish(String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
     if (records.isEmpty() && spans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }

@@ -1,9 +1,10 @@
 package io.tracebridge.receiver;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.SpanNode;
+import io.tracebridge.mapper.TraceAssembly;
 import io.tracebridge.mapper.TraceIds;
 import io.tracebridge.store.StoreException;
-import io.tracebridge.store.StoredSpan;
 import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceSink;
 import io.tracebridge.store.TraceSnapshot;
@@ -22,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The receiver's trace-level stage: a {@link TraceSink} over the durable store that assembles
- * each trace from spans that arrive children first, minutes apart, twice, on any node, so that
- * every stored record belongs to its nearest ancestor agent and session ({@link
- * TraceAttribution}) and usage follows (the store moves a call's count when its record's agent or
- * session changes).
+ * each trace from spans that arrive children first, minutes apart, twice, on any node, with
+ * span-mapper's {@link TraceAssembly}: one record per step (a hook event's copy of a model or
+ * tool step, stored in one export, folded into the native step of another), and every record
+ * with its nearest ancestor agent and session. Usage follows: the store moves a call's count when
+ * its record's agent or session changes, and takes back the count of a record it removes.
  *
  * <p><b>The store is the meeting point</b>, not this object: the span topology of every export is
  * kept with the trace ({@link TraceAssemblyStore#putSpans}), so any node can attribute any record
@@ -55,9 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (more than {@value #MAX_PASSES} times in a row) fails the export with a retryable error; its
  * records are stored and the sender's retry finishes the job.
  *
- * <p>Interim, until span-mapper's trace-level reconcile lands: the assembly is attribution only
- * (hook copies are folded within one export by the mapper, not across exports yet). Thread-safe;
- * stages complete on the store's threads.
+ * <p>Live records: the store's listeners hear every version written (and every removal, {@link
+ * io.tracebridge.store.StoredRecordListener#removed}), so live clients follow the assembled
+ * trace. Thread-safe; stages complete on the store's threads.
  */
 public final class TraceContextFiller implements TraceSink {
   /** Passes over one trace for one batch before the batch fails (retryable). */
@@ -106,17 +108,20 @@ public final class TraceContextFiller implements TraceSink {
   public CompletionStage<Void> accept(List<FunctionalRecord> records) {
     return records.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : accept(records.get(0).tenant(), records, Map.of());
+        : accept(records.get(0).tenant(), records, List.of());
   }
 
   /**
    * Assembles the traces of {@code records} (all of {@code tenant}), with the topology of the
-   * spans they came from.
-   *
-   * @param spans the export's spans by W3C trace id (a trace may have spans and no records)
+   * spans they came from ({@link io.tracebridge.mapper.MappingResult#spans()}; a trace may have
+   * span nodes and no records).
    */
   public CompletionStage<Void> accept(
-      String tenant, List<FunctionalRecord> records, Map<String, List<StoredSpan>> spans) {
+      String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
+    Map<String, List<SpanNode>> spansByTrace = new LinkedHashMap<>();
+    for (SpanNode node : spans) {
+      spansByTrace.computeIfAbsent(TraceIds.toW3c(node.traceId()), k -> new ArrayList<>()).add(node);
+    }
     Map<TraceKey, List<FunctionalRecord>> byTrace = new LinkedHashMap<>();
     try {
       for (FunctionalRecord r : records) {
@@ -127,12 +132,12 @@ public final class TraceContextFiller implements TraceSink {
       return CompletableFuture.failedFuture(
           new StoreException("record cannot be stored: " + e.getMessage(), false, e));
     }
-    for (String traceId : spans.keySet()) {
-      byTrace.putIfAbsent(new TraceKey(tenant, TraceIds.toW3c(traceId)), new ArrayList<>());
+    for (String traceId : spansByTrace.keySet()) {
+      byTrace.putIfAbsent(new TraceKey(tenant, traceId), new ArrayList<>());
     }
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     for (Map.Entry<TraceKey, List<FunctionalRecord>> trace : byTrace.entrySet()) {
-      List<StoredSpan> traceSpans = spans.getOrDefault(trace.getKey().traceId(), List.of());
+      List<SpanNode> traceSpans = spansByTrace.getOrDefault(trace.getKey().traceId(), List.of());
       parts.add(pass(trace.getKey(), trace.getValue(), traceSpans, 1).toCompletableFuture());
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -163,7 +168,7 @@ public final class TraceContextFiller implements TraceSink {
     return removed.get();
   }
 
-  private CompletionStage<Void> pass(TraceKey key, List<FunctionalRecord> incoming, List<StoredSpan> spans, int attempt) {
+  private CompletionStage<Void> pass(TraceKey key, List<FunctionalRecord> incoming, List<SpanNode> spans, int attempt) {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
       Plan plan = plan(snapshot, incoming, spans);
@@ -196,54 +201,52 @@ public final class TraceContextFiller implements TraceSink {
     });
   }
 
-  private CompletionStage<Void> putSpans(TraceKey key, List<StoredSpan> spans) {
+  private CompletionStage<Void> putSpans(TraceKey key, List<SpanNode> spans) {
     return spans.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : assembly.putSpans(key.tenant(), key.traceId(), spans);
+        : assembly.putSpans(key.tenant(), spans);
   }
 
   /**
-   * What one pass writes. {@code writes}: the batch's records, attributed, and the stored ones
-   * whose attribution changed ({@code rewrites} of them); {@code removals}: stored records the
-   * assembly dropped; {@code newSpans}: the batch's spans the store does not hold as they are.
+   * What one pass writes. {@code writes}: the assembled records that differ from their stored
+   * version ({@code rewrites} of them stored records the batch did not bring); {@code removals}:
+   * stored records the assembly superseded; {@code newSpans}: the batch's span nodes, joined with
+   * their stored version, that the store does not hold as they are.
    */
-  private record Plan(List<FunctionalRecord> writes, int rewrites, List<String> removals, List<StoredSpan> newSpans) {}
+  private record Plan(List<FunctionalRecord> writes, int rewrites, List<String> removals, List<SpanNode> newSpans) {}
 
-  static Plan plan(TraceSnapshot snapshot, List<FunctionalRecord> incoming, List<StoredSpan> spans) {
-    Map<String, StoredSpan> topology = new HashMap<>(snapshot.spans());
-    List<StoredSpan> newSpans = new ArrayList<>();
-    for (StoredSpan span : spans) {
-      if (!span.equals(topology.get(span.spanId()))) {
-        newSpans.add(span);
+  static Plan plan(TraceSnapshot snapshot, List<FunctionalRecord> incoming, List<SpanNode> spans) {
+    Map<String, SpanNode> topology = new HashMap<>(snapshot.spans());
+    List<SpanNode> newSpans = new ArrayList<>();
+    for (SpanNode span : spans) {
+      SpanNode stored = topology.get(span.spanId());
+      SpanNode joined = stored == null ? span : span.mergedWith(stored);
+      if (!joined.equals(stored)) {
+        newSpans.add(joined);
       }
-      topology.put(span.spanId(), span);
+      topology.put(joined.spanId(), joined);
     }
     Map<String, FunctionalRecord> stored = new LinkedHashMap<>();
     snapshot.records().forEach(r -> stored.put(r.recordId(), r));
-    // The trace as the store will hold it: each incoming record over its stored version.
-    Map<String, FunctionalRecord> all = new LinkedHashMap<>(stored);
     Set<String> incomingIds = new LinkedHashSet<>();
-    for (FunctionalRecord r : incoming) {
-      FunctionalRecord earlier = all.get(r.recordId());
-      all.put(r.recordId(), earlier == null ? r : r.filledFrom(earlier));
-      incomingIds.add(r.recordId());
-    }
-    List<FunctionalRecord> assembled = TraceAttribution.attribute(all.values(), topology);
+    incoming.forEach(r -> incomingIds.add(r.recordId()));
+    List<FunctionalRecord> all = new ArrayList<>(snapshot.records());
+    all.addAll(incoming);
+    TraceAssembly.Result assembled = TraceAssembly.assemble(all, topology.values());
     List<FunctionalRecord> writes = new ArrayList<>();
-    Set<String> kept = new LinkedHashSet<>();
     int rewrites = 0;
-    for (FunctionalRecord r : assembled) {
-      kept.add(r.recordId());
-      if (incomingIds.contains(r.recordId())) {
+    for (FunctionalRecord r : assembled.records()) {
+      FunctionalRecord before = stored.get(r.recordId());
+      if (!r.equals(before)) {
         writes.add(r);
-      } else if (!r.equals(stored.get(r.recordId()))) {
-        writes.add(r);
-        rewrites++;
+        if (before != null && !incomingIds.contains(r.recordId())) {
+          rewrites++;
+        }
       }
     }
     List<String> removals = new ArrayList<>();
-    for (String id : stored.keySet()) {
-      if (!kept.contains(id)) {
+    for (String id : assembled.supersededRecordIds()) {
+      if (stored.containsKey(id)) {
         removals.add(id);
       }
     }

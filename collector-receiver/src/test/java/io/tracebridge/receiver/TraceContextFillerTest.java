@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordIds;
 import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.RecordFixtures;
 import io.tracebridge.store.StoreException;
-import io.tracebridge.store.StoredSpan;
 import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.UsageAccounting;
@@ -43,18 +43,18 @@ class TraceContextFillerTest {
   private final InMemoryTraceStore store = new InMemoryTraceStore();
 
   // outer invoke_agent -> cycle -> chat ; cycle -> execute_tool -> inner invoke_agent -> chat
-  private final StoredSpan outer = new StoredSpan("0000000000000a01", null, "planner-id", "planner", "s-1");
-  private final StoredSpan cycle = new StoredSpan("0000000000000a02", outer.spanId(), null, null, null);
-  private final StoredSpan chat = new StoredSpan("0000000000000a03", cycle.spanId(), null, null, null);
-  private final StoredSpan tool = new StoredSpan("0000000000000a04", cycle.spanId(), null, null, null);
-  private final StoredSpan inner = new StoredSpan("0000000000000a05", tool.spanId(), "researcher-id", "researcher", null);
-  private final StoredSpan innerChat = new StoredSpan("0000000000000a06", inner.spanId(), null, null, null);
+  private final SpanNode outer = new SpanNode(traceId, "0000000000000a01", null, "planner-id", "planner", "s-1");
+  private final SpanNode cycle = new SpanNode(traceId, "0000000000000a02", outer.spanId(), null, null, null);
+  private final SpanNode chat = new SpanNode(traceId, "0000000000000a03", cycle.spanId(), null, null, null);
+  private final SpanNode tool = new SpanNode(traceId, "0000000000000a04", cycle.spanId(), null, null, null);
+  private final SpanNode inner = new SpanNode(traceId, "0000000000000a05", tool.spanId(), "researcher-id", "researcher", null);
+  private final SpanNode innerChat = new SpanNode(traceId, "0000000000000a06", inner.spanId(), null, null, null);
 
-  private FunctionalRecord call(StoredSpan span, Usage usage) {
+  private FunctionalRecord call(SpanNode span, Usage usage) {
     return record(span, RecordType.MODEL_RESPONSE).model("m").usage(usage).build();
   }
 
-  private FunctionalRecord.Builder record(StoredSpan span, RecordType type) {
+  private FunctionalRecord.Builder record(SpanNode span, RecordType type) {
     return FunctionalRecord.builder().tenant(tenant).traceId(traceId).spanId(span.spanId())
         .parentSpanId(span.parentSpanId()).recordId(RecordIds.of(traceId, span.spanId(), type.name()))
         .type(type).timestamp(T0).dialect(io.tracebridge.mapper.Dialect.STRANDS);
@@ -79,15 +79,15 @@ class TraceContextFillerTest {
     TraceContextFiller filler = new TraceContextFiller(store);
     Usage a = new Usage(1200, 50, 1000, 100, 0);
     Usage b = Usage.of(300, 30);
-    await(filler.accept(tenant, List.of(call(innerChat, b)), Map.of(traceId, List.of(innerChat))));
-    await(filler.accept(tenant, List.of(call(chat, a)), Map.of(traceId, List.of(chat, cycle, tool))));
+    await(filler.accept(tenant, List.of(call(innerChat, b)), List.of(innerChat)));
+    await(filler.accept(tenant, List.of(call(chat, a)), List.of(chat, cycle, tool)));
     assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of(UsageAccounting.UNKNOWN, a.plus(b)));
 
-    await(filler.accept(tenant, List.of(), Map.of(traceId, List.of(inner)))); // the inner agent's span, alone
+    await(filler.accept(tenant, List.of(), List.of(inner))); // the inner agent's span, alone
     assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of(UsageAccounting.UNKNOWN, a, "researcher-id", b));
 
     await(filler.accept(tenant, List.of(record(outer, RecordType.PROMPT).text("plan it").build()),
-        Map.of(traceId, List.of(outer))));
+        List.of(outer)));
 
     assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of("planner-id", a, "researcher-id", b));
     assertThat(billed(UsageKind.SESSION)).isEqualTo(Map.of("s-1", a.plus(b)));
@@ -101,11 +101,11 @@ class TraceContextFillerTest {
   void aRecordKeepsItsOwnValuesWhileItsChainIsBrokenAndAReExportChangesNothing() throws Exception {
     TraceContextFiller filler = new TraceContextFiller(store);
     FunctionalRecord own = call(chat, Usage.of(10, 1)).toBuilder().agentName("guess").sessionId("s-guess").build();
-    await(filler.accept(tenant, List.of(own), Map.of(traceId, List.of(chat))));
+    await(filler.accept(tenant, List.of(own), List.of(chat)));
     assertThat(await(store.findByTrace(tenant, traceId))).containsExactly(own);
 
-    await(filler.accept(tenant, List.of(), Map.of(traceId, List.of(cycle, outer))));
-    await(filler.accept(tenant, List.of(own), Map.of(traceId, List.of(chat)))); // the span again, as first sent
+    await(filler.accept(tenant, List.of(), List.of(cycle, outer)));
+    await(filler.accept(tenant, List.of(own), List.of(chat))); // the span again, as first sent
 
     FunctionalRecord stored = await(store.findByTrace(tenant, traceId)).get(0);
     assertThat(stored.agentId()).isEqualTo("planner-id");
@@ -124,12 +124,12 @@ class TraceContextFillerTest {
       public CompletionStage<TraceSnapshot> snapshot(String t, String trace) {
         return super.snapshot(t, trace).thenCompose(seen -> raced.getAndSet(true)
             ? CompletableFuture.completedFuture(seen)
-            : other.accept(tenant, List.of(), Map.of(traceId, List.of(outer))).thenApply(v -> seen));
+            : other.accept(tenant, List.of(), List.of(outer)).thenApply(v -> seen));
       }
     };
     TraceContextFiller filler = new TraceContextFiller(store, racing);
 
-    await(filler.accept(tenant, List.of(call(chat, Usage.of(5, 5))), Map.of(traceId, List.of(chat, cycle))));
+    await(filler.accept(tenant, List.of(call(chat, Usage.of(5, 5))), List.of(chat, cycle)));
 
     assertThat(filler.repeatedPasses()).isEqualTo(1);
     assertThat(agentBySpan()).containsEntry(chat.spanId(), "planner-id");
@@ -149,7 +149,7 @@ class TraceContextFillerTest {
     };
     TraceContextFiller filler = new TraceContextFiller(store, flaky);
     List<FunctionalRecord> batch = List.of(call(chat, Usage.of(7, 7)));
-    Map<String, List<StoredSpan>> spans = Map.of(traceId, List.of(chat, cycle, outer));
+    List<SpanNode> spans = List.of(chat, cycle, outer);
 
     assertThatThrownBy(() -> await(filler.accept(tenant, batch, spans)))
         .isInstanceOf(ExecutionException.class)
@@ -182,8 +182,8 @@ class TraceContextFillerTest {
     }
 
     @Override
-    public CompletionStage<Void> putSpans(String tenant, String traceId, Collection<StoredSpan> spans) {
-      return delegate.putSpans(tenant, traceId, spans);
+    public CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> spans) {
+      return delegate.putSpans(tenant, spans);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tracebridge.store;
 
+import io.tracebridge.mapper.SpanNode;
 import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 
@@ -20,10 +21,10 @@ public interface TraceAssemblyStore {
   CompletionStage<TraceSnapshot> snapshot(String tenant, String traceId);
 
   /**
-   * Stores the topology of {@code spans} with the trace; idempotent (a span stored again
-   * overwrites itself). Completes when durable.
+   * Stores the topology of {@code spans} (span-mapper's {@link SpanNode}s) each with its trace;
+   * idempotent (a span stored again overwrites itself). Completes when durable.
    */
-  CompletionStage<Void> putSpans(String tenant, String traceId, Collection<StoredSpan> spans);
+  CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> spans);
 
   /**
    * Removes records of the trace that turned out to duplicate another (a hook event's copy of a

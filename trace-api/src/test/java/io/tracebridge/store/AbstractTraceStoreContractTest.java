@@ -545,12 +545,14 @@ public abstract class AbstractTraceStoreContractTest {
   @Test
   void spansAreKeptWithTheirTraceAndPassesTellAWriterWhetherAnotherFinishedMeanwhile() {
     String traceId = RecordFixtures.newTraceId();
-    StoredSpan root = new StoredSpan(RecordFixtures.newSpanId(), null, null, "outer", "s-1");
-    StoredSpan child = new StoredSpan(RecordFixtures.newSpanId(), root.spanId(), null, null, null);
+    io.tracebridge.mapper.SpanNode root = new io.tracebridge.mapper.SpanNode(
+        traceId, RecordFixtures.newSpanId(), null, "outer", "outer", "s-1");
+    io.tracebridge.mapper.SpanNode child = new io.tracebridge.mapper.SpanNode(
+        traceId, RecordFixtures.newSpanId(), root.spanId(), null, null, null);
     FunctionalRecord record = RecordFixtures.minimal(tenant, traceId, 0, BASE_TIME).build();
-    await(assembly().putSpans(tenant, traceId, List.of(child)));
+    await(assembly().putSpans(tenant, List.of(child)));
     await(store.accept(List.of(record)));
-    await(assembly().putSpans(tenant, TraceIds.toXray(traceId), List.of(root, child)));
+    await(assembly().putSpans(tenant, List.of(root, child)));
 
     TraceSnapshot seen = await(assembly().snapshot(tenant, traceId));
     assertThat(seen.records()).containsExactly(record);

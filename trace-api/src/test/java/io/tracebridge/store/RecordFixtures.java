@@ -78,6 +78,12 @@ public final class RecordFixtures {
         .truncated(true)
         .originalSize(512_345L)
         .dialect(Dialect.HOOK_EVENTS)
+        .systemPrompt("You book hotels.")
+        .messages(List.of(
+            new io.tracebridge.mapper.InputMessage("user", List.of(
+                new io.tracebridge.mapper.MessagePart("text", "A hotel in Lisbon, please", null, null))),
+            new io.tracebridge.mapper.InputMessage("tool", List.of(
+                new io.tracebridge.mapper.MessagePart("tool_call_response", "{\"hotels\":[]}", null, "tooluse_123")))))
         .build();
   }
 

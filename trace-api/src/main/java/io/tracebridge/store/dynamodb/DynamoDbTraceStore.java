@@ -1,13 +1,13 @@
 package io.tracebridge.store.dynamodb;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.store.FeedScope;
 import io.tracebridge.store.IngestSeq;
 import io.tracebridge.store.StoreException;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
-import io.tracebridge.store.StoredSpan;
 import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceSnapshot;
@@ -671,14 +671,14 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
         .build();
     return submit("Query", () -> retrying("Query", () -> {
       List<FunctionalRecord> records = new ArrayList<>();
-      Map<String, StoredSpan> spans = new HashMap<>();
+      Map<String, SpanNode> spans = new HashMap<>();
       long[] passes = {0};
       queryAll(query, item -> {
         String sk = item.get(DynamoItem.SK).s();
         if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
           records.add(DynamoItem.fromItem(item));
         } else if (sk.startsWith(DynamoItem.SPAN_PREFIX)) {
-          StoredSpan span = DynamoItem.spanFromItem(item);
+          SpanNode span = DynamoItem.spanFromItem(item);
           spans.put(span.spanId(), span);
         } else if (item.containsKey("passes")) {
           passes[0] = Long.parseLong(item.get("passes").n());
@@ -691,13 +691,13 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
 
   /** BatchWriteItem, 25 spans a call, unprocessed items retried with backoff. */
   @Override
-  public CompletionStage<Void> putSpans(String tenant, String traceId, java.util.Collection<StoredSpan> spans) {
+  public CompletionStage<Void> putSpans(String tenant, java.util.Collection<SpanNode> spans) {
     List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
     try {
-      Map<String, StoredSpan> unique = new LinkedHashMap<>();
-      spans.forEach(span -> unique.put(span.spanId(), span));
-      for (StoredSpan span : unique.values()) {
-        Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, traceId, span);
+      Map<String, SpanNode> unique = new LinkedHashMap<>();
+      spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
+      for (SpanNode span : unique.values()) {
+        Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
         writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
             .putRequest(b -> b.item(item)).build());
       }

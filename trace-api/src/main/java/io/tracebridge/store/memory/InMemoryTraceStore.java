@@ -2,6 +2,7 @@ package io.tracebridge.store.memory;
 
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.mapper.TraceIds;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.FeedScope;
@@ -10,7 +11,6 @@ import io.tracebridge.store.StoreException;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
-import io.tracebridge.store.StoredSpan;
 import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceSnapshot;
@@ -87,7 +87,7 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
   private final Map<TraceKey, Map<String, StoredRecord>> traces = new HashMap<>();
   private final Map<TraceKey, Summary> summaries = new HashMap<>();
   private final Map<AggregateKey, long[]> aggregates = new HashMap<>();
-  private final Map<TraceKey, Map<String, StoredSpan>> spans = new HashMap<>();
+  private final Map<TraceKey, Map<String, SpanNode>> spans = new HashMap<>();
   private final Map<TraceKey, Long> passes = new HashMap<>();
   private final List<StoredRecordListener> listeners = new CopyOnWriteArrayList<>();
   private final IngestSeq seqs;
@@ -351,18 +351,21 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   @Override
-  public CompletionStage<Void> putSpans(String tenant, String traceId, Collection<StoredSpan> put) {
+  public CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> put) {
     if (shutdown) {
       return CompletableFuture.failedFuture(new StoreException("store is shut down", false));
     }
-    if (!TraceIds.isValid(traceId)) {
-      return CompletableFuture.failedFuture(
-          new StoreException("spans of an invalid traceId " + traceId, false));
+    for (SpanNode span : put) {
+      if (!TraceIds.isValid(span.traceId())) {
+        return CompletableFuture.failedFuture(
+            new StoreException("span " + span.spanId() + " has an invalid traceId", false));
+      }
     }
-    TraceKey key = new TraceKey(tenant, TraceIds.toW3c(traceId));
     synchronized (lock) {
-      Map<String, StoredSpan> trace = spans.computeIfAbsent(key, k -> new HashMap<>());
-      put.forEach(span -> trace.put(span.spanId(), span));
+      for (SpanNode span : put) {
+        spans.computeIfAbsent(new TraceKey(tenant, TraceIds.toW3c(span.traceId())), k -> new HashMap<>())
+            .put(span.spanId(), span);
+      }
     }
     return CompletableFuture.completedFuture(null);
   }
