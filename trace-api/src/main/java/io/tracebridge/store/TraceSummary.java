@@ -10,10 +10,14 @@ import javax.annotation.Nullable;
 /**
  * One trace (one agent run) at a glance, maintained by the store at write time.
  *
- * @param status {@code running} (no answer yet); {@code finished} (an answer record whose stop
- *     reason, if any, is a normal end: {@link #NORMAL_STOPS}); {@code stopped} (the run's answer
- *     says it was cut short: max tokens, max iterations, a guardrail, a cancellation, ...); or
- *     {@code error} (an error record, a tool that failed, or a stop reason {@code error})
+ * @param status the run's outcome, from its last {@code response} record (the outermost
+ *     agent's answer): {@code finished} (its stop reason, if any, is a normal end: {@link
+ *     #NORMAL_STOPS}); {@code stopped} (it says the run was cut short: max tokens, max
+ *     iterations, a guardrail, a cancellation, ...); {@code error} (it carries an error, the
+ *     stop reason {@code error}, or its span failed: an error record on the agent's own span, as
+ *     when Strands raises {@code MaxTokensReachedException}). Without an answer yet: {@code error} if some step failed (an
+ *     error record), else {@code running}. A step that failed in a run that then answered (a
+ *     throttled model call retried, a failing tool) does not make the run an error.
  * @param usage tokens of the run counted as billing counts them (each model call once; the
  *     agent-level total only when no call carries usage)
  * @param tools distinct tool names called, sorted
@@ -56,14 +60,22 @@ public record TraceSummary(
     tools = List.copyOf(tools);
   }
 
-  /** The status from the flags the store keeps and the run's stop reason (see the record). */
-  public static String status(boolean error, boolean answered, @Nullable String stopReason) {
-    String reason = stopReason == null ? null : stopReason.trim().toLowerCase(java.util.Locale.ROOT);
-    if (error || "error".equals(reason)) {
-      return "error";
-    }
+  /**
+   * The status (see the record) from what the store keeps.
+   *
+   * @param stepFailed some record of the trace is an error record or carries an error
+   * @param answered the trace has a {@code response} record
+   * @param stopReason the last {@code response}'s finish reason
+   * @param answerFailed the last {@code response} carries an error
+   */
+  public static String status(
+      boolean stepFailed, boolean answered, @Nullable String stopReason, boolean answerFailed) {
     if (!answered) {
-      return "running";
+      return stepFailed ? "error" : "running";
+    }
+    String reason = stopReason == null ? null : stopReason.trim().toLowerCase(java.util.Locale.ROOT);
+    if (answerFailed || "error".equals(reason)) {
+      return "error";
     }
     return reason == null || reason.isEmpty() || NORMAL_STOPS.contains(reason) ? "finished" : "stopped";
   }

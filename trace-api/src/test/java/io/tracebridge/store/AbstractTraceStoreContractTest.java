@@ -614,6 +614,40 @@ public abstract class AbstractTraceStoreContractTest {
     assertThat(s.stopReason()).isEqualTo(reason);
   }
 
+  @Test
+  void aStepThatFailedBeforeTheAnswerLeavesTheRunFinishedAFailedRunIsAnError() {
+    String recovered = RecordFixtures.newTraceId();
+    String failed = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.RecordError throttled = new io.tracebridge.mapper.RecordError("ThrottlingException", "slow down");
+    await(store.accept(List.of(
+        RecordFixtures.minimal(tenant, recovered, 1, BASE_TIME).type(io.tracebridge.mapper.RecordType.ERROR)
+            .error(throttled).build(),
+        RecordFixtures.minimal(tenant, recovered, 2, BASE_TIME.plusSeconds(1))
+            .type(io.tracebridge.mapper.RecordType.RESPONSE).finishReason("end_turn").build())));
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, failed, 1, BASE_TIME.plusSeconds(10))
+        .type(io.tracebridge.mapper.RecordType.ERROR).error(throttled).build())));
+    List<TraceSummary> traces = await(store.listTraces(tenant, TraceQuery.recent(5))).traces();
+    assertThat(traces).extracting(TraceSummary::traceId, TraceSummary::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(failed, "error"),
+            org.assertj.core.groups.Tuple.tuple(recovered, "finished"));
+
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, failed, 2, BASE_TIME.plusSeconds(11))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).error(throttled).build())));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("error");
+
+    // The agent's own span failed (Strands raised MaxTokensReachedException): its answer, without
+    // an error of its own, does not make the run finished.
+    String raised = RecordFixtures.newTraceId();
+    FunctionalRecord answer = RecordFixtures.minimal(tenant, raised, 2, BASE_TIME.plusSeconds(30))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).build();
+    await(store.accept(List.of(answer)));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("finished");
+    await(store.accept(List.of(answer.toBuilder().recordId(answer.recordId() + "-error")
+        .type(io.tracebridge.mapper.RecordType.ERROR).error(new io.tracebridge.mapper.RecordError(
+            "MaxTokensReachedException", "maximum token limit")).build())));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("error");
+  }
+
   private static io.tracebridge.mapper.Usage sum(List<UsageCell> cells) {
     return cells.stream().map(UsageCell::usage).reduce(io.tracebridge.mapper.Usage.ZERO, io.tracebridge.mapper.Usage::plus);
   }

@@ -66,6 +66,7 @@ final class TraceSummaries {
     boolean error = false;
     boolean answered = false;
     TreeSet<String> tools = new TreeSet<>();
+    TreeSet<String> failedSpans = new TreeSet<>();
     for (FunctionalRecord r : chunk) {
       long ts = r.timestampNanos();
       start = Math.min(start, ts);
@@ -85,7 +86,11 @@ final class TraceSummaries {
       if (r.tool() != null && r.tool().name() != null) {
         tools.add(r.tool().name());
       }
-      error |= r.type() == RecordType.ERROR || r.error() != null;
+      boolean failed = r.type() == RecordType.ERROR || r.error() != null;
+      error |= failed;
+      if (failed) {
+        failedSpans.add(r.spanId());
+      }
       answered |= r.type() == RecordType.RESPONSE;
     }
     Map<String, AttributeValue> key = key(tenant, traceId);
@@ -106,10 +111,19 @@ final class TraceSummaries {
       setAlways(set, names, values, "answered", AttributeValue.fromBool(true));
     }
     StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", set));
+    List<String> adds = new ArrayList<>();
     if (!tools.isEmpty()) {
       names.put("#tools", "tools");
       values.put(":tools", AttributeValue.fromSs(List.copyOf(tools)));
-      expression.append(" ADD #tools :tools");
+      adds.add("#tools :tools");
+    }
+    if (!failedSpans.isEmpty()) {
+      names.put("#failed", "failedSpans");
+      values.put(":failed", AttributeValue.fromSs(List.copyOf(failedSpans)));
+      adds.add("#failed :failed");
+    }
+    if (!adds.isEmpty()) {
+      expression.append(" ADD ").append(String.join(", ", adds));
     }
     UpdateItemResponse updated = client.updateItem(b -> b.tableName(table).key(key)
         .updateExpression(expression.toString())
@@ -164,6 +178,8 @@ final class TraceSummaries {
       } else {
         removes.add("stopReason");
       }
+      fields.put("stopError", AttributeValue.fromBool(answer.error() != null));
+      fields.put("stopSpan", AttributeValue.fromS(answer.spanId()));
       now = guarded(key, now, "stopAt", at(answer), false, fields, removes);
     }
 
@@ -359,7 +375,9 @@ final class TraceSummaries {
     return new TraceSummary(
         traceId, TraceIds.toXray(traceId), str(item, "sessionId"), str(item, "agentId"),
         str(item, "agentName"), instant(start), instant(end), Math.max(0, (end - start) / 1_000_000L),
-        TraceSummary.status(bool(item, "hasError"), bool(item, "answered"), str(item, "stopReason")),
+        TraceSummary.status(bool(item, "hasError"), bool(item, "answered"), str(item, "stopReason"),
+            bool(item, "stopError") || (item.containsKey("failedSpans") && item.containsKey("stopSpan")
+                && item.get("failedSpans").ss().contains(item.get("stopSpan").s()))),
         new Usage(num(item, "inputTokens"), num(item, "outputTokens"), num(item, "cacheReadTokens"),
             num(item, "cacheWriteTokens"), num(item, "reasoningTokens")),
         tools, str(item, "prompt"), str(item, "stopReason"));

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,10 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
     String prompt;
     String promptAt;
     String stopReason;
+    boolean stopError;
+    String stopSpan;
     String stopAt;
+    final Set<String> failedSpans = new HashSet<>();
     boolean error;
     boolean answered;
     final Set<String> tools = new TreeSet<>();
@@ -166,12 +170,18 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
     }
     if (r.type() == RecordType.RESPONSE && (s.stopAt == null || at.compareTo(s.stopAt) >= 0)) {
       s.stopReason = r.finishReason();
+      s.stopError = r.error() != null;
+      s.stopSpan = r.spanId();
       s.stopAt = at;
     }
     if (r.tool() != null && r.tool().name() != null) {
       s.tools.add(r.tool().name());
     }
-    s.error |= r.type() == RecordType.ERROR || r.error() != null;
+    boolean failed = r.type() == RecordType.ERROR || r.error() != null;
+    s.error |= failed;
+    if (failed) {
+      s.failedSpans.add(r.spanId());
+    }
     s.answered |= r.type() == RecordType.RESPONSE;
   }
 
@@ -313,7 +323,8 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
     return new TraceSummary(
         traceId, TraceIds.toXray(traceId), s.sessionId, s.agentId, s.agentName, s.start, s.end,
         Math.max(0, s.end.toEpochMilli() - s.start.toEpochMilli()),
-        TraceSummary.status(s.error, s.answered, s.stopReason), UsageAccounting.usage(s.usage),
+        TraceSummary.status(s.error, s.answered, s.stopReason,
+            s.stopError || s.failedSpans.contains(s.stopSpan)), UsageAccounting.usage(s.usage),
         List.copyOf(s.tools), s.prompt, s.stopReason);
   }
 
