@@ -93,7 +93,9 @@ class StrandsHooksBillingIT {
     AS_CAPTURED,
     ONE_PER_EXPORT_CHILDREN_FIRST,
     ONE_PER_EXPORT_ROOT_FIRST,
-    SHUFFLED_IN_THREES
+    SHUFFLED_IN_THREES,
+    /** One span per export, children first, all sent at once to both nodes (they race). */
+    RACING_ON_TWO_NODES
   }
 
   static Stream<Arguments> cases() throws IOException {
@@ -122,9 +124,17 @@ class StrandsHooksBillingIT {
     String tenant = RecordFixtures.newTenant();
 
     for (int copy = 0; copy < 2; copy++) {
+      List<CompletionStage<ExportOutcome>> inFlight = new ArrayList<>();
       for (int i = 0; i < exports.size(); i++) {
-        await(((i + copy) % 2 == 0 ? nodeA : nodeB).export(tenant, request(exports.get(i))));
+        CompletionStage<ExportOutcome> sent =
+            ((i + copy) % 2 == 0 ? nodeA : nodeB).export(tenant, request(exports.get(i)));
+        if (arrival == Arrival.RACING_ON_TWO_NODES) {
+          inFlight.add(sent);
+        } else {
+          await(sent);
+        }
       }
+      inFlight.forEach(StrandsHooksBillingIT::await);
     }
 
     String traceId = truth.at("/modelCalls/0/traceId").asText();
@@ -233,6 +243,7 @@ class StrandsHooksBillingIT {
       case AS_CAPTURED:
         return captured;
       case ONE_PER_EXPORT_CHILDREN_FIRST:
+      case RACING_ON_TWO_NODES:
         all.sort(Comparator.comparing(Span::endNanos));
         return all.stream().map(List::of).toList();
       case ONE_PER_EXPORT_ROOT_FIRST:
