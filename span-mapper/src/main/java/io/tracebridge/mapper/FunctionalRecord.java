@@ -34,8 +34,8 @@ import javax.annotation.Nullable;
  * #text()} stays the last user text of the input (the seed hook's {@code model.prompt}).
  *
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
- * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
- * so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
+ * tool.output}, {@code error.message}, {@code systemPrompt}, {@code messages}) was cut to {@link
+ * ContentLimits#MAX_CONTENT_BYTES} of UTF-8 so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
  * the uncut content, and null otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -305,6 +305,26 @@ class ConventionsTest {
         .isEqualTo(cut.toBuilder().truncated(false).originalSize(null).build());
   }
 
+  @Test
+  void aModelRequestsSystemPromptAndMessagesShareTheBudget() {
+    FunctionalRecord big = FunctionalRecord.builder().tenant("t").traceId(TRACE_ID)
+        .spanId("a1b2c3d4e5f60001").recordId("r").type(RecordType.MODEL_REQUEST)
+        .timestamp(java.time.Instant.EPOCH).dialect(Dialect.GENAI_SEMCONV)
+        .text("t".repeat(100)).systemPrompt("s".repeat(100))
+        .messages(List.of(new InputMessage("tool", List.of(
+            new MessagePart(MessagePart.TOOL_CALL_RESPONSE, "r".repeat(200), null, "c1")))))
+        .build();
+
+    FunctionalRecord cut = ContentLimits.limit(big, 200);
+
+    assertThat(cut.truncated()).isTrue();
+    assertThat(cut.originalSize()).isEqualTo(400L);
+    assertThat(cut.text()).hasSize(50);
+    assertThat(cut.systemPrompt()).hasSize(50);
+    assertThat(cut.messages().get(0).parts().get(0).content()).hasSize(100);
+    assertThat(cut.messages().get(0).parts().get(0).callId()).isEqualTo("c1");
+  }
+
   // --- errors --------------------------------------------------------------------------------
 
   @Test
