@@ -34,8 +34,8 @@ import javax.annotation.Nullable;
  * #text()} stays the last user text of the input (the seed hook's {@code model.prompt}).
  *
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
- * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
- * so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
+ * tool.output}, {@code error.message}, {@code systemPrompt}, {@code messages}) was cut to {@link
+ * ContentLimits#MAX_CONTENT_BYTES} of UTF-8 so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
  * the uncut content, and null otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -46,6 +46,7 @@ public record FunctionalRecord(
     String xrayTraceId,
     String spanId,
     @Nullable String parentSpanId,
+    @Nullable String spanName,
     String recordId,
     RecordType type,
     Instant timestamp,
@@ -100,6 +101,7 @@ public record FunctionalRecord(
         .xrayTraceId(xrayTraceId)
         .spanId(spanId)
         .parentSpanId(parentSpanId)
+        .spanName(spanName)
         .recordId(recordId)
         .type(type)
         .timestamp(timestamp)
@@ -145,6 +147,7 @@ public record FunctionalRecord(
     }
     return toBuilder()
         .parentSpanId(or(parentSpanId, earlier.parentSpanId))
+        .spanName(or(spanName, earlier.spanName))
         .durationMs(or(durationMs, earlier.durationMs))
         .sessionId(or(sessionId, earlier.sessionId))
         .agentId(or(agentId, earlier.agentId))
@@ -176,6 +179,7 @@ public record FunctionalRecord(
     private String xrayTraceId;
     private String spanId;
     private String parentSpanId;
+    private String spanName;
     private String recordId;
     private RecordType type;
     private Instant timestamp;
@@ -225,6 +229,12 @@ public record FunctionalRecord(
 
     public Builder parentSpanId(@Nullable String parentSpanId) {
       this.parentSpanId = parentSpanId;
+      return this;
+    }
+
+    /** The name of the span the record was read from ({@code chat}, {@code invoke_agent x}). */
+    public Builder spanName(@Nullable String spanName) {
+      this.spanName = spanName;
       return this;
     }
 
@@ -337,7 +347,7 @@ public record FunctionalRecord(
 
     public FunctionalRecord build() {
       return new FunctionalRecord(
-          tenant, traceId, xrayTraceId, spanId, parentSpanId, recordId, type, timestamp,
+          tenant, traceId, xrayTraceId, spanId, parentSpanId, spanName, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
           totalUsage, finishReason, error, truncated, dialect, originalSize, systemPrompt,
           messages);

@@ -54,6 +54,9 @@ import javax.annotation.Nullable;
  *             contains the other).
  *       </ul>
  *       A hook copy with no native step stays a record of its own.
+ *   <li><b>Repeated errors.</b> An exception is recorded on every span it passes through; an
+ *       {@code error} record with the same error (type and message) as one on a descendant span
+ *       is superseded by it, so a failure is one record, where it happened.
  *   <li><b>Attribution.</b> Each record belongs to the nearest agent span among its own span and
  *       its ancestors ({@link SpanNode#isAgent()}): {@code agentId} and {@code agentName} are
  *       that span's. Its {@code sessionId} is that of the nearest span of the same chain that
@@ -147,7 +150,7 @@ public final class TraceAssembly {
 
   private static int fieldCount(FunctionalRecord r) {
     int n = 0;
-    for (Object field : new Object[] {r.parentSpanId(), r.durationMs(), r.sessionId(),
+    for (Object field : new Object[] {r.parentSpanId(), r.spanName(), r.durationMs(), r.sessionId(),
         r.agentId(), r.agentName(), r.model(), r.provider(), r.text(), r.tool(), r.usage(),
         r.totalUsage(), r.finishReason(), r.error(), r.originalSize(), r.systemPrompt(),
         r.messages()}) {
@@ -198,6 +201,7 @@ public final class TraceAssembly {
       Map<String, List<FunctionalRecord>> folded = new HashMap<>();
       foldModelCalls(folded);
       foldToolCalls(folded);
+      supersedeRepeatedErrors(superseded);
       for (FunctionalRecord r : byId.values()) {
         List<FunctionalRecord> hooks = folded.get(r.recordId());
         FunctionalRecord assembled = r;
@@ -394,6 +398,37 @@ public final class TraceAssembly {
       return null;
     }
 
+    // ---- errors ----
+
+    /**
+     * An exception passes up every span it ends (Strands records it on the cycle and on the agent
+     * span): an error record equal (type and message) to one on a descendant span is the same
+     * failure, told where it happened.
+     */
+    private void supersedeRepeatedErrors(Set<String> superseded) {
+      Map<String, List<FunctionalRecord>> errorsBySpan = new HashMap<>();
+      for (FunctionalRecord r : byId.values()) {
+        if (r.type() == RecordType.ERROR && r.error() != null) {
+          errorsBySpan.computeIfAbsent(r.spanId(), k -> new ArrayList<>()).add(r);
+        }
+      }
+      for (List<FunctionalRecord> errors : List.copyOf(errorsBySpan.values())) {
+        for (FunctionalRecord inner : errors) {
+          Set<String> seen = new java.util.HashSet<>();
+          seen.add(inner.spanId());
+          String current = parents.get(inner.spanId());
+          while (current != null && seen.add(current)) {
+            for (FunctionalRecord outer : errorsBySpan.getOrDefault(current, List.of())) {
+              if (outer.error().equals(inner.error())) {
+                superseded.add(outer.recordId());
+              }
+            }
+            current = parents.get(current);
+          }
+        }
+      }
+    }
+
     // ---- topology ----
 
     /**
@@ -516,6 +551,7 @@ public final class TraceAssembly {
         .recordId(nativeRecord.recordId())
         .spanId(nativeRecord.spanId())
         .parentSpanId(nativeRecord.parentSpanId())
+        .spanName(nativeRecord.spanName())
         .type(nativeRecord.type())
         .timestamp(nativeRecord.timestamp())
         .dialect(nativeRecord.dialect())

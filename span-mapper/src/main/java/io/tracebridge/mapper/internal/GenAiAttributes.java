@@ -64,6 +64,8 @@ final class GenAiAttributes {
   // Content (semconv >= 1.37 on spans or on the details event; Strands latest mode)
   static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
   static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");
+  /** Semconv ≥ 1.37 system instructions: a JSON array of parts (or plain text). */
+  static final AttributeKey<String> SYSTEM_INSTRUCTIONS = stringKey("gen_ai.system_instructions");
   static final AttributeKey<String> TOOL_CALL_ARGUMENTS = stringKey("gen_ai.tool.call.arguments");
   static final AttributeKey<String> TOOL_CALL_RESULT = stringKey("gen_ai.tool.call.result");
   /** The semconv >= 1.37 event carrying the messages of one call. */

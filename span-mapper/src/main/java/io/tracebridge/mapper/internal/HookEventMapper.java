@@ -79,7 +79,7 @@ final class HookEventMapper implements DialectMapper {
                   .build());
         }
         record
-            .text(attributes.get(GenAiAttributes.HOOK_MODEL_RESPONSE))
+            .text(SeedHookText.content(attributes.get(GenAiAttributes.HOOK_MODEL_RESPONSE)))
             .finishReason(attributes.get(GenAiAttributes.HOOK_MODEL_FINISH_REASON))
             .usage(UsageReader.modelCall(span, attributes));
       }
@@ -87,8 +87,8 @@ final class HookEventMapper implements DialectMapper {
       case TOOL_RESPONSE -> record.tool(ToolCallMapper.response(span, attributes));
       case AGENT_RESPONSE ->
           record
-              .text(attributes.get(GenAiAttributes.HOOK_AGENT_RESPONSE))
-              .usage(UsageReader.agentTotal(span, attributes));
+              .text(SeedHookText.content(attributes.get(GenAiAttributes.HOOK_AGENT_RESPONSE)))
+              .totalUsage(UsageReader.agentTotal(span, attributes));
     }
     out.add(record.build());
   }

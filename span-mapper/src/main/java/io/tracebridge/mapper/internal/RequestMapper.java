@@ -103,16 +103,24 @@ public final class RequestMapper {
     return out;
   }
 
-  /** The records of one span, each step from one convention only (see {@link #byPrecedence}). */
+  /**
+   * The records of one span, each step from one convention only (see {@link #byPrecedence}). A
+   * record a later convention reads for a step an earlier one already gave (the same record id)
+   * is not a second step: it fills in the fields the earlier one lacks (the hook's answer gets the
+   * span's finish reason and totals, say).
+   */
   List<FunctionalRecord> mapSpan(SpanView span) {
     Set<RecordType> claimed = EnumSet.noneOf(RecordType.class);
-    List<FunctionalRecord> out = new ArrayList<>();
+    Map<String, FunctionalRecord> out = new LinkedHashMap<>();
     Dialect first = null;
     for (DialectMapper dialect : byPrecedence) {
       Set<RecordType> produced = EnumSet.noneOf(RecordType.class);
       for (FunctionalRecord record : dialect.map(span)) {
-        if (!claimed.contains(record.type())) {
-          out.add(record);
+        FunctionalRecord earlier = out.get(record.recordId());
+        if (earlier != null && claimed.contains(record.type())) {
+          out.put(record.recordId(), earlier.filledFrom(record));
+        } else if (!claimed.contains(record.type())) {
+          out.put(record.recordId(), record);
           produced.add(record.type());
           if (first == null) {
             first = record.dialect();
@@ -121,10 +129,11 @@ public final class RequestMapper {
       }
       claimed.addAll(produced);
     }
+    List<FunctionalRecord> records = new ArrayList<>(out.values());
     if (first != null && !claimed.contains(RecordType.ERROR)) {
-      out.addAll(ErrorMapper.map(span, first));
+      records.addAll(ErrorMapper.map(span, first));
     }
-    return out;
+    return records;
   }
 
   /**

@@ -114,17 +114,31 @@ class UsageReaderTest {
   }
 
   @Test
-  void agentTotalPrefersTheEventsAgentCounts() {
+  void agentTotalPrefersTheAgentSpansOwnTotals() {
     SpanView agent = views.of(span("invoke_agent a")
         .addAttributes(kv("gen_ai.usage.input_tokens", 900))
         .addAttributes(kv("gen_ai.usage.cache_read_input_tokens", 50)).build());
+    SpanView agentWithoutUsage = views.of(span("invoke_agent a").build());
+    SpanView cycle = views.of(span("execute_event_loop_cycle")
+        .addAttributes(kv("gen_ai.usage.input_tokens", 5)).build());
 
+    // The span's totals (cache included) win over the hook's accumulated_usage (no cache).
     assertThat(UsageReader.agentTotal(agent, views.attributes(
-        kv("agent.input_tokens", 0), kv("agent.output_tokens", 0)))).isEqualTo(Usage.ZERO);
-    assertThat(UsageReader.agentTotal(agent, views.attributes()))
+        kv("agent.input_tokens", 850), kv("agent.output_tokens", 3))))
         .isEqualTo(new Usage(900, 0, 50, 0, 0));
-    assertThat(UsageReader.agentTotal(views.of(span("invoke_agent a").build()),
+    assertThat(UsageReader.agentTotal(agentWithoutUsage, views.attributes(
+        kv("agent.response", "done"), kv("agent.input_tokens", 850),
+        kv("agent.output_tokens", 3)))).isEqualTo(Usage.of(850, 3));
+    assertThat(UsageReader.agentTotal(agentWithoutUsage,
         views.attributes(kv("span.gen_ai.usage.output_tokens", "7"))))
         .isEqualTo(Usage.of(0, 7));
+    // A span that is not an agent's has no agent totals, whatever it carries.
+    assertThat(UsageReader.agentTotal(cycle, views.attributes(
+        kv("agent.response", "done"), kv("agent.input_tokens", 4), kv("agent.output_tokens", 1))))
+        .isEqualTo(Usage.of(4, 1));
+    // The seed hook's defaults for a run with no result are no totals, not zero ones.
+    assertThat(UsageReader.agentTotal(agentWithoutUsage, views.attributes(
+        kv("agent.response", ""), kv("agent.input_tokens", 0), kv("agent.output_tokens", 0))))
+        .isNull();
   }
 }
