@@ -150,10 +150,12 @@ class StrandsHooksBillingIT {
         .map(FunctionalRecord::recordId).sorted().toList();
     assertThat(stored).extracting(FunctionalRecord::recordId).as("one record per step")
         .containsExactlyInAnyOrderElementsOf(oneCleanExport);
-    Usage calls = stored.stream().filter(r -> r.type() == RecordType.MODEL_RESPONSE && r.usage() != null)
-        .map(FunctionalRecord::usage).reduce(Usage.ZERO, Usage::plus);
     Usage total = usageBy(truth.at("/totals/byAgent")).values().stream().reduce(Usage.ZERO, Usage::plus);
-    assertThat(calls).as("usage summed over the model calls' records").isEqualTo(total);
+    Usage everyRecord = stored.stream().filter(r -> r.usage() != null)
+        .map(FunctionalRecord::usage).reduce(Usage.ZERO, Usage::plus);
+    assertThat(everyRecord).as("usage summed over every record of the trace: the model calls'").isEqualTo(total);
+    assertThat(stored).filteredOn(r -> r.usage() != null)
+        .allSatisfy(r -> assertThat(r.type()).isEqualTo(RecordType.MODEL_RESPONSE));
 
     Map<String, String> agentBySpan = agentOfEachSpan(truth);
     assertThat(stored).filteredOn(r -> agentBySpan.containsKey(r.spanId())).isNotEmpty()

@@ -179,9 +179,12 @@ class TraceAssemblyIT {
           .isEqualTo(truth.agentOfSpan().get(r.spanId()));
       assertThat(r.sessionId()).as("session of %s on span %s", r.type(), r.spanId()).isEqualTo(SESSION);
     });
-    Usage calls = stored.stream().filter(r -> r.type() == RecordType.MODEL_RESPONSE)
+    Usage everyRecord = stored.stream().filter(r -> r.usage() != null)
         .map(FunctionalRecord::usage).reduce(Usage.ZERO, Usage::plus);
-    assertThat(calls).as("usage summed over the trace's model calls").isEqualTo(truth.total());
+    assertThat(everyRecord).as("usage summed over every record of the trace: its model calls'")
+        .isEqualTo(truth.total());
+    assertThat(stored).filteredOn(r -> r.usage() != null)
+        .allSatisfy(r -> assertThat(r.type()).isEqualTo(RecordType.MODEL_RESPONSE));
 
     TraceSummary summary = await(storeA.listTraces(tenant, TraceQuery.recent(5))).traces().get(0);
     assertThat(summary.usage()).isEqualTo(truth.total());

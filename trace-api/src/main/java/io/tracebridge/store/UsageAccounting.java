@@ -18,8 +18,8 @@ import javax.annotation.Nullable;
  * has <em>now</em>.
  *
  * <ul>
- *   <li>A {@link RecordType#MODEL_RESPONSE} with non-zero {@code usage} is one model call ({@link
- *       Role#CALL}). Its count is kept with a marker that records what it was counted under
+ *   <li>A record with non-zero {@code usage} is one model call ({@link Role#CALL}): only a {@link
+ *       RecordType#MODEL_RESPONSE} carries {@code usage}, the usage of the one call it is. Its count is kept with a marker that records what it was counted under
  *       ({@link Contribution#signature()}). A re-export or a retried write finds the marker equal
  *       and counts nothing; a new version of the record whose contribution differs (its agent or
  *       session became known or was corrected, say) <em>moves</em> the count: the old
@@ -27,8 +27,8 @@ import javax.annotation.Nullable;
  *       conditioned on the marker being what was read, so a race or a retry never moves it twice.
  *       A record removed from the store (superseded by the step it duplicated) takes its count
  *       with it.
- *   <li>A {@link RecordType#RESPONSE} with a non-zero agent-level total ({@code totalUsage}; for
- *       records stored before that field existed, its {@code usage}) is {@link Role#AGENT_LEVEL}:
+ *   <li>A {@link RecordType#RESPONSE} with a non-zero agent-level total ({@code totalUsage}) is
+ *       {@link Role#AGENT_LEVEL}:
  *       it counts only while its trace has no counted call. The first call that arrives in such a
  *       trace takes the agent-level totals back out (in the same atomic write) and the trace
  *       counts calls from then on; agent-level totals that arrive after are ignored. While they
@@ -107,11 +107,11 @@ public final class UsageAccounting {
   }
 
   public static Role role(FunctionalRecord r) {
-    if (r.type() == RecordType.MODEL_RESPONSE) {
-      return nonZero(r.usage()) ? Role.CALL : Role.NONE;
+    if (nonZero(r.usage())) {
+      return Role.CALL;
     }
-    if (r.type() == RecordType.RESPONSE) {
-      return nonZero(agentLevelUsage(r)) ? Role.AGENT_LEVEL : Role.NONE;
+    if (r.type() == RecordType.RESPONSE && nonZero(r.totalUsage())) {
+      return Role.AGENT_LEVEL;
     }
     return Role.NONE;
   }
@@ -129,16 +129,7 @@ public final class UsageAccounting {
         orElse(r.agentId() != null ? r.agentId() : r.agentName(), UNKNOWN),
         orElse(r.sessionId(), NONE),
         orElse(r.model(), UNKNOWN),
-        role == Role.CALL ? r.usage() : agentLevelUsage(r));
-  }
-
-  /**
-   * The agent-level total of a {@code response}: its {@code totalUsage}, else (a record stored or
-   * mapped before {@code totalUsage} existed) its {@code usage}.
-   */
-  @Nullable
-  private static Usage agentLevelUsage(FunctionalRecord r) {
-    return r.totalUsage() != null ? r.totalUsage() : r.usage();
+        role == Role.CALL ? r.usage() : r.totalUsage());
   }
 
   private static boolean nonZero(@Nullable Usage u) {

@@ -377,14 +377,14 @@ public abstract class AbstractTraceStoreContractTest {
       // the agent-level total: never added to per-call usage
       all.add(RecordFixtures.minimal(tenant, traceId, 99, BASE_TIME.plusSeconds(10))
           .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
-          .usage(io.tracebridge.mapper.Usage.of(1_000_000, 1_000_000)).build());
+          .totalUsage(io.tracebridge.mapper.Usage.of(1_000_000, 1_000_000)).build());
     }
     // A trace with agent-level usage only counts it.
     String agentOnly = RecordFixtures.newTraceId();
     io.tracebridge.mapper.Usage agentLevel = io.tracebridge.mapper.Usage.of(500, 50);
     all.add(RecordFixtures.minimal(tenant, agentOnly, 0, BASE_TIME)
         .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
-        .usage(agentLevel).build());
+        .totalUsage(agentLevel).build());
 
     List<List<FunctionalRecord>> exports = new ArrayList<>();
     for (int copy = 0; copy < 3; copy++) {
@@ -433,7 +433,7 @@ public abstract class AbstractTraceStoreContractTest {
     String traceId = RecordFixtures.newTraceId();
     java.time.LocalDate day = java.time.LocalDate.of(2026, 3, 1);
     FunctionalRecord response = RecordFixtures.minimal(tenant, traceId, 9, BASE_TIME)
-        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(300, 30)).build();
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-4o").totalUsage(io.tracebridge.mapper.Usage.of(300, 30)).build();
     FunctionalRecord call = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
         .model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(120, 12)).build();
 

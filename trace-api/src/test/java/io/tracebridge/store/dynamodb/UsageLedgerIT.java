@@ -183,7 +183,7 @@ class UsageLedgerIT {
 
   private FunctionalRecord agentTotal(String traceId, Usage usage) {
     return RecordFixtures.minimal(tenant, traceId, 99, RecordFixtures.BASE_TIME.plusSeconds(60))
-        .type(RecordType.RESPONSE).agentId("ledger-agent").model("gpt-4o").usage(usage).build();
+        .type(RecordType.RESPONSE).agentId("ledger-agent").model("gpt-4o").totalUsage(usage).build();
   }
 
   private Usage total(DynamoDbTraceStore store) {
