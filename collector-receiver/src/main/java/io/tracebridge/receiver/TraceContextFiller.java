@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -119,11 +121,11 @@ public final class TraceContextFiller implements TraceSink {
   public CompletionStage<Void> accept(
       String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
     Map<String, List<SpanNode>> spansByTrace = new LinkedHashMap<>();
-    for (SpanNode node : spans) {
-      spansByTrace.computeIfAbsent(TraceIds.toW3c(node.traceId()), k -> new ArrayList<>()).add(node);
-    }
     Map<TraceKey, List<FunctionalRecord>> byTrace = new LinkedHashMap<>();
     try {
+      for (SpanNode node : spans) {
+        spansByTrace.computeIfAbsent(TraceIds.toW3c(node.traceId()), k -> new ArrayList<>()).add(node);
+      }
       for (FunctionalRecord r : records) {
         byTrace.computeIfAbsent(new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId())),
             k -> new ArrayList<>()).add(r);
@@ -158,7 +160,10 @@ public final class TraceContextFiller implements TraceSink {
     return repeated.get();
   }
 
-  /** Stored records written again with a changed agent or session since start. */
+  /**
+   * Stored records written again because their assembly changed (agent or session re-attributed,
+   * a hook copy folded in) since start.
+   */
   public long rewritten() {
     return rewritten.get();
   }
@@ -193,9 +198,9 @@ public final class TraceContextFiller implements TraceSink {
             // Overlapping passes all but one run again: spread them out ("equal jitter"), on a
             // timer, so no store or event-loop thread waits.
             long delay = Math.min(MAX_REPASS_DELAY_MS, FIRST_REPASS_DELAY_MS << Math.min(attempt, 16));
-            long jittered = delay / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+            long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
             return CompletableFuture.supplyAsync(() -> null,
-                    CompletableFuture.delayedExecutor(jittered, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    CompletableFuture.delayedExecutor(jittered, TimeUnit.MILLISECONDS))
                 .thenCompose(v -> pass(key, incoming, spans, attempt + 1));
           });
     });

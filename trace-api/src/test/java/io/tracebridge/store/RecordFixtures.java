@@ -61,6 +61,7 @@ public final class RecordFixtures {
   public static FunctionalRecord full(String tenant, String traceId, String sessionId) {
     return minimal(tenant, traceId, 0, BASE_TIME)
         .parentSpanId(newSpanId())
+        .spanName("execute_tool bookings___find_hotel")
         .type(RecordType.TOOL_RESPONSE)
         .durationMs(1234L)
         .sessionId(sessionId)

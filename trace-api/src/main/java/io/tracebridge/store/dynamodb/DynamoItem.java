@@ -190,6 +190,7 @@ public final class DynamoItem {
     item.put("xrayTraceId", s(record.xrayTraceId()));
     item.put("spanId", s(record.spanId()));
     putS(item, "parentSpanId", record.parentSpanId());
+    putS(item, "spanName", record.spanName());
     item.put("recordId", s(record.recordId()));
     item.put("type", s(record.type().wireName()));
     item.put("timestamp", s(record.timestamp().toString()));
@@ -266,6 +267,7 @@ public final class DynamoItem {
               .traceId(required(item, "traceId"))
               .spanId(required(item, "spanId"))
               .parentSpanId(str(item, "parentSpanId"))
+              .spanName(str(item, "spanName"))
               .recordId(required(item, "recordId"))
               .type(RecordType.fromWireName(required(item, "type")))
               .timestamp(Instant.parse(required(item, "timestamp")))
