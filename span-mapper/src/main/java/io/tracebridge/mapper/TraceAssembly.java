@@ -60,7 +60,9 @@ import javax.annotation.Nullable;
  *   <li><b>Attribution.</b> Each record belongs to the nearest agent span among its own span and
  *       its ancestors ({@link SpanNode#isAgent()}): {@code agentId} and {@code agentName} are
  *       that span's. Its {@code sessionId} is that of the nearest span of the same chain that
- *       carries one. A record whose chain holds no such span keeps what it had.
+ *       carries one. A record whose chain holds no such span keeps what it had; if that is an
+ *       agent name without an id, its id is {@link SpanNode#derivedAgentId derived} from the name,
+ *       as an agent span's would be.
  * </ol>
  *
  * <p>Stateless and thread-safe. Records of several traces may be given together; they are
@@ -471,13 +473,12 @@ public final class TraceAssembly {
         }
         current = parents.get(current);
       }
-      if (agent == null && session == null) {
-        return r;
-      }
       FunctionalRecord.Builder b = r.toBuilder();
       if (agent != null) {
         b.agentId(agent.agentId()).agentName(agent.agentName() != null ? agent.agentName()
             : r.agentName());
+      } else if (r.agentId() == null && r.agentName() != null) {
+        b.agentId(SpanNode.derivedAgentId(r.agentName()));
       }
       if (session != null) {
         b.sessionId(session);

@@ -273,6 +273,15 @@ class TraceAssemblyTest {
   }
 
   @Test
+  void aRecordNamingItsAgentWithoutAnIdGetsTheDerivedId() {
+    FunctionalRecord call = strands(CHAT, CYCLE, RecordType.MODEL_RESPONSE, "model_response#0", 5)
+        .agentName("workflow-x").build();
+
+    assertThat(TraceAssembly.assemble(List.of(call), List.of()).records().get(0).agentId())
+        .isEqualTo(SpanNode.derivedAgentId("workflow-x")).isEqualTo("workflow-x");
+  }
+
+  @Test
   void anExceptionRepeatedUpTheChainIsOneErrorRecordWhereItHappened() {
     RecordError maxTokens = new RecordError("MaxTokensReachedException", "stopped");
     List<FunctionalRecord> records = List.of(

@@ -56,6 +56,9 @@ final class GenAiAttributes {
       longKey("gen_ai.usage.reasoning.output_tokens");
   /** OpenLLMetry's name for reasoning tokens (its semconv-shaped releases, 0.55 and later). */
   static final AttributeKey<Long> USAGE_REASONING_TOKENS = longKey("gen_ai.usage.reasoning_tokens");
+  /** OpenAI's {@code completion_tokens_details} flattened, as some instrumentations write it. */
+  static final AttributeKey<Long> USAGE_OUTPUT_DETAILS_REASONING_TOKENS =
+      longKey("gen_ai.usage.output_tokens_details.reasoning_tokens");
 
   static final AttributeKey<Long> USAGE_TOTAL_TOKENS = longKey("gen_ai.usage.total_tokens");
   static final AttributeKey<String> FINISH_REASONS = stringKey("gen_ai.response.finish_reasons");

@@ -72,9 +72,11 @@ final class HookEventMapper implements DialectMapper {
       case MODEL_RESPONSE -> {
         String reasoning = attributes.get(GenAiAttributes.HOOK_MODEL_REASONING);
         if (reasoning != null) {
+          // The reasoning came before the answer: 1 ns before it, so the timeline (time, then
+          // id) always reads reasoning, model_response.
           out.add(
               start(span, attributes, RecordType.REASONING,
-                  HookEvent.REASONING_STEP + "#" + ordinal, time)
+                  HookEvent.REASONING_STEP + "#" + ordinal, time.minusNanos(1))
                   .text(reasoning)
                   .build());
         }

@@ -1,6 +1,8 @@
 package io.tracebridge.mapper.internal;
 
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tracebridge.mapper.Usage;
+import java.util.List;
 import javax.annotation.Nullable;
 
 /**
@@ -17,8 +19,21 @@ import javax.annotation.Nullable;
  * those are the agent's accumulated totals, which only an agent-level record's {@code
  * totalUsage} may carry ({@link #agentTotal}). That keeps every model call counted once.
  */
-final class UsageReader {
+public final class UsageReader {
   private UsageReader() {}
+
+  /**
+   * The usage a span's attributes state under any convention this module reads: {@code
+   * gen_ai.usage.*} (with the total from {@code gen_ai.usage.total_tokens}, else OpenLLMetry's
+   * {@code llm.usage.total_tokens}, for {@link #normalised}), else OpenInference's {@code
+   * llm.token_count.*}; null if none. For {@link io.tracebridge.mapper.SpanUsage}.
+   */
+  @Nullable
+  public static Usage ofSpanAttributes(List<KeyValue> attributes) {
+    Attributes a = Attributes.of(attributes, issue -> { });
+    Usage genAi = openLlmetry(a);
+    return genAi != null ? genAi : openInference(a);
+  }
 
   /**
    * The {@code gen_ai.usage.*} counts in {@code attributes}, or null if there are none. Reasoning:
@@ -62,6 +77,7 @@ final class UsageReader {
     Long reasoning = attributes.first(
         GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS,
         GenAiAttributes.USAGE_REASONING_TOKENS,
+        GenAiAttributes.USAGE_OUTPUT_DETAILS_REASONING_TOKENS,
         GenAiAttributes.OL_TOKENS_REASONING);
     return normalised(input, output, cacheRead, cacheWrite, reasoning, total);
   }

@@ -23,6 +23,29 @@ class UsageReaderTest {
   }
 
   @Test
+  void bedrockConverseInputWithoutTheCacheGetsCacheReadsAndWritesAdded() {
+    // Converse counts inputTokens without the cache; a producer that passes it through (older
+    // Strands) says so by its total: 200 + 45 + 1000 + 150 = 1395.
+    Attributes converse = views.attributes(
+        kv("gen_ai.usage.input_tokens", 200), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read_input_tokens", 1000),
+        kv("gen_ai.usage.cache_write_input_tokens", 150));
+    // Strands 1.62 already adds the cache to input_tokens (total stays input + output).
+    Attributes strands162 = views.attributes(
+        kv("gen_ai.usage.input_tokens", 1350), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read.input_tokens", 1000),
+        kv("gen_ai.usage.cache_creation.input_tokens", 150));
+
+    assertThat(UsageReader.read(converse)).isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+    assertThat(UsageReader.read(strands162)).isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+    assertThat(io.tracebridge.mapper.SpanUsage.of(java.util.List.of(
+        kv("gen_ai.usage.input_tokens", 200), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read_input_tokens", 1000),
+        kv("gen_ai.usage.cache_write_input_tokens", 150))))
+        .isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+  }
+
+  @Test
   void readsPre128Names() {
     Attributes old = views.attributes(
         kv("gen_ai.usage.prompt_tokens", 11), kv("gen_ai.usage.completion_tokens", 3));
