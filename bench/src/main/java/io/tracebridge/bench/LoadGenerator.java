@@ -179,12 +179,12 @@ public final class LoadGenerator {
     BatchSource source = options.repeat() ? repeating(ids) : fresh(ids);
     source.warmUp(exporter);
     long writtenBefore = written.get();
-    long readBacksBefore = filler.readBacks();
+    long passesBefore = filler.passes();
     Totals totals = measure(exporter, source, options);
     long writtenDuring = written.get() - writtenBefore;
-    long readBacksDuring = filler.readBacks() - readBacksBefore;
+    long passesDuring = filler.passes() - passesBefore;
 
-    report(options, ids, totals, writtenDuring, ingest.turnedAway(), readBacksDuring);
+    report(options, ids, totals, writtenDuring, ingest.turnedAway(), passesDuring);
     boolean stored = checkSample(store, totals.sampleTraceId(), spansPerTrace);
 
     exporter.shutdown().join(10, TimeUnit.SECONDS);
@@ -292,7 +292,7 @@ public final class LoadGenerator {
   }
 
   private static void report(Options options, FreshIdBatches ids, Totals totals, long written,
-      long turnedAway, long readBacks) {
+      long turnedAway, long passes) {
     int calls = options.calls();
     System.out.printf("store=%s mode=%s export=%d spans (%d traces x %d spans: invoke_agent + %d "
             + "chat + %d execute_tool) concurrency=%d kb=%d cores=%d%n",
@@ -305,9 +305,9 @@ public final class LoadGenerator {
         totals.sentSpans(), totals.sentTraces(), s, totals.ackedSpans(), totals.ackedSpans() / s,
         totals.ackedTraces(), totals.ackedTraces() / s, totals.failedSpans());
     System.out.printf("records written %d (%.2f per acknowledged span, %d expected), turned away "
-            + "by the receiver %d, filler read-backs %d%n",
+            + "by the receiver %d, trace assembly passes (one snapshot read each) %d%n",
         written, totals.ackedSpans() == 0 ? 0.0 : (double) written / totals.ackedSpans(),
-        options.repeat() ? 0 : RECORDS_PER_SPAN, turnedAway, readBacks);
+        options.repeat() ? 0 : RECORDS_PER_SPAN, turnedAway, passes);
   }
 
   /** Reads one acknowledged trace back and says whether all its records are stored. */
