@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  * sent, so their spans end then, and exported with the SDK's OTLP/gRPC exporter, one run per
  * export, alternating between the receivers, at {@code --rate} spans/s (open loop: a run is due
  * every {@code spans per run / rate} seconds; at most {@code --in-flight} exports outstanding, so a
- * store that cannot keep up shows as a lower achieved rate, reported, not as a client-side queue).
+ * store that cannot keep up shows as a lower achieved rate, reported, not as a client-side queue;
+ * runs missed while waiting are not sent later in a burst).
  *
  * <p><b>Measured.</b> For each span, its response record ({@code model_response}, {@code
  * tool_response}, {@code response}: the record whose timestamp is the span's end): wall clock at
@@ -56,7 +57,9 @@ import java.util.function.Consumer;
  * <p>Arguments (all optional): {@code --dist DIR} (default {@code
  * dist/target/tracebridge-0.1.0-SNAPSHOT}), {@code --rate SPANS_PER_S} (1000), {@code --seconds S}
  * (30), {@code --warmup S} (10), {@code --calls K} (4), {@code --prompt-chars N} (400), {@code
- * --in-flight N} (32), {@code --logs DIR} (target/cross-node-latency). Prints one table.
+ * --in-flight N} (32), {@code --heartbeat D} (the web nodes' websocket heartbeat and catch-up
+ * interval, e.g. {@code 1h}; default the product's), {@code --logs DIR}
+ * (target/cross-node-latency). Prints one table.
  */
 public final class CrossNodeLatency {
   /** Record types whose timestamp is their span's end: one per span. */
@@ -70,7 +73,7 @@ public final class CrossNodeLatency {
 
   /** The options, parsed from {@code --name value} pairs. */
   private record Options(Path dist, double rate, int seconds, int warmup, int calls, int promptChars,
-      int inFlight, Path logs) {
+      int inFlight, Path logs, Map<String, String> webEnv) {
     static Options parse(String[] args) {
       Path dist = Path.of("dist/target/tracebridge-0.1.0-SNAPSHOT");
       double rate = 1000;
@@ -80,6 +83,7 @@ public final class CrossNodeLatency {
       int promptChars = 400;
       int inFlight = 32;
       Path logs = Path.of("target/cross-node-latency");
+      Map<String, String> webEnv = new java.util.HashMap<>();
       for (int i = 0; i < args.length; i += 2) {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException(args[i] + " needs a value");
@@ -94,14 +98,15 @@ public final class CrossNodeLatency {
           case "--prompt-chars" -> promptChars = Integer.parseInt(v);
           case "--in-flight" -> inFlight = Integer.parseInt(v);
           case "--logs" -> logs = Path.of(v);
+          case "--heartbeat" -> webEnv.put("TRACEBRIDGE_HEARTBEAT", v);
           default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + " (--dist, --rate, --seconds, --warmup, --calls, --prompt-chars, --in-flight, --logs)");
+              + " (--dist, --rate, --seconds, --warmup, --calls, --prompt-chars, --in-flight, --heartbeat, --logs)");
         }
       }
       if (rate <= 0 || seconds < 1 || warmup < 0 || calls < 1 || inFlight < 1) {
         throw new IllegalArgumentException("--rate, --seconds, --calls and --in-flight must be positive, --warmup not negative");
       }
-      return new Options(dist, rate, seconds, warmup, calls, promptChars, inFlight, logs);
+      return new Options(dist, rate, seconds, warmup, calls, promptChars, inFlight, logs, Map.copyOf(webEnv));
     }
   }
 
@@ -120,13 +125,13 @@ public final class CrossNodeLatency {
       RoleProcess receiver1 = cluster.startReceiver("receiver-1", true, Map.of());
       receiver1.awaitReady(READY);
       RoleProcess receiver2 = cluster.startReceiver("receiver-2", false, Map.of());
-      RoleProcess web1 = cluster.startWeb("web-1", Map.of());
-      RoleProcess web2 = cluster.startWeb("web-2", Map.of());
+      RoleProcess web1 = cluster.startWeb("web-1", o.webEnv());
+      RoleProcess web2 = cluster.startWeb("web-2", o.webEnv());
       cluster.awaitReady(READY);
       rows.addAll(measure(o, "cross-node", List.of(receiver1, receiver2), List.of(web1, web2)));
     }
     try (Topology single = Topology.builder(o.dist(), o.logs().resolve("single")).javaOpts(JAVA_OPTS).start()) {
-      RoleProcess up = single.startAllInOne("up");
+      RoleProcess up = single.startAllInOne("up", o.webEnv());
       up.awaitReady(READY);
       rows.addAll(measure(o, "one node (up)", List.of(up), List.of(up)));
     }
@@ -162,24 +167,26 @@ public final class CrossNodeLatency {
     long intervalNanos = (long) (spansPerRun * 1e9 / o.rate());
     Semaphore inFlight = new Semaphore(o.inFlight());
     ExecutorService senders = Executors.newFixedThreadPool(o.inFlight());
-    long measuredRuns = 0;
+    long measuredSpans = 0; // spans that ended in the measured window: one sample each per websocket
     try (FailoverExporter exporter = new FailoverExporter(endpoints)) {
       long next = System.nanoTime();
-      long measuredStarted = 0;
       for (long run = 0; epochNanos(Instant.now()) < measureTo; run++) {
         long wait = next - System.nanoTime();
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        next += intervalNanos;
+        // Behind (the store held the exports up): start again from now rather than burst to catch up.
+        next = Math.max(next, System.nanoTime()) + intervalNanos;
         inFlight.acquire();
         AgentRuns.Run agentRun = AgentRuns.build("session-" + (run % 64), agentId, o.calls(), o.promptChars(), agentId + "-" + run);
         long end = agentRun.spans().get(agentRun.spans().size() - 1).getEndEpochNanos();
+        if (end >= measureTo) {
+          inFlight.release();
+          break; // built after the measured window: not sent
+        }
         if (end >= measureFrom) {
-          if (measuredStarted == 0) {
-            measuredStarted = System.nanoTime();
-          }
-          measuredRuns++;
+          measuredSpans += agentRun.spans().stream()
+              .filter(span -> span.getEndEpochNanos() >= measureFrom && span.getEndEpochNanos() < measureTo).count();
         }
         int preferred = (int) (run % endpoints.size());
         senders.execute(() -> {
@@ -199,7 +206,7 @@ public final class CrossNodeLatency {
       }
       senders.shutdown();
       senders.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS);
-      long expected = measuredRuns * spansPerRun;
+      long expected = measuredSpans;
       long deadline = System.nanoTime() + DRAIN.toNanos();
       for (Probe p : probes) {
         while (p.samples.size() < expected - spansPerRun * failed.get() && System.nanoTime() < deadline) {
@@ -224,7 +231,7 @@ public final class CrossNodeLatency {
       rows.add(all.row(label + ", websocket, both nodes", achieved));
     }
     rows.add(allFromStamp.row("  (from the write's stamp, not span end)", achieved));
-    long missing = measuredRuns * spansPerRun * probes.size() - all.size();
+    long missing = measuredSpans * probes.size() - all.size();
     if (missing != 0 || failed.get() != 0) {
       rows.add(String.format("  (%s: %d exports failed, %d span-end records not received within %s of the end)",
           label, failed.get(), missing, DRAIN));
