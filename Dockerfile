@@ -32,7 +32,8 @@ ENV TRACEBRIDGE_HOST=0.0.0.0 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 
 # OTLP gRPC, OTLP HTTP, web (REST, websocket, viewer), agent runtime, receiver health.
-# Cluster members also talk on 5701 (Hazelcast) and an ephemeral event-bus port: open them
+# Cluster members also talk on 5701 (Hazelcast) and the event-bus port (TRACEBRIDGE_CLUSTER_BUS_PORT,
+# a free one unless set): open them
 # between the tasks or pods of one deployment, not to the world.
 EXPOSE 4317 4318 8090 8080 13133
 

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import io.tracebridge.cloudwatch.CloudWatchSpanExporter;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
+import io.tracebridge.runtime.telemetry.TraceCapture;
 import io.tracebridge.runtime.tools.CalculateTool;
 import io.tracebridge.runtime.tools.EchoTool;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import io.tracebridge.runtime.aws.SigV4Signer;
 import io.tracebridge.runtime.mcp.McpToolSource;
 import io.tracebridge.runtime.model.Models;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -117,13 +119,17 @@ public final class AgentRuntimeMain {
     // Dual export: OTLP to the receiver always; CloudWatch as well when TRACEBRIDGE_CLOUDWATCH_*
     // configures it (see cloudwatch-export/README.md).
     CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(env);
-    List<SpanProcessor> cloudWatchExport =
-        cloudWatch.enabled()
-            ? List.of(BatchSpanProcessor.builder(CloudWatchSpanExporter.create(cloudWatch)).build())
-            : List.of();
-    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, cloudWatchExport, List.of());
+    // The seed's in-memory capture too: the nested reply's output.traces.
+    TraceCapture capture = new TraceCapture();
+    List<SpanProcessor> extraProcessors = new ArrayList<>();
+    extraProcessors.add(capture);
+    if (cloudWatch.enabled()) {
+      extraProcessors.add(BatchSpanProcessor.builder(CloudWatchSpanExporter.create(cloudWatch)).build());
+    }
+    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, extraProcessors, List.of());
     Vertx vertx = Vertx.vertx();
-    AgentRuntimeServer server = AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models);
+    AgentRuntimeServer server =
+        AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models).withTraceCapture(capture);
     McpToolSource mcpSource = mcp;
     int port;
     try {

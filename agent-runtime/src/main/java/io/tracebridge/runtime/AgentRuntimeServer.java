@@ -14,6 +14,8 @@ import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.internal.Json;
+import io.tracebridge.runtime.telemetry.LegacyTraces;
+import io.tracebridge.runtime.telemetry.TraceCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -55,14 +57,17 @@ public final class AgentRuntimeServer {
   private final Vertx vertx;
   private final RuntimeConfig config;
   private final Agent agent;
+  @Nullable private final TraceCapture capture;
   private volatile @Nullable HttpServer server;
   private volatile @Nullable WorkerExecutor workers;
   private volatile long healthySince;
 
-  private AgentRuntimeServer(Vertx vertx, RuntimeConfig config, Agent agent) {
+  private AgentRuntimeServer(
+      Vertx vertx, RuntimeConfig config, Agent agent, @Nullable TraceCapture capture) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.config = Objects.requireNonNull(config, "config");
     this.agent = Objects.requireNonNull(agent, "agent");
+    this.capture = capture;
   }
 
   /**
@@ -108,7 +113,20 @@ public final class AgentRuntimeServer {
 
   /** A server in front of an agent built elsewhere (for extra hooks); {@code config} gives the port. */
   public static AgentRuntimeServer create(Vertx vertx, RuntimeConfig config, Agent agent) {
-    return new AgentRuntimeServer(vertx, config, agent);
+    return new AgentRuntimeServer(vertx, config, agent, null);
+  }
+
+  /**
+   * This server, whose nested-shape replies fill {@code output.traces} with the legacy objects of
+   * the invocation's own spans, as the seed's API did. {@code capture} must be one of the span
+   * processors of the tracer provider the agent traces through (see {@link TraceCapture}).
+   * Without it (the other factories) {@code output.traces} is empty.
+   */
+  public AgentRuntimeServer withTraceCapture(TraceCapture capture) {
+    if (server != null) {
+      throw new IllegalStateException("configure the server before starting it");
+    }
+    return new AgentRuntimeServer(vertx, config, agent, Objects.requireNonNull(capture, "capture"));
   }
 
   /** Binds the port and completes with the bound port (useful with port 0). Call once. */
@@ -222,13 +240,19 @@ public final class AgentRuntimeServer {
       reply(ctx, 200, nestedFailure(NO_PROMPT));
       return;
     }
-    run(request(prompt, input, text(input, "agent_id")))
+    AgentRequest request = request(prompt, input, text(input, "agent_id"));
+    WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
+    TraceCapture spans = capture;
+    pool.executeBlocking(() -> spans == null
+                ? new TraceCapture.Captured<>(agent.invoke(request), List.of())
+                : spans.during(() -> agent.invoke(request)), false)
         .onSuccess(
-            result -> {
+            captured -> {
+              AgentResult result = captured.value();
               ObjectNode out = Json.object();
               ObjectNode output = out.putObject("output");
               output.put("message", result.text());
-              output.putArray("traces");
+              output.set("traces", LegacyTraces.of(captured.spans()));
               output.put("trace_id", result.traceId());
               out.put("success", true);
               reply(ctx, 200, out);

@@ -22,8 +22,10 @@ final class ClusterMembership {
   /** Joins (or founds) the cluster of {@code table}; closed by {@code lifecycle}. Blocks. */
   static ClusterMembership join(String table, String host, RoleOptions.Cluster options, Lifecycle lifecycle) {
     String publicHost = options.publicHost != null ? options.publicHost : ClusteredVertx.publicHost(host);
-    Vertx vertx = Lifecycle.await(
-        ClusteredVertx.start(table, host, publicHost, options.port, options.members), "the cluster member");
+    var hazelcast = options.join == RoleOptions.Join.TCP
+        ? ClusteredVertx.hazelcastConfig(table, host, publicHost, options.port, options.members)
+        : ClusteredVertx.hazelcastConfig(table, host, publicHost, options.port, options.join, options.discoveryProperties());
+    Vertx vertx = Lifecycle.await(ClusteredVertx.start(hazelcast, host, publicHost, options.busPort), "the cluster member");
     lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
     return new ClusterMembership(vertx);
   }

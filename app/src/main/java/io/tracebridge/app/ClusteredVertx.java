@@ -1,5 +1,6 @@
 package io.tracebridge.app;
 
+import com.hazelcast.config.AliasedDiscoveryConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -11,7 +12,9 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import io.tracebridge.app.config.RoleOptions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Vert.x clustered event bus that carries live records from every receiver node to every web
@@ -34,10 +37,18 @@ final class ClusteredVertx {
    * Completes once this node joined (or founded) the cluster.
    */
   static Future<Vertx> start(String table, String bindHost, String publicHost, int port, List<String> members) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(table, bindHost, publicHost, port, members));
+    return start(hazelcastConfig(table, bindHost, publicHost, port, members), bindHost, publicHost, 0);
+  }
+
+  /**
+   * As above, with a Hazelcast configuration of the caller's ({@link #hazelcastConfig}) and the
+   * event bus on {@code busPort} (0: a free one).
+   */
+  static Future<Vertx> start(Config hazelcast, String bindHost, String publicHost, int busPort) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
     EventBusOptions eventBus = new EventBusOptions()
         .setHost(bindHost)
-        .setPort(0)
+        .setPort(busPort)
         .setClusterPublicHost(publicHost);
     return Vertx.builder()
         .with(new VertxOptions().setEventBusOptions(eventBus))
@@ -78,6 +89,28 @@ final class ClusteredVertx {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    return config;
+  }
+
+  /**
+   * The configuration of a node that finds the others through a discovery of Hazelcast's instead
+   * of an address list: {@code kubernetes} (DNS lookup of a headless service with {@code
+   * service-dns}, or the Kubernetes API with {@code namespace} / {@code service-name}) or {@code
+   * aws} (on ECS, the tasks of the same cluster, filtered by {@code family} or {@code
+   * service-name}; on EC2, instances by {@code tag-key} / {@code tag-value}), with its properties.
+   */
+  static Config hazelcastConfig(String table, String bindHost, String publicHost, int port,
+      RoleOptions.Join discovery, Map<String, String> properties) {
+    Config config = hazelcastConfig(table, bindHost, publicHost, port, List.of());
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getTcpIpConfig().setEnabled(false);
+    AliasedDiscoveryConfig<?> chosen = switch (discovery) {
+      case KUBERNETES -> join.getKubernetesConfig();
+      case AWS -> join.getAwsConfig();
+      case TCP -> throw new IllegalArgumentException("tcp joins by address: use the members list");
+    };
+    chosen.setEnabled(true);
+    properties.forEach(chosen::setProperty);
     return config;
   }
 }

@@ -402,7 +402,7 @@ public final class EmbeddedStack implements AutoCloseable {
             .grpcPort(options.grpcPort())
             .httpPort(options.httpPort())
             .build();
-    ReceiverNode receiver = ReceiverNode.start(vertx, store, receiverConfig, authenticator, forwarders, lifecycle);
+    ReceiverNode receiver = ReceiverNode.start(vertx, store, dynamoStore, receiverConfig, authenticator, forwarders, lifecycle);
     grpcPort = receiver.grpcPort();
     httpPort = receiver.httpPort();
 

@@ -10,6 +10,7 @@ import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.receiver.http.OtlpHttpVerticle;
 import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.TraceStore;
 import io.vertx.core.Vertx;
@@ -30,18 +31,23 @@ final class ReceiverNode {
     this.httpPort = httpPort;
   }
 
-  /** Starts both transports; what must be stopped is added to {@code lifecycle}. */
+  /**
+   * Starts both transports; what must be stopped is added to {@code lifecycle}. {@code assembly}
+   * is the trace assembly side of the store underneath {@code store} (which may decorate it).
+   */
   static ReceiverNode start(
       Vertx vertx,
       TraceStore store,
+      TraceAssemblyStore assembly,
       ReceiverConfig config,
       TenantAuthenticator authenticator,
       List<SpanForwarder> forwarders,
       Lifecycle lifecycle) {
     SpanMapper mapper = new SpanMapper();
-    // Spans arrive children first: the filler gives early records the session and agent a later
-    // span of the same trace brings, and rewrites what was stored without them.
-    TraceContextFiller durable = new TraceContextFiller(store);
+    // Spans arrive children first, minutes apart, on any node: the filler assembles each trace
+    // from the store (nearest ancestor agent, hook copies folded into their steps) and rewrites
+    // what was stored before the context arrived.
+    TraceContextFiller durable = new TraceContextFiller(store, assembly);
     // Live records come from the store's listener, with the ingest sequence cursors are built from.
     var noLiveSink = TraceSinks.composite(List.of());
     OtlpIngest ingest =

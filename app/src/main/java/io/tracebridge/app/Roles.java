@@ -75,7 +75,7 @@ final class Roles {
           forwarders.add(export::forward);
         }
         ReceiverNode node = ReceiverNode.start(
-            membership.vertx(), traceStore, receiverConfig, authenticator, forwarders, lifecycle);
+            membership.vertx(), traceStore, traceStore, receiverConfig, authenticator, forwarders, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
         int healthPort = startHealthServer(membership, common.host, health.port, ready, lifecycle);

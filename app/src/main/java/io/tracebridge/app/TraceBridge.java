@@ -59,6 +59,7 @@ public final class TraceBridge {
     SettingSources sources = SettingSources.of(args, env);
     CommandLine commandLine = new CommandLine(new TraceBridge());
     commandLine.setDefaultValueProvider(sources);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     sources.checkFileKeys(commandLine);
     commandLine.setParameterExceptionHandler((e, unmatched) -> {
       CommandLine failed = e.getCommandLine();

@@ -71,7 +71,7 @@ class ClusteredLiveRecordsIT {
     DynamoDbTraceStore receiverStore = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), storeConfig);
     lifecycle.add(() -> receiverStore.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
     receiverStore.addListener(new LiveRecordBus(receiverVertx.eventBus()));
-    ReceiverNode receiver = ReceiverNode.start(receiverVertx, receiverStore,
+    ReceiverNode receiver = ReceiverNode.start(receiverVertx, receiverStore, receiverStore,
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build(),
         TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), List.of(), lifecycle);
 

@@ -94,6 +94,14 @@ class ConfigurationTest {
   }
 
   @Test
+  void aDiscoveryJoinTakesPropertiesNotAddresses() throws Exception {
+    Run run = run(Map.of("TRACEBRIDGE_CLUSTER_JOIN", "kubernetes"), "web", "--cluster-members", "10.0.0.7");
+    assertThat(run.status).isEqualTo(2);
+    assertThat(run.err).contains(
+        "invalid --cluster-members: with --cluster-join kubernetes must be discovery properties key=value, was [10.0.0.7]");
+  }
+
+  @Test
   void bothKindsOfApiKeysAtOnceAreRefused() throws Exception {
     Run run = run(Map.of(), "web", "--api-keys", "keys.json", "--api-keys-secret", "prod/keys");
     assertThat(run.status).isEqualTo(2);

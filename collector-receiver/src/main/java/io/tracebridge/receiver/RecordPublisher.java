@@ -1,6 +1,7 @@
 package io.tracebridge.receiver;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.store.TraceSink;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,16 +27,37 @@ final class RecordPublisher {
   }
 
   CompletionStage<Void> publish(List<FunctionalRecord> records) {
-    if (records.isEmpty()) {
+    return records.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : publish(records.get(0).tenant(), records, List.of());
+  }
+
+  /**
+   * Stores {@code records} with the topology of the spans they came from ({@code spans}), when
+   * the durable sink assembles traces ({@link TraceContextFiller}); other sinks get the records
+   * alone.
+   */
+  CompletionStage<Void> publish(String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
+    if (records.isEmpty() && spans.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     CompletionStage<Void> stored;
     try {
-      stored = durable.accept(records);
+      if (durable instanceof TraceContextFiller assembler) {
+        stored = assembler.accept(tenant, records, spans);
+      } else if (records.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      } else {
+        stored = durable.accept(records);
+      }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return stored.thenRun(() -> publishLive(records));
+    return stored.thenRun(() -> {
+      if (!records.isEmpty()) {
+        publishLive(records);
+      }
+    });
   }
 
   long liveFailures() {

@@ -1,298 +1,262 @@
 package io.tracebridge.receiver;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.SpanNode;
+import io.tracebridge.mapper.TraceAssembly;
 import io.tracebridge.mapper.TraceIds;
-import io.tracebridge.store.TraceReader;
+import io.tracebridge.store.StoreException;
+import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceSink;
+import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.TraceStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.annotation.Nullable;
 
 /**
- * A {@link TraceSink} decorator over the durable store that fills in trace context records lack
- * because their spans arrived before the span that carries it (children first, the root last;
- * logs before their span).
+ * The receiver's trace-level stage: a {@link TraceSink} over the durable store that assembles
+ * each trace from spans that arrive children first, minutes apart, twice, on any node, with
+ * span-mapper's {@link TraceAssembly}: one record per step (a hook event's copy of a model or
+ * tool step, stored in one export, folded into the native step of another), and every record
+ * with its nearest ancestor agent and session. Usage follows: the store moves a call's count when
+ * its record's agent or session changes, and takes back the count of a record it removes.
  *
- * <p><b>Context</b> is {@code sessionId}, {@code agentId} and {@code agentName}. The mapper
- * shares it only among the spans of one request; across requests this class does. For each
- * (tenant, trace) it keeps the first value seen of each field. A record's own value is never
- * replaced: only a field the record lacks is filled, so in a multi-agent trace a sub-agent's
- * records keep their own agent, and a record without one shows the first agent known for the trace.
- *
- * <p><b>What {@link #accept} does</b>, per trace in the batch:
+ * <p><b>The store is the meeting point</b>, not this object: the span topology of every export is
+ * kept with the trace ({@link TraceAssemblyStore#putSpans}), so any node can attribute any record
+ * later. For each trace of a batch, one <em>pass</em>:
  *
  * <ol>
- *   <li>Records lacking a field get the trace's known value (from the cache, or from another
- *       record of the same batch), then the batch is written to the store.
- *   <li>When the batch brings a field the cache did not know for the trace (including a trace the
- *       cache has never seen, or has forgotten), the trace's stored records are read back ({@link
- *       TraceReader#findByTrace}) and those lacking it are written again, filled. Same record ids,
- *       so the store overwrites them: never a duplicate.
- *   <li>After its write, a batch whose records still lack a field checks the cache again and
- *       rewrites them if a concurrent batch has meanwhile learnt it. Together with step 2 (a batch
- *       records what it learnt in the cache before it reads back) this closes the race between a
- *       child batch and its root batch on one node.
+ *   <li>read the trace back once ({@link TraceAssemblyStore#snapshot}: records, spans, passes);
+ *   <li>attribute the batch's records and the stored ones over the stored spans plus the batch's;
+ *   <li>store the batch's spans, then write the batch's records and every stored record whose
+ *       agent or session changed (same record ids: overwrites, never duplicates), then remove
+ *       stored records the assembly dropped;
+ *   <li>{@link TraceAssemblyStore#finishPass finish the pass}: if another pass over the same trace
+ *       (on any node) finished since the read, run the pass again.
  * </ol>
  *
- * <p>The stage completes when all of that is durable, and fails (with the store's classified
- * {@code StoreException}) if any of it failed; a trace whose read-back failed is read back again
- * by the next batch of that trace, so the sender's retry finishes the job.
+ * <p>Why that is enough, for two batches A and B of one trace on two nodes: each pass writes
+ * before it finishes, and passes finish in one order (an atomic counter). If A's read missed B's
+ * writes, B's writes ended after A's read began, so B finished after A's read, and either A sees
+ * that at its finish (and reads again) or B finished after A did, and then B's read came after
+ * A's writes: the later of the two always works from what both wrote. So the stored records end
+ * attributed over every span both brought, whatever the interleaving.
  *
- * <p><b>Cost.</b> At most one trace read per trace per node while the trace is cached, plus one
- * per later batch that brings a field still unknown. Ordinary single-request traces cost one
- * read of a trace that holds only their own records.
+ * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, one
+ * BatchWriteItem of spans, the record writes the store does anyway (plus rewrites of records
+ * whose attribution changed), one UpdateItem for the pass; a pass is repeated only when passes over
+ * one trace overlap (after a short randomised pause, on a timer: no thread waits). <b>Memory</b>: nothing is kept between batches. A pass that keeps losing
+ * (more than {@value #MAX_PASSES} times in a row) fails the export with a retryable error; its
+ * records are stored and the sender's retry finishes the job.
  *
- * <p><b>Memory is bounded</b>: at most {@code maxTraces} traces are cached (least recently used
- * evicted), each with three strings of at most {@value #MAX_CACHED_VALUE_CHARS} characters
- * (longer values are used within their batch but not cached): with the default {@value
- * #DEFAULT_MAX_TRACES} traces, under 20 MB in the worst case and about 3 MB for typical ids. An
- * evicted trace costs one extra read when its context next arrives, never a wrong record.
- *
- * <p><b>Limits.</b> Fill-in across nodes: each node caches what it saw; a root handled by another
- * node still fills the stored records (step 2 reads the store), but a child stored on node A while
- * node B handles the root concurrently can miss it. Thread-safe.
+ * <p>Live records: the store's listeners hear every version written (and every removal, {@link
+ * io.tracebridge.store.StoredRecordListener#removed}), so live clients follow the assembled
+ * trace. Thread-safe; stages complete on the store's threads.
  */
 public final class TraceContextFiller implements TraceSink {
-  /** Traces whose context is cached by default. */
-  public static final int DEFAULT_MAX_TRACES = 10_000;
-  /** Values longer than this are not cached (ids and names are short; this bounds memory). */
-  static final int MAX_CACHED_VALUE_CHARS = 256;
+  /** Passes over one trace for one batch before the batch fails (retryable). */
+  static final int MAX_PASSES = 30;
+  /** The first pause before a pass runs again; doubled each time, up to {@link #MAX_REPASS_DELAY_MS}, with jitter. */
+  static final long FIRST_REPASS_DELAY_MS = 2;
+  static final long MAX_REPASS_DELAY_MS = 200;
 
-  private final TraceSink store;
-  private final TraceReader reader;
-  private final int maxTraces;
-  private final Map<TraceKey, Entry> cache;
-  private final AtomicLong readBacks = new AtomicLong();
+  private final TraceSink writer;
+  private final TraceAssemblyStore assembly;
+  private final AtomicLong passes = new AtomicLong();
+  private final AtomicLong repeated = new AtomicLong();
   private final AtomicLong rewritten = new AtomicLong();
+  private final AtomicLong removed = new AtomicLong();
 
-  /** Over {@code store}, with {@link #DEFAULT_MAX_TRACES}. */
+  /**
+   * Over {@code store}, which must also be a {@link TraceAssemblyStore} (the DynamoDB and
+   * in-memory stores are).
+   *
+   * @throws IllegalArgumentException if it is not (wrap such a store with the two-argument
+   *     constructor, passing the store underneath as the assembly store)
+   */
   public TraceContextFiller(TraceStore store) {
-    this(store, store, DEFAULT_MAX_TRACES);
+    this(store, assemblyOf(store));
   }
 
   /**
-   * @param store where records are written (the durable store)
-   * @param reader reads the same store back (strongly consistent by trace)
-   * @param maxTraces traces whose context is cached, at least 1
+   * @param writer where records are written (the durable store, or a decorator of it)
+   * @param assembly the same store's trace assembly side
    */
-  public TraceContextFiller(TraceSink store, TraceReader reader, int maxTraces) {
-    if (maxTraces < 1) {
-      throw new IllegalArgumentException("maxTraces must be at least 1, was " + maxTraces);
-    }
-    this.store = Objects.requireNonNull(store, "store");
-    this.reader = Objects.requireNonNull(reader, "reader");
-    this.maxTraces = maxTraces;
-    this.cache = new LinkedHashMap<>(256, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<TraceKey, Entry> eldest) {
-        return size() > TraceContextFiller.this.maxTraces;
-      }
-    };
+  public TraceContextFiller(TraceSink writer, TraceAssemblyStore assembly) {
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.assembly = Objects.requireNonNull(assembly, "assembly");
   }
 
+  private static TraceAssemblyStore assemblyOf(TraceStore store) {
+    if (store instanceof TraceAssemblyStore a) {
+      return a;
+    }
+    throw new IllegalArgumentException(store.getClass().getName() + " is no TraceAssemblyStore:"
+        + " use new TraceContextFiller(store, assemblyStore) with the store it wraps");
+  }
+
+  /** Records without span topology (log records): attributed over the spans stored so far. */
   @Override
   public CompletionStage<Void> accept(List<FunctionalRecord> records) {
-    if (records.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return records.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : accept(records.get(0).tenant(), records, List.of());
+  }
+
+  /**
+   * Assembles the traces of {@code records} (all of {@code tenant}), with the topology of the
+   * spans they came from ({@link io.tracebridge.mapper.MappingResult#spans()}; a trace may have
+   * span nodes and no records).
+   */
+  public CompletionStage<Void> accept(
+      String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
+    Map<String, List<SpanNode>> spansByTrace = new LinkedHashMap<>();
     Map<TraceKey, List<FunctionalRecord>> byTrace = new LinkedHashMap<>();
-    for (FunctionalRecord r : records) {
-      byTrace.computeIfAbsent(TraceKey.of(r), k -> new ArrayList<>()).add(r);
+    try {
+      for (SpanNode node : spans) {
+        spansByTrace.computeIfAbsent(TraceIds.toW3c(node.traceId()), k -> new ArrayList<>()).add(node);
+      }
+      for (FunctionalRecord r : records) {
+        byTrace.computeIfAbsent(new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId())),
+            k -> new ArrayList<>()).add(r);
+      }
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(
+          new StoreException("record cannot be stored: " + e.getMessage(), false, e));
     }
-    List<FunctionalRecord> filled = new ArrayList<>(records.size());
-    List<Plan> plans = new ArrayList<>(byTrace.size());
+    for (String traceId : spansByTrace.keySet()) {
+      byTrace.putIfAbsent(new TraceKey(tenant, traceId), new ArrayList<>());
+    }
+    List<CompletableFuture<Void>> parts = new ArrayList<>();
     for (Map.Entry<TraceKey, List<FunctionalRecord>> trace : byTrace.entrySet()) {
-      Context brought = Context.NONE;
-      for (FunctionalRecord r : trace.getValue()) {
-        brought = brought.orElse(Context.of(r));
-      }
-      Learnt learnt = learn(trace.getKey(), brought);
-      List<FunctionalRecord> batch = new ArrayList<>(trace.getValue().size());
-      for (FunctionalRecord r : trace.getValue()) {
-        batch.add(learnt.known().fill(r));
-      }
-      filled.addAll(batch);
-      plans.add(new Plan(trace.getKey(), batch, learnt));
+      List<SpanNode> traceSpans = spansByTrace.getOrDefault(trace.getKey().traceId(), List.of());
+      parts.add(pass(trace.getKey(), trace.getValue(), traceSpans, 1).toCompletableFuture());
     }
-    return store.accept(filled).thenCompose(v -> {
-      List<CompletableFuture<Void>> followUps = new ArrayList<>();
-      for (Plan plan : plans) {
-        followUps.add(followUp(plan).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(followUps.toArray(CompletableFuture[]::new));
-    });
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
   }
 
   @Override
   public CompletionStage<Void> shutdown() {
-    return store.shutdown();
+    return writer.shutdown();
   }
 
-  /** Trace read-backs since start (for tests and metrics). */
-  public long readBacks() {
-    return readBacks.get();
+  /** Passes over traces since start (for tests and metrics). */
+  public long passes() {
+    return passes.get();
   }
 
-  /** Stored records written again with filled-in context since start. */
+  /** Passes run again because another pass over the same trace finished meanwhile. */
+  public long repeatedPasses() {
+    return repeated.get();
+  }
+
+  /**
+   * Stored records written again because their assembly changed (agent or session re-attributed,
+   * a hook copy folded in) since start.
+   */
   public long rewritten() {
     return rewritten.get();
   }
 
-  /** Traces cached now, at most {@code maxTraces}. */
-  public synchronized int cachedTraces() {
-    return cache.size();
+  /** Stored records removed as duplicates since start. */
+  public long removed() {
+    return removed.get();
   }
 
-  /** Merges what a batch brought into the cache; says what is known now and what was new. */
-  private synchronized Learnt learn(TraceKey key, Context brought) {
-    Entry entry = cache.get(key);
-    Context before = entry == null ? Context.NONE : entry.context;
-    Context known = before.orElse(brought);
-    boolean adds = entry == null ? !brought.isEmpty() : known.hasMoreThan(before);
-    if (entry == null) {
-      entry = new Entry();
-      cache.put(key, entry);
-    }
-    entry.context = known.cacheable();
-    if (adds) {
-      entry.generation++;
-      entry.readBackPending = true;
-    }
-    boolean readBack = entry.readBackPending && !known.isEmpty();
-    return new Learnt(known, readBack, entry.generation);
-  }
-
-  private synchronized Context cached(TraceKey key) {
-    Entry entry = cache.get(key);
-    return entry == null ? Context.NONE : entry.context;
-  }
-
-  private synchronized void readBackDone(TraceKey key, long generation) {
-    Entry entry = cache.get(key);
-    if (entry != null && entry.generation == generation) {
-      entry.readBackPending = false;
-    }
-  }
-
-  private CompletionStage<Void> followUp(Plan plan) {
-    // Step 3: a concurrent batch of the same trace may have learnt what this batch lacked.
-    Context now = plan.learnt.known().orElse(cached(plan.key));
-    List<FunctionalRecord> late = new ArrayList<>();
-    for (FunctionalRecord r : plan.batch) {
-      FunctionalRecord f = now.fill(r);
-      if (!f.equals(r)) {
-        late.add(f);
-      }
-    }
-    CompletionStage<Void> lateWrite = rewrite(late);
-    if (!plan.learnt.readBack()) {
-      return lateWrite;
-    }
-    // Step 2: records stored by earlier batches lack what this batch brought.
-    readBacks.incrementAndGet();
-    return lateWrite
-        .thenCompose(v -> reader.findByTrace(plan.key.tenant(), plan.key.traceId()))
-        .thenCompose(stored -> {
-          List<FunctionalRecord> lacking = new ArrayList<>();
-          for (FunctionalRecord r : stored) {
-            FunctionalRecord f = now.fill(r);
-            if (!f.equals(r)) {
-              lacking.add(f);
+  private CompletionStage<Void> pass(TraceKey key, List<FunctionalRecord> incoming, List<SpanNode> spans, int attempt) {
+    passes.incrementAndGet();
+    return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
+      Plan plan = plan(snapshot, incoming, spans);
+      return putSpans(key, plan.newSpans())
+          .thenCompose(v -> plan.writes().isEmpty()
+              ? CompletableFuture.completedFuture(null) : writer.accept(plan.writes()))
+          .thenCompose(v -> plan.removals().isEmpty()
+              ? CompletableFuture.completedFuture(null)
+              : assembly.remove(key.tenant(), key.traceId(), plan.removals()))
+          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot.passes()))
+          .thenCompose(alone -> {
+            rewritten.addAndGet(plan.rewrites());
+            removed.addAndGet(plan.removals().size());
+            if (alone) {
+              return CompletableFuture.completedFuture(null);
             }
-          }
-          return rewrite(lacking);
-        })
-        .thenRun(() -> readBackDone(plan.key, plan.learnt.generation()));
+            if (attempt >= MAX_PASSES) {
+              return CompletableFuture.failedFuture(new StoreException("trace " + key.traceId()
+                  + " kept changing under concurrent exports; its records are stored, retry", true));
+            }
+            repeated.incrementAndGet();
+            // Overlapping passes all but one run again: spread them out ("equal jitter"), on a
+            // timer, so no store or event-loop thread waits.
+            long delay = Math.min(MAX_REPASS_DELAY_MS, FIRST_REPASS_DELAY_MS << Math.min(attempt, 16));
+            long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+            return CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(jittered, TimeUnit.MILLISECONDS))
+                .thenCompose(v -> pass(key, incoming, spans, attempt + 1));
+          });
+    });
   }
 
-  private CompletionStage<Void> rewrite(List<FunctionalRecord> records) {
-    if (records.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    rewritten.addAndGet(records.size());
-    return store.accept(records);
+  private CompletionStage<Void> putSpans(TraceKey key, List<SpanNode> spans) {
+    return spans.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : assembly.putSpans(key.tenant(), spans);
   }
 
-  private record TraceKey(String tenant, String traceId) {
-    static TraceKey of(FunctionalRecord r) {
-      return new TraceKey(r.tenant(), TraceIds.toW3c(r.traceId()));
-    }
-  }
+  /**
+   * What one pass writes. {@code writes}: the assembled records that differ from their stored
+   * version ({@code rewrites} of them stored records the batch did not bring); {@code removals}:
+   * stored records the assembly superseded; {@code newSpans}: the batch's span nodes, joined with
+   * their stored version, that the store does not hold as they are.
+   */
+  private record Plan(List<FunctionalRecord> writes, int rewrites, List<String> removals, List<SpanNode> newSpans) {}
 
-  private static final class Entry {
-    Context context = Context.NONE;
-    long generation;
-    boolean readBackPending;
-  }
-
-  private record Learnt(Context known, boolean readBack, long generation) {}
-
-  private record Plan(TraceKey key, List<FunctionalRecord> batch, Learnt learnt) {}
-
-  /** The context fields; null when unknown. */
-  private record Context(
-      @Nullable String sessionId, @Nullable String agentId, @Nullable String agentName) {
-    static final Context NONE = new Context(null, null, null);
-
-    static Context of(FunctionalRecord r) {
-      return new Context(r.sessionId(), r.agentId(), r.agentName());
-    }
-
-    boolean isEmpty() {
-      return sessionId == null && agentId == null && agentName == null;
-    }
-
-    /** This context, with the fields it lacks taken from {@code other}. */
-    Context orElse(Context other) {
-      return new Context(
-          sessionId != null ? sessionId : other.sessionId,
-          agentId != null ? agentId : other.agentId,
-          agentName != null ? agentName : other.agentName);
-    }
-
-    boolean hasMoreThan(Context other) {
-      return (sessionId != null && other.sessionId == null)
-          || (agentId != null && other.agentId == null)
-          || (agentName != null && other.agentName == null);
-    }
-
-    /** Without values too long to cache. */
-    Context cacheable() {
-      return new Context(bounded(sessionId), bounded(agentId), bounded(agentName));
-    }
-
-    private static String bounded(@Nullable String value) {
-      return value != null && value.length() <= MAX_CACHED_VALUE_CHARS ? value : null;
-    }
-
-    /** {@code r} with the fields it lacks filled from this context (itself if none). */
-    FunctionalRecord fill(FunctionalRecord r) {
-      boolean session = r.sessionId() == null && sessionId != null;
-      boolean agent = r.agentId() == null && agentId != null;
-      boolean name = r.agentName() == null && agentName != null;
-      if (!session && !agent && !name) {
-        return r;
+  static Plan plan(TraceSnapshot snapshot, List<FunctionalRecord> incoming, List<SpanNode> spans) {
+    Map<String, SpanNode> topology = new HashMap<>(snapshot.spans());
+    List<SpanNode> newSpans = new ArrayList<>();
+    for (SpanNode span : spans) {
+      SpanNode stored = topology.get(span.spanId());
+      SpanNode joined = stored == null ? span : span.mergedWith(stored);
+      if (!joined.equals(stored)) {
+        newSpans.add(joined);
       }
-      FunctionalRecord.Builder b = r.toBuilder();
-      if (session) {
-        b.sessionId(sessionId);
-      }
-      if (agent) {
-        b.agentId(agentId);
-      }
-      if (name) {
-        b.agentName(agentName);
-      }
-      return b.build();
+      topology.put(joined.spanId(), joined);
     }
+    Map<String, FunctionalRecord> stored = new LinkedHashMap<>();
+    snapshot.records().forEach(r -> stored.put(r.recordId(), r));
+    Set<String> incomingIds = new LinkedHashSet<>();
+    incoming.forEach(r -> incomingIds.add(r.recordId()));
+    List<FunctionalRecord> all = new ArrayList<>(snapshot.records());
+    all.addAll(incoming);
+    TraceAssembly.Result assembled = TraceAssembly.assemble(all, topology.values());
+    List<FunctionalRecord> writes = new ArrayList<>();
+    int rewrites = 0;
+    for (FunctionalRecord r : assembled.records()) {
+      FunctionalRecord before = stored.get(r.recordId());
+      if (!r.equals(before)) {
+        writes.add(r);
+        if (before != null && !incomingIds.contains(r.recordId())) {
+          rewrites++;
+        }
+      }
+    }
+    List<String> removals = new ArrayList<>();
+    for (String id : assembled.supersededRecordIds()) {
+      if (stored.containsKey(id)) {
+        removals.add(id);
+      }
+    }
+    return new Plan(writes, rewrites, removals, newSpans);
   }
+
+  private record TraceKey(String tenant, String traceId) {}
 }

@@ -56,7 +56,7 @@ public final class TraceExportHandler {
         mapped.records().stream().sorted(FunctionalRecord.TIMELINE).toList();
     ExportOutcome outcome =
         new ExportOutcome(Signal.TRACES, records.size(), mapped.rejectedSpans(), mapped.issues());
-    return publisher.publish(records).thenApply(stored -> {
+    return publisher.publish(tenant, records, mapped.spans()).thenApply(stored -> {
       forward(tenant, request);
       return outcome;
     });

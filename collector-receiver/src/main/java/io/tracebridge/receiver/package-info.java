@@ -13,8 +13,9 @@
  * io.tracebridge.receiver.TraceExportHandler} or {@link io.tracebridge.receiver.LogsExportHandler},
  * which map ({@code SpanMapper.map} / {@code mapLogs}), write to the durable sink, and only then
  * publish live. The durable sink is normally a {@link io.tracebridge.receiver.TraceContextFiller}
- * over the store, which fills in session and agent a record lacked because its span arrived before
- * the span carrying them.
+ * over the store: the trace-level stage that assembles each trace across exports and nodes from
+ * the span topology kept in the store (one record per step, each record with its nearest ancestor
+ * agent and session, usage following).
  *
  * <p><b>Replies.</b> Only after the records are durable. Spans or log records the mapper rejects
  * are counted and named in the OTLP {@code partial_success}; the rest of the request is stored.

@@ -4,133 +4,196 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordIds;
+import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.SpanNode;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.RecordFixtures;
 import io.tracebridge.store.StoreException;
-import io.tracebridge.store.TraceReader;
+import io.tracebridge.store.TraceAssemblyStore;
+import io.tracebridge.store.TraceSnapshot;
+import io.tracebridge.store.UsageAccounting;
+import io.tracebridge.store.UsageCell;
+import io.tracebridge.store.UsageKind;
 import io.tracebridge.store.memory.InMemoryTraceStore;
-import java.lang.reflect.Proxy;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
+/**
+ * {@link TraceContextFiller} over the in-memory store: attribution by the span tree across
+ * exports, usage moving with it, the pass protocol. The two-node race on DynamoDB Local is
+ * {@code TraceAssemblyIT}.
+ */
 class TraceContextFillerTest {
   private static final Instant T0 = RecordFixtures.BASE_TIME;
+  private static final LocalDate DAY = LocalDate.of(2026, 3, 1);
 
   private final String tenant = RecordFixtures.newTenant();
   private final String traceId = RecordFixtures.newTraceId();
   private final InMemoryTraceStore store = new InMemoryTraceStore();
 
-  private FunctionalRecord child(int step) {
-    return RecordFixtures.minimal(tenant, traceId, step, T0.plusMillis(step)).build();
+  // outer invoke_agent -> cycle -> chat ; cycle -> execute_tool -> inner invoke_agent -> chat
+  private final SpanNode outer = new SpanNode(traceId, "0000000000000a01", null, "planner-id", "planner", "s-1");
+  private final SpanNode cycle = new SpanNode(traceId, "0000000000000a02", outer.spanId(), null, null, null);
+  private final SpanNode chat = new SpanNode(traceId, "0000000000000a03", cycle.spanId(), null, null, null);
+  private final SpanNode tool = new SpanNode(traceId, "0000000000000a04", cycle.spanId(), null, null, null);
+  private final SpanNode inner = new SpanNode(traceId, "0000000000000a05", tool.spanId(), "researcher-id", "researcher", null);
+  private final SpanNode innerChat = new SpanNode(traceId, "0000000000000a06", inner.spanId(), null, null, null);
+
+  private FunctionalRecord call(SpanNode span, Usage usage) {
+    return record(span, RecordType.MODEL_RESPONSE).model("m").usage(usage).build();
   }
 
-  private FunctionalRecord root(int step) {
-    return RecordFixtures.minimal(tenant, traceId, step, T0.plusMillis(step))
-        .sessionId("session-1").agentId("agent-1").agentName("Travel agent").build();
+  private FunctionalRecord.Builder record(SpanNode span, RecordType type) {
+    return FunctionalRecord.builder().tenant(tenant).traceId(traceId).spanId(span.spanId())
+        .parentSpanId(span.parentSpanId()).recordId(RecordIds.of(traceId, span.spanId(), type.name()))
+        .type(type).timestamp(T0).dialect(io.tracebridge.mapper.Dialect.STRANDS);
   }
 
-  private static void await(CompletionStage<Void> stage) throws Exception {
-    stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private List<FunctionalRecord> stored() throws Exception {
-    return store.findByTrace(tenant, traceId).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  private Map<String, Usage> billed(UsageKind kind) throws Exception {
+    return await(store.usage(tenant, kind, DAY, DAY)).stream()
+        .collect(Collectors.toMap(UsageCell::value, UsageCell::usage, Usage::plus));
+  }
+
+  private Map<String, String> agentBySpan() throws Exception {
+    return await(store.findByTrace(tenant, traceId)).stream()
+        .collect(Collectors.toMap(FunctionalRecord::spanId, r -> String.valueOf(r.agentId()), (a, b) -> a));
   }
 
   @Test
-  void childrenStoredBeforeTheRootAreRewrittenWithItsContextNeverDuplicated() throws Exception {
+  void childrenExportedBeforeTheirAgentAreReattributedAndTheirUsageMoves() throws Exception {
     TraceContextFiller filler = new TraceContextFiller(store);
-    await(filler.accept(List.of(child(1), child(2))));
-    assertThat(stored()).extracting(FunctionalRecord::sessionId).containsOnlyNulls();
+    Usage a = new Usage(1200, 50, 1000, 100, 0);
+    Usage b = Usage.of(300, 30);
+    await(filler.accept(tenant, List.of(call(innerChat, b)), List.of(innerChat)));
+    await(filler.accept(tenant, List.of(call(chat, a)), List.of(chat, cycle, tool)));
+    assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of(UsageAccounting.UNKNOWN, a.plus(b)));
 
-    await(filler.accept(List.of(root(0))));
+    await(filler.accept(tenant, List.of(), List.of(inner))); // the inner agent's span, alone
+    assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of(UsageAccounting.UNKNOWN, a, "researcher-id", b));
 
-    assertThat(stored()).hasSize(3).allSatisfy(r -> {
-      assertThat(r.sessionId()).isEqualTo("session-1");
-      assertThat(r.agentId()).isEqualTo("agent-1");
-      assertThat(r.agentName()).isEqualTo("Travel agent");
-    });
-    assertThat(filler.readBacks()).isEqualTo(1);
-    assertThat(filler.rewritten()).isEqualTo(2);
+    await(filler.accept(tenant, List.of(record(outer, RecordType.PROMPT).text("plan it").build()),
+        List.of(outer)));
+
+    assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of("planner-id", a, "researcher-id", b));
+    assertThat(billed(UsageKind.SESSION)).isEqualTo(Map.of("s-1", a.plus(b)));
+    assertThat(agentBySpan()).isEqualTo(Map.of(
+        chat.spanId(), "planner-id", innerChat.spanId(), "researcher-id", outer.spanId(), "planner-id"));
+    assertThat(await(store.findByTrace(tenant, traceId))).allSatisfy(r -> assertThat(r.sessionId()).isEqualTo("s-1"));
+    assertThat(filler.rewritten()).isEqualTo(3); // inner chat twice (agent, then session), outer chat once
   }
 
   @Test
-  void aChildAfterTheRootIsFilledFromTheCacheWithoutAReadBack() throws Exception {
+  void aRecordKeepsItsOwnValuesWhileItsChainIsBrokenAndAReExportChangesNothing() throws Exception {
     TraceContextFiller filler = new TraceContextFiller(store);
-    await(filler.accept(List.of(root(0))));
-    long readsAfterRoot = filler.readBacks();
+    FunctionalRecord own = call(chat, Usage.of(10, 1)).toBuilder().agentName("guess").sessionId("s-guess").build();
+    await(filler.accept(tenant, List.of(own), List.of(chat)));
+    assertThat(await(store.findByTrace(tenant, traceId))).containsExactly(own);
 
-    await(filler.accept(List.of(child(1))));
+    await(filler.accept(tenant, List.of(), List.of(cycle, outer)));
+    await(filler.accept(tenant, List.of(own), List.of(chat))); // the span again, as first sent
 
-    assertThat(filler.readBacks()).isEqualTo(readsAfterRoot);
-    assertThat(stored()).hasSize(2)
-        .allSatisfy(r -> assertThat(r.sessionId()).isEqualTo("session-1"));
+    FunctionalRecord stored = await(store.findByTrace(tenant, traceId)).get(0);
+    assertThat(stored.agentId()).isEqualTo("planner-id");
+    assertThat(stored.agentName()).isEqualTo("planner");
+    assertThat(stored.sessionId()).isEqualTo("s-1");
+    assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of("planner-id", Usage.of(10, 1)));
   }
 
   @Test
-  void aRecordKeepsItsOwnValuesAndOtherTracesAndTenantsAreUntouched() throws Exception {
-    TraceContextFiller filler = new TraceContextFiller(store);
-    FunctionalRecord subAgent = child(1).toBuilder().agentName("Sub agent").build();
-    String otherTenant = RecordFixtures.newTenant();
-    FunctionalRecord sameTraceOtherTenant =
-        RecordFixtures.minimal(otherTenant, traceId, 5, T0).build();
-    await(filler.accept(List.of(subAgent, sameTraceOtherTenant)));
+  void aPassThatOverlapsAnotherOnTheSameTraceRunsAgainAndEndsRight() throws Exception {
+    TraceContextFiller other = new TraceContextFiller(store);
+    AtomicBoolean raced = new AtomicBoolean();
+    // Between this node's read and its finish, another node stores the agent's span.
+    TraceAssemblyStore racing = new DelegatingAssembly(store) {
+      @Override
+      public CompletionStage<TraceSnapshot> snapshot(String t, String trace) {
+        return super.snapshot(t, trace).thenCompose(seen -> raced.getAndSet(true)
+            ? CompletableFuture.completedFuture(seen)
+            : other.accept(tenant, List.of(), List.of(outer)).thenApply(v -> seen));
+      }
+    };
+    TraceContextFiller filler = new TraceContextFiller(store, racing);
 
-    await(filler.accept(List.of(root(0))));
+    await(filler.accept(tenant, List.of(call(chat, Usage.of(5, 5))), List.of(chat, cycle)));
 
-    assertThat(stored()).filteredOn(r -> r.recordId().equals(subAgent.recordId()))
-        .singleElement().satisfies(r -> {
-          assertThat(r.agentName()).isEqualTo("Sub agent");
-          assertThat(r.sessionId()).isEqualTo("session-1");
-        });
-    assertThat(store.findByTrace(otherTenant, traceId).toCompletableFuture().get())
-        .singleElement().satisfies(r -> assertThat(r.sessionId()).isNull());
+    assertThat(filler.repeatedPasses()).isEqualTo(1);
+    assertThat(agentBySpan()).containsEntry(chat.spanId(), "planner-id");
+    assertThat(billed(UsageKind.AGENT)).isEqualTo(Map.of("planner-id", Usage.of(5, 5)));
   }
 
   @Test
-  void theCacheIsBoundedAndAnEvictedTraceIsStillFilledFromTheStore() throws Exception {
-    TraceContextFiller filler = new TraceContextFiller(store, store, 2);
-    await(filler.accept(List.of(child(1))));
-    for (int i = 0; i < 5; i++) {
-      await(filler.accept(List.of(RecordFixtures.minimal(
-          tenant, RecordFixtures.newTraceId(), 0, T0).sessionId("s" + i).build())));
-    }
-    assertThat(filler.cachedTraces()).isEqualTo(2);
+  void aFailedReadFailsTheExportRetryablyAndTheRetryFinishesIt() throws Exception {
+    AtomicBoolean fail = new AtomicBoolean(true);
+    TraceAssemblyStore flaky = new DelegatingAssembly(store) {
+      @Override
+      public CompletionStage<TraceSnapshot> snapshot(String t, String trace) {
+        return fail.getAndSet(false)
+            ? CompletableFuture.failedFuture(new StoreException("throttled", true))
+            : super.snapshot(t, trace);
+      }
+    };
+    TraceContextFiller filler = new TraceContextFiller(store, flaky);
+    List<FunctionalRecord> batch = List.of(call(chat, Usage.of(7, 7)));
+    List<SpanNode> spans = List.of(chat, cycle, outer);
 
-    await(filler.accept(List.of(root(0))));
-
-    assertThat(stored()).hasSize(2)
-        .allSatisfy(r -> assertThat(r.sessionId()).isEqualTo("session-1"));
-  }
-
-  @Test
-  void aFailedReadBackFailsTheExportAndTheRetryFinishesTheFill() throws Exception {
-    AtomicBoolean readFails = new AtomicBoolean(true);
-    // A proxy, so that the test does not break when TraceReader gains query methods.
-    TraceReader flaky = (TraceReader) Proxy.newProxyInstance(
-        TraceReader.class.getClassLoader(), new Class<?>[] {TraceReader.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("findByTrace") && readFails.get()) {
-            return CompletableFuture.failedFuture(new StoreException("throttled", true));
-          }
-          return method.invoke(store, args);
-        });
-    TraceContextFiller filler = new TraceContextFiller(store, flaky, 100);
-    await(filler.accept(List.of(child(1))));
-
-    List<FunctionalRecord> rootBatch = List.of(root(0));
-    assertThatThrownBy(() -> await(filler.accept(rootBatch)))
+    assertThatThrownBy(() -> await(filler.accept(tenant, batch, spans)))
         .isInstanceOf(ExecutionException.class)
-        .hasRootCauseInstanceOf(StoreException.class);
-    readFails.set(false);
-    await(filler.accept(rootBatch)); // the sender's retry
+        .hasCauseInstanceOf(StoreException.class)
+        .satisfies(e -> assertThat(((StoreException) e.getCause()).retryable()).isTrue());
+    await(filler.accept(tenant, batch, spans));
 
-    assertThat(stored()).hasSize(2)
-        .allSatisfy(r -> assertThat(r.sessionId()).isEqualTo("session-1"));
+    assertThat(agentBySpan()).containsEntry(chat.spanId(), "planner-id");
+  }
+
+  @Test
+  void aStoreThatCannotAssembleIsRefusedAtConstruction() {
+    io.tracebridge.store.TraceStore plain = (io.tracebridge.store.TraceStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.tracebridge.store.TraceStore.class}, (p, m, a) -> null);
+    assertThatThrownBy(() -> new TraceContextFiller(plain))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TraceAssemblyStore");
+  }
+
+  /** Passes every call to a store; tests override one. */
+  private static class DelegatingAssembly implements TraceAssemblyStore {
+    private final TraceAssemblyStore delegate;
+
+    DelegatingAssembly(TraceAssemblyStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<TraceSnapshot> snapshot(String tenant, String traceId) {
+      return delegate.snapshot(tenant, traceId);
+    }
+
+    @Override
+    public CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> spans) {
+      return delegate.putSpans(tenant, spans);
+    }
+
+    @Override
+    public CompletionStage<Void> remove(String tenant, String traceId, Collection<String> recordIds) {
+      return delegate.remove(tenant, traceId, recordIds);
+    }
+
+    @Override
+    public CompletionStage<Boolean> finishPass(String tenant, String traceId, long passesSeen) {
+      return delegate.finishPass(tenant, traceId, passesSeen);
+    }
   }
 }

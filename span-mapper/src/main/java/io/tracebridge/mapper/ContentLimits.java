@@ -4,13 +4,16 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import javax.annotation.Nullable;
 
 /**
  * Keeps a record's content small enough for one DynamoDB item (400 KB), never dropping the record.
  *
- * <p>The content of a record is its {@code text}, {@code tool.input}, {@code tool.output} and
- * {@code error.message}. When their UTF-8 bytes add up to more than {@link #MAX_CONTENT_BYTES},
+ * <p>The content of a record is its {@code text}, {@code tool.input}, {@code tool.output},
+ * {@code error.message}, {@code systemPrompt} and the {@code content} of each of its {@code
+ * messages}' parts. When their UTF-8 bytes add up to more than {@link #MAX_CONTENT_BYTES},
  * each is cut to its share of the budget (in proportion to its size, on a character boundary),
  * the record is marked {@code truncated} and {@code originalSize} keeps the uncut total. The
  * budget leaves 100 KB of the item for ids, attribute names, usage and the store's own fields.
@@ -29,12 +32,22 @@ public final class ContentLimits {
     long input = tool == null ? 0 : size(tool.input());
     long output = tool == null ? 0 : size(tool.output());
     long message = error == null ? 0 : size(error.message());
-    long total = text + input + output + message;
+    long system = size(record.systemPrompt());
+    long messages = 0;
+    if (record.messages() != null) {
+      for (InputMessage m : record.messages()) {
+        for (MessagePart p : m.parts()) {
+          messages += size(p.content());
+        }
+      }
+    }
+    long total = text + input + output + message + system + messages;
     if (total <= maxBytes) {
       return record;
     }
     FunctionalRecord.Builder b = record.toBuilder()
         .text(cut(record.text(), share(text, total, maxBytes)))
+        .systemPrompt(cut(record.systemPrompt(), share(system, total, maxBytes)))
         .truncated(true)
         .originalSize(total);
     if (tool != null) {
@@ -44,6 +57,19 @@ public final class ContentLimits {
     }
     if (error != null) {
       b.error(new RecordError(error.type(), cut(error.message(), share(message, total, maxBytes))));
+    }
+    if (record.messages() != null) {
+      List<InputMessage> cutMessages = new ArrayList<>(record.messages().size());
+      for (InputMessage m : record.messages()) {
+        List<MessagePart> parts = new ArrayList<>(m.parts().size());
+        for (MessagePart p : m.parts()) {
+          parts.add(new MessagePart(p.type(),
+              cut(p.content(), share(size(p.content()), total, maxBytes)), p.toolName(),
+              p.callId()));
+        }
+        cutMessages.add(new InputMessage(m.role(), parts));
+      }
+      b.messages(cutMessages);
     }
     return b.build();
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import javax.annotation.Nullable;
 
@@ -22,9 +23,19 @@ import javax.annotation.Nullable;
  * usage the producer reported (the agent span's totals): never added to the per-call usage;
  * {@link TraceUsage} owns that rule.
  *
+ * <p>On a {@link RecordType#MODEL_REQUEST}, {@link #systemPrompt()} is the system prompt the
+ * model was sent and {@link #messages()} the messages of its input that are new since the
+ * previous model call of the same agent: those after the input's last assistant message (that
+ * message is the previous call's answer), or all of them on an agent's first call. So the records
+ * of a run grow with the run, not with its square, and the full history of call {@code k} is
+ * rebuilt from the agent's records in timeline order: for each earlier call its {@code messages},
+ * then the assistant message it answered (its {@code reasoning} and {@code model_response} text
+ * and the {@code tool_request}s it asked for), then call {@code k}'s {@code messages}. {@link
+ * #text()} stays the last user text of the input (the seed hook's {@code model.prompt}).
+ *
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
- * tool.output}, {@code error.message}) was cut to {@link ContentLimits#MAX_CONTENT_BYTES} of UTF-8
- * so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
+ * tool.output}, {@code error.message}, {@code systemPrompt}, {@code messages}) was cut to {@link
+ * ContentLimits#MAX_CONTENT_BYTES} of UTF-8 so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
  * the uncut content, and null otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,6 +46,7 @@ public record FunctionalRecord(
     String xrayTraceId,
     String spanId,
     @Nullable String parentSpanId,
+    @Nullable String spanName,
     String recordId,
     RecordType type,
     Instant timestamp,
@@ -52,7 +64,9 @@ public record FunctionalRecord(
     @Nullable RecordError error,
     boolean truncated,
     Dialect dialect,
-    @Nullable Long originalSize) {
+    @Nullable Long originalSize,
+    @Nullable String systemPrompt,
+    @Nullable List<InputMessage> messages) {
 
   /** The order records of one trace are shown in: by time, then by id for a stable tie-break. */
   public static final Comparator<FunctionalRecord> TIMELINE =
@@ -67,6 +81,7 @@ public record FunctionalRecord(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(dialect, "dialect");
+    messages = messages == null ? null : List.copyOf(messages);
   }
 
   /** Timestamp in nanoseconds since the epoch. */
@@ -86,6 +101,7 @@ public record FunctionalRecord(
         .xrayTraceId(xrayTraceId)
         .spanId(spanId)
         .parentSpanId(parentSpanId)
+        .spanName(spanName)
         .recordId(recordId)
         .type(type)
         .timestamp(timestamp)
@@ -103,7 +119,9 @@ public record FunctionalRecord(
         .error(error)
         .truncated(truncated)
         .dialect(dialect)
-        .originalSize(originalSize);
+        .originalSize(originalSize)
+        .systemPrompt(systemPrompt)
+        .messages(messages);
   }
 
   /**
@@ -129,6 +147,7 @@ public record FunctionalRecord(
     }
     return toBuilder()
         .parentSpanId(or(parentSpanId, earlier.parentSpanId))
+        .spanName(or(spanName, earlier.spanName))
         .durationMs(or(durationMs, earlier.durationMs))
         .sessionId(or(sessionId, earlier.sessionId))
         .agentId(or(agentId, earlier.agentId))
@@ -143,6 +162,8 @@ public record FunctionalRecord(
         .error(or(error, earlier.error))
         .truncated(truncated || earlier.truncated)
         .originalSize(or(originalSize, earlier.originalSize))
+        .systemPrompt(or(systemPrompt, earlier.systemPrompt))
+        .messages(or(messages, earlier.messages))
         .build();
   }
 
@@ -158,6 +179,7 @@ public record FunctionalRecord(
     private String xrayTraceId;
     private String spanId;
     private String parentSpanId;
+    private String spanName;
     private String recordId;
     private RecordType type;
     private Instant timestamp;
@@ -176,6 +198,8 @@ public record FunctionalRecord(
     private boolean truncated;
     private Dialect dialect;
     private Long originalSize;
+    private String systemPrompt;
+    private List<InputMessage> messages;
 
     private Builder() {}
 
@@ -205,6 +229,12 @@ public record FunctionalRecord(
 
     public Builder parentSpanId(@Nullable String parentSpanId) {
       this.parentSpanId = parentSpanId;
+      return this;
+    }
+
+    /** The name of the span the record was read from ({@code chat}, {@code invoke_agent x}). */
+    public Builder spanName(@Nullable String spanName) {
+      this.spanName = spanName;
       return this;
     }
 
@@ -300,11 +330,27 @@ public record FunctionalRecord(
       return this;
     }
 
+    /** The system prompt the model was sent, on {@code model_request} records. */
+    public Builder systemPrompt(@Nullable String systemPrompt) {
+      this.systemPrompt = systemPrompt;
+      return this;
+    }
+
+    /**
+     * The messages the model was sent that are new since the previous model call of the same
+     * agent, on {@code model_request} records; see the class comment.
+     */
+    public Builder messages(@Nullable List<InputMessage> messages) {
+      this.messages = messages;
+      return this;
+    }
+
     public FunctionalRecord build() {
       return new FunctionalRecord(
-          tenant, traceId, xrayTraceId, spanId, parentSpanId, recordId, type, timestamp,
+          tenant, traceId, xrayTraceId, spanId, parentSpanId, spanName, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
-          totalUsage, finishReason, error, truncated, dialect, originalSize);
+          totalUsage, finishReason, error, truncated, dialect, originalSize, systemPrompt,
+          messages);
     }
   }
 }

@@ -23,8 +23,11 @@ import javax.annotation.concurrent.ThreadSafe;
  *       contain attribute values, which may hold prompts.
  *   <li>Record ids are deterministic (see {@link RecordIds}), so mapping the same span twice gives
  *       the same records; within one request each record id appears once.
- *   <li>Spans may arrive in any order; a session id is shared across the spans of a trace in the
- *       same request.
+ *   <li>Spans may arrive in any order. Within a request each trace's records are {@link
+ *       TraceAssembly assembled}: hook copies folded into the native steps they describe, each
+ *       record's agent and session taken from its nearest ancestor in the request. {@link
+ *       MappingResult#spans()} gives the request's span topology, with which a receiver
+ *       assembles a trace across requests.
  * </ul>
  *
  * <p>Conventions read: {@link Dialect#HOOK_EVENTS}, {@link Dialect#STRANDS}, {@link

@@ -7,10 +7,14 @@ import java.util.Map;
 /**
  * Token totals for a set of records, counting each model call exactly once.
  *
- * <p>The rule: sum the usage of {@link RecordType#MODEL_RESPONSE} records, one per record id (a
- * record id is one model call; the same span exported twice yields the same id). Agent-level
- * totals ({@link RecordType#RESPONSE} usage, accumulated by the producer over the calls) are
- * used only when no model call carries usage, so they never add to the per-call sum.
+ * <p>The rule: sum {@link FunctionalRecord#usage()} over the records, one per record id (a
+ * record id is one step; the same span exported twice yields the same id). Only a {@link
+ * RecordType#MODEL_RESPONSE} carries {@code usage}, the usage of the one call it is, so this is
+ * the sum over the model calls. Agent-level totals ({@link FunctionalRecord#totalUsage()} on
+ * {@link RecordType#RESPONSE} records, accumulated by the producer over the agent's calls) are
+ * used only when no record carries {@code usage} (a producer that reports totals only): then the
+ * trace's total is the sum of its {@code response} records' totals. They never add to the
+ * per-call sum.
  */
 public final class TraceUsage {
   private TraceUsage() {}
@@ -19,13 +23,11 @@ public final class TraceUsage {
     Map<String, Usage> perCall = new HashMap<>();
     Map<String, Usage> agentLevel = new HashMap<>();
     for (FunctionalRecord r : records) {
-      if (r.usage() == null) {
-        continue;
-      }
-      if (r.type() == RecordType.MODEL_RESPONSE) {
+      if (r.usage() != null) {
         perCall.put(r.recordId(), r.usage());
-      } else if (r.type() == RecordType.RESPONSE) {
-        agentLevel.put(r.recordId(), r.usage());
+      }
+      if (r.type() == RecordType.RESPONSE && r.totalUsage() != null) {
+        agentLevel.put(r.recordId(), r.totalUsage());
       }
     }
     Map<String, Usage> source = perCall.isEmpty() ? agentLevel : perCall;

@@ -5,9 +5,15 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 /**
  * Token usage of one model call, or a sum of several.
  *
- * <p>{@code inputTokens} includes cache reads (as the GenAI semantic conventions define it);
- * {@code cacheReadTokens}, {@code cacheWriteTokens} and {@code reasoningTokens} are kept apart so
- * billing can price them separately. All counts are non-negative.
+ * <p>One definition everywhere, the GenAI semantic conventions': {@code inputTokens} is all the
+ * input the model processed, <b>including</b> the cached input, both the tokens read from the
+ * cache and the tokens written to it. {@code cacheReadTokens} and {@code cacheWriteTokens} say how
+ * many of the input tokens were each; so the uncached input is {@code inputTokens -
+ * cacheReadTokens - cacheWriteTokens}, and billing prices each kind once: uncached input at the
+ * input price, cache reads and cache writes at theirs. {@code outputTokens} includes {@code
+ * reasoningTokens}. Producers that count input without the cache (Bedrock Converse's {@code
+ * inputTokens}) are normalised by the mapper (cache reads and writes added). All counts are
+ * non-negative.
  */
 public record Usage(
     long inputTokens,

@@ -215,7 +215,10 @@ class ConventionsTest {
     // Two chat calls: 200+1000+150 and 150+1150 input (cache included), 45 and 12 output.
     assertThat(TraceUsage.total(result.records())).isEqualTo(new Usage(2650, 57, 2150, 150, 0));
     FunctionalRecord response = byType(result).get(RecordType.RESPONSE).get(0);
-    assertThat(response.usage()).isEqualTo(new Usage(2650, 57, 2150, 150, 0));
+    assertThat(response.usage()).isNull();
+    assertThat(response.totalUsage()).isEqualTo(new Usage(2650, 57, 2150, 150, 0));
+    assertThat(result.records()).filteredOn(r -> r.usage() != null)
+        .allSatisfy(r -> assertThat(r.type()).isEqualTo(RecordType.MODEL_RESPONSE));
   }
 
   @Test
@@ -302,6 +305,26 @@ class ConventionsTest {
         .isEqualTo(cut.toBuilder().truncated(false).originalSize(null).build());
   }
 
+  @Test
+  void aModelRequestsSystemPromptAndMessagesShareTheBudget() {
+    FunctionalRecord big = FunctionalRecord.builder().tenant("t").traceId(TRACE_ID)
+        .spanId("a1b2c3d4e5f60001").recordId("r").type(RecordType.MODEL_REQUEST)
+        .timestamp(java.time.Instant.EPOCH).dialect(Dialect.GENAI_SEMCONV)
+        .text("t".repeat(100)).systemPrompt("s".repeat(100))
+        .messages(List.of(new InputMessage("tool", List.of(
+            new MessagePart(MessagePart.TOOL_CALL_RESPONSE, "r".repeat(200), null, "c1")))))
+        .build();
+
+    FunctionalRecord cut = ContentLimits.limit(big, 200);
+
+    assertThat(cut.truncated()).isTrue();
+    assertThat(cut.originalSize()).isEqualTo(400L);
+    assertThat(cut.text()).hasSize(50);
+    assertThat(cut.systemPrompt()).hasSize(50);
+    assertThat(cut.messages().get(0).parts().get(0).content()).hasSize(100);
+    assertThat(cut.messages().get(0).parts().get(0).callId()).isEqualTo("c1");
+  }
+
   // --- errors --------------------------------------------------------------------------------
 
   @Test
@@ -368,21 +391,31 @@ class ConventionsTest {
     }
     MappingResult fromLogs = mapper.mapLogs("t", logs("io.tracebridge.runtime.hooks",
         logs.toArray(LogRecord[]::new)));
-    Map<String, FunctionalRecord> fromSpans = mapper.map("t", run).records().stream()
+    MappingResult spans = mapper.map("t", run);
+    Map<String, FunctionalRecord> fromSpans = spans.records().stream()
         .filter(r -> r.dialect() == Dialect.HOOK_EVENTS)
         .collect(Collectors.toMap(FunctionalRecord::recordId, Function.identity()));
+    // A log record knows no topology: its agent comes from the agent span once that is known.
+    List<FunctionalRecord> liveRecords =
+        TraceAssembly.assemble(fromLogs.records(), spans.spans()).records();
 
-    assertThat(fromLogs.records()).isNotEmpty().hasSize(fromSpans.size());
-    for (FunctionalRecord live : fromLogs.records()) {
+    assertThat(liveRecords).isNotEmpty().hasSize(fromSpans.size());
+    for (FunctionalRecord live : liveRecords) {
       FunctionalRecord later = fromSpans.get(live.recordId());
       assertThat(later).as("span record for %s %s", live.type(), live.recordId()).isNotNull();
       // The same step, as far as the log's attributes allow: all a log lacks is what only the
-      // finished span knows (its parent, its duration, usage and tool status set at span end).
+      // finished span knows (its parent and name, its duration, usage, the agent's totals and
+      // finish reason and the tool status set at span end), and what the span's own content
+      // events add (the model's input messages and system prompt).
       ToolCall t = live.tool();
       ToolCall tool = t == null ? null : new ToolCall(t.name(), t.callId(), t.actionGroup(),
           t.action(), t.input(), t.output(), t.status() != null ? t.status() : later.tool().status());
-      assertThat(live.toBuilder().parentSpanId(later.parentSpanId())
-              .durationMs(later.durationMs()).usage(later.usage()).tool(tool).build())
+      assertThat(live.toBuilder().parentSpanId(later.parentSpanId()).spanName(later.spanName())
+              .durationMs(later.durationMs()).usage(later.usage()).tool(tool)
+              .totalUsage(later.totalUsage())
+              .systemPrompt(later.systemPrompt()).messages(later.messages())
+              .finishReason(live.finishReason() != null ? live.finishReason() : later.finishReason())
+              .build())
           .isEqualTo(later);
       assertThat(later.filledFrom(live)).isEqualTo(later);
       assertThat(live.durationMs()).isNull();

@@ -10,16 +10,15 @@ class TraceUsageTest {
   private static final String TRACE = "5b8efff798038103d269b633813fc60c";
 
   private static FunctionalRecord record(String step, RecordType type, Usage usage) {
-    return FunctionalRecord.builder()
+    FunctionalRecord.Builder b = FunctionalRecord.builder()
         .tenant("t")
         .traceId(TRACE)
         .spanId("a1b2c3d4e5f60001")
         .recordId(RecordIds.of(TRACE, "a1b2c3d4e5f60001", step))
         .type(type)
         .timestamp(Instant.EPOCH)
-        .usage(usage)
-        .dialect(Dialect.HOOK_EVENTS)
-        .build();
+        .dialect(Dialect.HOOK_EVENTS);
+    return (type == RecordType.RESPONSE ? b.totalUsage(usage) : b.usage(usage)).build();
   }
 
   @Test
@@ -49,6 +48,14 @@ class TraceUsageTest {
     FunctionalRecord callWithoutUsage = record("model_response#0", RecordType.MODEL_RESPONSE, null);
 
     assertThat(TraceUsage.total(List.of(agent, callWithoutUsage))).isEqualTo(Usage.of(300, 30));
+  }
+
+  @Test
+  void responseTotalsOfSeveralAgentsAddUpInTheFallback() {
+    FunctionalRecord outer = record("agent_response#0", RecordType.RESPONSE, Usage.of(300, 30));
+    FunctionalRecord inner = record("agent_response#1", RecordType.RESPONSE, Usage.of(100, 10));
+
+    assertThat(TraceUsage.total(List.of(outer, inner, outer))).isEqualTo(Usage.of(400, 40));
   }
 
   @Test

@@ -20,25 +20,48 @@ import java.util.regex.Pattern;
  * Per-token prices by model, and the cost of a {@link Usage}.
  *
  * <p>The table that ships ({@link #bundled()}, resource {@code prices.json}) holds the public list
- * prices of common Bedrock, OpenAI and Gemini models as of {@link #pricesAsOf()}; {@link
- * #fromFile(Path)} reads the same format to override it. A model id matches the longest entry
- * that is a prefix of it after normalising: lower case, without a Bedrock cross-region prefix
- * ({@code us.}, {@code eu.}, {@code apac.}, {@code global.}), without a path ({@code models/},
- * {@code openai/}) and without a version suffix ({@code :0}). So {@code
- * us.anthropic.claude-3-5-sonnet-20241022-v2:0} is priced as {@code anthropic.claude-3-5-sonnet}.
+ * prices of Anthropic (API and Bedrock ids), OpenAI, Google Gemini, and a few other Bedrock models
+ * as of {@link #pricesAsOf()}, with its sources in the file; {@link #fromFile(Path)} reads the
+ * same format to override it. A model id matches the longest entry that is a prefix of it, ending
+ * at a separator ({@code -}, {@code :}, {@code @}, {@code _}) or at the end, after normalising:
+ * lower case, without a Bedrock cross-region inference profile prefix ({@code us.}, {@code eu.},
+ * {@code apac.}, {@code global.}, ...), without a provider prefix {@code anthropic.} and without a
+ * path ({@code models/}, {@code openai/}), without a version suffix ({@code :0}), and for Claude
+ * ids with {@code 4.5}-style versions written {@code 4-5}. So {@code
+ * us.anthropic.claude-sonnet-4-5-20250929-v1:0}, {@code claude-sonnet-4-5-20250929} and {@code
+ * anthropic/claude-sonnet-4.5} are all priced as {@code claude-sonnet-4-5}, while {@code gpt-5.5}
+ * does not fall back to {@code gpt-5} (a dot is no separator).
  *
- * <p>Cost of a usage, per {@link Usage}'s definitions: input tokens include cache reads, so the
- * uncached input is {@code input − cacheRead} at the input price; cache reads and cache writes at
- * their prices; output at the output price. Reasoning tokens are part of the output tokens (as
- * OpenAI and the GenAI conventions report them): shown apart, not priced twice. Immutable.
+ * <p><b>Cost</b>, on {@link Usage}'s one definition of input (the GenAI conventions': {@code
+ * inputTokens} <em>includes</em> cache reads and cache writes, which are also counted apart):
+ * each token kind is priced once. Uncached input = {@code input − cacheRead − cacheWrite} at the
+ * input price, cache reads at the cache-read price, cache writes at the cache-write price, output
+ * at the output price. Reasoning tokens are part of the output tokens (as OpenAI, Gemini, Anthropic
+ * and the GenAI conventions report them) and are priced as output, unless the model's entry has
+ * a {@code reasoning} price: then {@code output − reasoning} is priced as output and the reasoning
+ * tokens at that price. Tiered prices (long prompts) are not modelled: the table holds the base
+ * tier. Immutable.
  */
 public final class PriceTable {
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   private static final Pattern REGION_PREFIX = Pattern.compile("^(us|eu|apac|ap|ca|jp|au|us-gov|global)\\.");
+  private static final Pattern PROVIDER_PREFIX = Pattern.compile("^anthropic\\.");
   private static final Pattern VERSION_SUFFIX = Pattern.compile(":\\d+$");
+  private static final Pattern CLAUDE_DOT_VERSION = Pattern.compile("(\\d)\\.(\\d)");
+  private static final String SEPARATORS = "-:@_";
 
-  /** Prices per million tokens. */
-  public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {}
+  /**
+   * Prices per million tokens; {@code reasoning} is null when reasoning tokens are priced as
+   * output.
+   */
+  public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRead,
+      BigDecimal cacheWrite, @javax.annotation.Nullable BigDecimal reasoning) {
+
+    /** A price whose reasoning tokens cost what output does. */
+    public ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite) {
+      this(input, output, cacheRead, cacheWrite, null);
+    }
+  }
 
   private final String pricesAsOf;
   private final String currency;
@@ -84,12 +107,14 @@ public final class PriceTable {
     for (Iterator<Map.Entry<String, JsonNode>> it = models.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode p = e.getValue();
+      BigDecimal input = price(p, "input", source, e.getKey());
       prices.put(
           normalise(e.getKey()),
           new ModelPrice(
-              price(p, "input", source, e.getKey()), price(p, "output", source, e.getKey()),
-              optionalPrice(p, "cacheRead", source, e.getKey()),
-              optionalPrice(p, "cacheWrite", source, e.getKey())));
+              input, price(p, "output", source, e.getKey()),
+              optionalPrice(p, "cacheRead", source, e.getKey(), input),
+              optionalPrice(p, "cacheWrite", source, e.getKey(), input),
+              p.has("reasoning") ? price(p, "reasoning", source, e.getKey()) : null));
     }
     return new PriceTable(root.path("pricesAsOf").asText("unknown"), root.path("currency").asText("USD"), prices);
   }
@@ -103,8 +128,10 @@ public final class PriceTable {
     return v.decimalValue();
   }
 
-  private static BigDecimal optionalPrice(JsonNode p, String field, String source, String model) {
-    return p.has(field) ? price(p, field, source, model) : BigDecimal.ZERO;
+  /** A price the entry may leave out; then those tokens cost {@code fallback} (the input price). */
+  private static BigDecimal optionalPrice(
+      JsonNode p, String field, String source, String model, BigDecimal fallback) {
+    return p.has(field) ? price(p, field, source, model) : fallback;
   }
 
   /** The date the prices were taken, as the table says. */
@@ -121,22 +148,32 @@ public final class PriceTable {
     String id = normalise(model);
     String best = null;
     for (String key : prices.keySet()) {
-      if (id.startsWith(key) && (best == null || key.length() > best.length())) {
+      boolean matches = id.equals(key)
+          || (id.startsWith(key) && SEPARATORS.indexOf(id.charAt(key.length())) >= 0);
+      if (matches && (best == null || key.length() > best.length())) {
         best = key;
       }
     }
     return Optional.ofNullable(best).map(prices::get);
   }
 
-  /** The cost of {@code usage} on {@code model}, rounded to 6 decimals; empty if not priced. */
+  /**
+   * The cost of {@code usage} on {@code model} (each token kind priced once, see the class
+   * comment), rounded to 6 decimals; empty if not priced.
+   */
   public Optional<BigDecimal> cost(String model, Usage usage) {
     return priceOf(model).map(p -> {
-      long uncached = Math.max(0, usage.inputTokens() - usage.cacheReadTokens());
+      long uncached =
+          Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens());
+      long reasoning = p.reasoning() == null ? 0 : Math.min(usage.reasoningTokens(), usage.outputTokens());
       BigDecimal micro =
           p.input().multiply(BigDecimal.valueOf(uncached))
               .add(p.cacheRead().multiply(BigDecimal.valueOf(usage.cacheReadTokens())))
               .add(p.cacheWrite().multiply(BigDecimal.valueOf(usage.cacheWriteTokens())))
-              .add(p.output().multiply(BigDecimal.valueOf(usage.outputTokens())));
+              .add(p.output().multiply(BigDecimal.valueOf(usage.outputTokens() - reasoning)));
+      if (p.reasoning() != null) {
+        micro = micro.add(p.reasoning().multiply(BigDecimal.valueOf(reasoning)));
+      }
       return micro.divide(MILLION, 6, RoundingMode.HALF_UP);
     });
   }
@@ -148,7 +185,9 @@ public final class PriceTable {
       id = id.substring(slash + 1);
     }
     id = REGION_PREFIX.matcher(id).replaceFirst("");
-    return VERSION_SUFFIX.matcher(id).replaceFirst("");
+    id = PROVIDER_PREFIX.matcher(id).replaceFirst("");
+    id = VERSION_SUFFIX.matcher(id).replaceFirst("");
+    return id.startsWith("claude") ? CLAUDE_DOT_VERSION.matcher(id).replaceAll("$1-$2") : id;
   }
 
   @Override

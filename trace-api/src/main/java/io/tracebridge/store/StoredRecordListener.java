@@ -11,4 +11,11 @@ import java.util.List;
 @FunctionalInterface
 public interface StoredRecordListener {
   void stored(List<StoredRecord> records);
+
+  /**
+   * Told that records of one trace were removed from the store (they duplicated another record,
+   * see {@link TraceAssemblyStore#remove}), after the removal is durable. Same rules as {@link
+   * #stored}. Ignored by default.
+   */
+  default void removed(String tenant, String traceId, List<String> recordIds) {}
 }

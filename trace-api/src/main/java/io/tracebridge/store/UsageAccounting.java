@@ -6,20 +6,33 @@ import io.tracebridge.mapper.Usage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import javax.annotation.Nullable;
 
 /**
  * The billing rule both stores apply at write time, so that totals never need a record scan.
  *
+ * <p><b>Invariant:</b> at every moment the aggregates equal the sum of the {@link #contribution
+ * contributions} of the records stored now, counted as {@link io.tracebridge.mapper.TraceUsage}
+ * counts them: each model call once, under the agent, session, model and day its stored record
+ * has <em>now</em>.
+ *
  * <ul>
- *   <li>A {@link RecordType#MODEL_RESPONSE} with non-zero usage is one model call ({@link
- *       Role#CALL}), counted once per record id: a re-export or a retried write finds the
- *       call's marker and counts nothing.
- *   <li>A {@link RecordType#RESPONSE} with non-zero usage is an agent-level total ({@link
- *       Role#AGENT_LEVEL}): it counts only while its trace has no counted call. The first call
- *       that arrives in such a trace takes the agent-level totals back out (in the same atomic
- *       write) and the trace counts calls from then on; agent-level totals that arrive after are
- *       ignored. This matches {@link io.tracebridge.mapper.TraceUsage#total} at every moment.
+ *   <li>A record with non-zero {@code usage} is one model call ({@link Role#CALL}): only a {@link
+ *       RecordType#MODEL_RESPONSE} carries {@code usage}, the usage of the one call it is. Its count is kept with a marker that records what it was counted under
+ *       ({@link Contribution#signature()}). A re-export or a retried write finds the marker equal
+ *       and counts nothing; a new version of the record whose contribution differs (its agent or
+ *       session became known or was corrected, say) <em>moves</em> the count: the old
+ *       contribution is taken out of its aggregates and the new one added, in one atomic write
+ *       conditioned on the marker being what was read, so a race or a retry never moves it twice.
+ *       A record removed from the store (superseded by the step it duplicated) takes its count
+ *       with it.
+ *   <li>A {@link RecordType#RESPONSE} with a non-zero agent-level total ({@code totalUsage}) is
+ *       {@link Role#AGENT_LEVEL}:
+ *       it counts only while its trace has no counted call. The first call that arrives in such a
+ *       trace takes the agent-level totals back out (in the same atomic write) and the trace
+ *       counts calls from then on; agent-level totals that arrive after are ignored. While they
+ *       count, they move with their record like calls do.
  *   <li>A record without usage (or with all zeros) counts nothing and leaves no marker, so the
  *       same record arriving again with usage counts then, once.
  *   <li>Each count goes to the {@link UsageKind} aggregates of its UTC day (from the record's
@@ -51,39 +64,76 @@ public final class UsageAccounting {
   public record Target(UsageKind kind, LocalDate day, String value, String model) {}
 
   /**
-   * What an agent-level record contributed, kept with the trace so that it can be taken back
-   * exactly when the trace's first model call arrives.
+   * What one record contributes to the aggregates: its usage under its day, agent (id, else
+   * name, else {@link #UNKNOWN}), session (else {@link #NONE}) and model (else {@link #UNKNOWN}).
    */
   public record Contribution(
       String recordId, LocalDate day, String agent, String session, String model, Usage usage) {
 
+    public Contribution {
+      Objects.requireNonNull(recordId, "recordId");
+      Objects.requireNonNull(day, "day");
+      Objects.requireNonNull(agent, "agent");
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(usage, "usage");
+    }
+
     public List<Target> targets(String tenant, String traceId) {
       return UsageAccounting.targets(tenant, traceId, day, agent, session, model);
+    }
+
+    /**
+     * What this contribution was counted under, as one string: equal for equal contributions
+     * (record id aside), unambiguous whatever the values hold (each part is length-prefixed).
+     * Markers store it; a move is conditioned on it.
+     */
+    public String signature() {
+      long[] c = counts(usage);
+      StringBuilder b = new StringBuilder();
+      for (String part : new String[] {day.toString(), agent, session, model}) {
+        b.append(part.length()).append(':').append(part).append('|');
+      }
+      for (int i = 0; i < c.length; i++) {
+        b.append(i == 0 ? "" : ",").append(c[i]);
+      }
+      return b.toString();
+    }
+
+    /** True when this and {@code other} count the same under the same aggregates. */
+    public boolean sameAs(@Nullable Contribution other) {
+      return other != null && signature().equals(other.signature());
     }
   }
 
   public static Role role(FunctionalRecord r) {
-    if (r.usage() == null || r.usage().isZero()) {
-      return Role.NONE;
-    }
-    if (r.type() == RecordType.MODEL_RESPONSE) {
+    if (nonZero(r.usage())) {
       return Role.CALL;
     }
-    if (r.type() == RecordType.RESPONSE) {
+    if (r.type() == RecordType.RESPONSE && nonZero(r.totalUsage())) {
       return Role.AGENT_LEVEL;
     }
     return Role.NONE;
   }
 
-  /** What {@code r} (which must have usage) contributes. */
+  /** What {@code r} contributes; null when its {@link #role} is {@link Role#NONE}. */
+  @Nullable
   public static Contribution contribution(FunctionalRecord r) {
+    Role role = role(r);
+    if (role == Role.NONE) {
+      return null;
+    }
     return new Contribution(
         r.recordId(),
         day(r),
         orElse(r.agentId() != null ? r.agentId() : r.agentName(), UNKNOWN),
         orElse(r.sessionId(), NONE),
         orElse(r.model(), UNKNOWN),
-        r.usage());
+        role == Role.CALL ? r.usage() : r.totalUsage());
+  }
+
+  private static boolean nonZero(@Nullable Usage u) {
+    return u != null && !u.isZero();
   }
 
   public static LocalDate day(FunctionalRecord r) {

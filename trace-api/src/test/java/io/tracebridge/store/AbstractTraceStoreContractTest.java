@@ -377,14 +377,14 @@ public abstract class AbstractTraceStoreContractTest {
       // the agent-level total: never added to per-call usage
       all.add(RecordFixtures.minimal(tenant, traceId, 99, BASE_TIME.plusSeconds(10))
           .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
-          .usage(io.tracebridge.mapper.Usage.of(1_000_000, 1_000_000)).build());
+          .totalUsage(io.tracebridge.mapper.Usage.of(1_000_000, 1_000_000)).build());
     }
     // A trace with agent-level usage only counts it.
     String agentOnly = RecordFixtures.newTraceId();
     io.tracebridge.mapper.Usage agentLevel = io.tracebridge.mapper.Usage.of(500, 50);
     all.add(RecordFixtures.minimal(tenant, agentOnly, 0, BASE_TIME)
         .type(io.tracebridge.mapper.RecordType.RESPONSE).sessionId(session).agentId("billing-agent")
-        .usage(agentLevel).build());
+        .totalUsage(agentLevel).build());
 
     List<List<FunctionalRecord>> exports = new ArrayList<>();
     for (int copy = 0; copy < 3; copy++) {
@@ -433,7 +433,7 @@ public abstract class AbstractTraceStoreContractTest {
     String traceId = RecordFixtures.newTraceId();
     java.time.LocalDate day = java.time.LocalDate.of(2026, 3, 1);
     FunctionalRecord response = RecordFixtures.minimal(tenant, traceId, 9, BASE_TIME)
-        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(300, 30)).build();
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-4o").totalUsage(io.tracebridge.mapper.Usage.of(300, 30)).build();
     FunctionalRecord call = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
         .model("gpt-4o").usage(io.tracebridge.mapper.Usage.of(120, 12)).build();
 
@@ -446,6 +446,206 @@ public abstract class AbstractTraceStoreContractTest {
         .isEqualTo(io.tracebridge.mapper.Usage.of(120, 12));
     assertThat(await(store.listTraces(tenant, TraceQuery.recent(5))).traces().get(0).usage())
         .isEqualTo(io.tracebridge.mapper.Usage.of(120, 12));
+  }
+
+  // ---- Re-attribution: counts follow the record's agent and session ----
+
+  private static final java.time.LocalDate DAY = java.time.LocalDate.of(2026, 3, 1);
+
+  private io.tracebridge.mapper.Usage usageOf(UsageKind kind, String value) {
+    return sum(await(store.usage(tenant, kind, DAY, DAY)).stream()
+        .filter(c -> c.value().equals(value)).toList());
+  }
+
+  private TraceAssemblyStore assembly() {
+    return (TraceAssemblyStore) store;
+  }
+
+  @Test
+  void aCallsCountMovesWhenItsAgentAndSessionBecomeKnownAndAgainWhenCorrected() {
+    String traceId = RecordFixtures.newTraceId();
+    String session = RecordFixtures.newSessionId();
+    io.tracebridge.mapper.Usage u = new io.tracebridge.mapper.Usage(1200, 80, 1000, 150, 20);
+    FunctionalRecord early = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .model("anthropic.claude-sonnet-4-5").usage(u).build();
+
+    await(store.accept(List.of(early)));
+    assertThat(usageOf(UsageKind.AGENT, UsageAccounting.UNKNOWN)).isEqualTo(u);
+    assertThat(usageOf(UsageKind.SESSION, UsageAccounting.NONE)).isEqualTo(u);
+
+    FunctionalRecord provisional = early.toBuilder().agentId("outer-guess").sessionId(session).build();
+    await(store.accept(List.of(provisional)));
+    await(store.accept(List.of(provisional, early))); // a retry, and the old version again: no move
+    assertThat(usageOf(UsageKind.AGENT, UsageAccounting.UNKNOWN)).isEqualTo(io.tracebridge.mapper.Usage.ZERO);
+    assertThat(usageOf(UsageKind.AGENT, "outer-guess")).isEqualTo(u);
+    assertThat(usageOf(UsageKind.SESSION, session)).isEqualTo(u);
+    assertThat(usageOf(UsageKind.SESSION, UsageAccounting.NONE)).isEqualTo(io.tracebridge.mapper.Usage.ZERO);
+
+    FunctionalRecord right = provisional.toBuilder().agentId("inner").agentName("Inner").build();
+    await(store.accept(List.of(right)));
+    await(store.accept(List.of(right)));
+    assertThat(usageOf(UsageKind.AGENT, "outer-guess")).isEqualTo(io.tracebridge.mapper.Usage.ZERO);
+    assertThat(usageOf(UsageKind.AGENT, "inner")).isEqualTo(u);
+    assertThat(sum(await(store.usage(tenant, UsageKind.TENANT, DAY, DAY)))).isEqualTo(u);
+    assertThat(usageOf(UsageKind.TRACE, traceId)).isEqualTo(u);
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(5))).traces().get(0).usage()).isEqualTo(u);
+  }
+
+  @Test
+  void anAgentLevelTotalMovesWithItsRecordUntilTheFirstCallTakesItBack() {
+    String traceId = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.Usage total = new io.tracebridge.mapper.Usage(3000, 200, 2000, 100, 0);
+    FunctionalRecord response = RecordFixtures.minimal(tenant, traceId, 9, BASE_TIME)
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).model("gpt-5").totalUsage(total).build();
+
+    await(store.accept(List.of(response)));
+    assertThat(usageOf(UsageKind.AGENT, UsageAccounting.UNKNOWN)).isEqualTo(total);
+    await(store.accept(List.of(response.toBuilder().agentName("planner").build())));
+    assertThat(usageOf(UsageKind.AGENT, UsageAccounting.UNKNOWN)).isEqualTo(io.tracebridge.mapper.Usage.ZERO);
+    assertThat(usageOf(UsageKind.AGENT, "planner")).isEqualTo(total);
+
+    io.tracebridge.mapper.Usage call = io.tracebridge.mapper.Usage.of(900, 90);
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .agentName("planner").model("gpt-5").usage(call).build())));
+    assertThat(usageOf(UsageKind.AGENT, "planner")).isEqualTo(call);
+    assertThat(usageOf(UsageKind.TRACE, traceId)).isEqualTo(call);
+  }
+
+  @Test
+  void aRemovedRecordTakesItsCountWithItAndListenersHearOfIt() {
+    List<String> removed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.addListener(new StoredRecordListener() {
+      @Override
+      public void stored(List<StoredRecord> records) {}
+
+      @Override
+      public void removed(String t, String trace, List<String> recordIds) {
+        removed.addAll(recordIds);
+      }
+    });
+    String traceId = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.Usage copyUsage = io.tracebridge.mapper.Usage.of(400, 40);
+    io.tracebridge.mapper.Usage nativeUsage = new io.tracebridge.mapper.Usage(420, 40, 300, 20, 0);
+    FunctionalRecord hookCopy = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .agentId("a").usage(copyUsage).text("hook text").build();
+    FunctionalRecord nativeCall = RecordFixtures.minimal(tenant, traceId, 2, BASE_TIME)
+        .agentId("a").model("m").usage(nativeUsage).build();
+    await(store.accept(List.of(hookCopy, nativeCall)));
+    assertThat(usageOf(UsageKind.TRACE, traceId)).isEqualTo(copyUsage.plus(nativeUsage));
+
+    await(assembly().remove(tenant, TraceIds.toXray(traceId), List.of(hookCopy.recordId(), "no-such-record")));
+    await(assembly().remove(tenant, traceId, List.of(hookCopy.recordId()))); // again: nothing left to take
+
+    assertThat(await(store.findByTrace(tenant, traceId))).containsExactly(nativeCall);
+    assertThat(usageOf(UsageKind.TRACE, traceId)).isEqualTo(nativeUsage);
+    assertThat(usageOf(UsageKind.AGENT, "a")).isEqualTo(nativeUsage);
+    assertThat(removed).containsExactly(hookCopy.recordId());
+  }
+
+  @Test
+  void spansAreKeptWithTheirTraceAndPassesTellAWriterWhetherAnotherFinishedMeanwhile() {
+    String traceId = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.SpanNode root = new io.tracebridge.mapper.SpanNode(
+        traceId, RecordFixtures.newSpanId(), null, "outer", "outer", "s-1");
+    io.tracebridge.mapper.SpanNode child = new io.tracebridge.mapper.SpanNode(
+        traceId, RecordFixtures.newSpanId(), root.spanId(), null, null, null);
+    FunctionalRecord record = RecordFixtures.minimal(tenant, traceId, 0, BASE_TIME).build();
+    await(assembly().putSpans(tenant, List.of(child)));
+    await(store.accept(List.of(record)));
+    await(assembly().putSpans(tenant, List.of(root, child)));
+
+    TraceSnapshot seen = await(assembly().snapshot(tenant, traceId));
+    assertThat(seen.records()).containsExactly(record);
+    assertThat(seen.spans()).containsOnlyKeys(root.spanId(), child.spanId());
+    assertThat(seen.spans().get(root.spanId())).isEqualTo(root);
+    assertThat(seen.passes()).isZero();
+    assertThat(await(assembly().snapshot(RecordFixtures.newTenant(), traceId))).isEqualTo(TraceSnapshot.EMPTY);
+
+    TraceSnapshot other = await(assembly().snapshot(tenant, traceId));
+    assertThat(await(assembly().finishPass(tenant, traceId, other.passes()))).isTrue();
+    assertThat(await(assembly().finishPass(tenant, traceId, seen.passes())))
+        .as("another pass ended after this one's snapshot").isFalse();
+    assertThat(await(assembly().snapshot(tenant, traceId)).passes()).isEqualTo(2);
+  }
+
+  @Test
+  void theSummaryShowsTheOutermostAgentItsPromptAndTheRunsStopReasonWhateverTheOrder() {
+    String traceId = RecordFixtures.newTraceId();
+    FunctionalRecord outerPrompt = RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .type(io.tracebridge.mapper.RecordType.PROMPT).agentId("outer-id").agentName("outer")
+        .sessionId("s-outer").text("plan my trip").build();
+    FunctionalRecord innerPrompt = RecordFixtures.minimal(tenant, traceId, 2, BASE_TIME.plusSeconds(5))
+        .type(io.tracebridge.mapper.RecordType.PROMPT).agentId("inner-id").agentName("inner")
+        .sessionId("s-outer").text("find hotels").build();
+    FunctionalRecord innerAnswer = RecordFixtures.minimal(tenant, traceId, 3, BASE_TIME.plusSeconds(9))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).agentId("inner-id").finishReason("end_turn").build();
+    FunctionalRecord outerAnswer = RecordFixtures.minimal(tenant, traceId, 4, BASE_TIME.plusSeconds(20))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).agentId("outer-id").finishReason("max_tokens").build();
+
+    await(store.accept(List.of(outerAnswer)));
+    await(store.accept(List.of(innerPrompt, innerAnswer)));
+    TraceSummary partial = await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0);
+    assertThat(partial.agentId()).isEqualTo("inner-id");
+    await(store.accept(List.of(outerPrompt)));
+
+    TraceSummary s = await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0);
+    assertThat(s.agentId()).isEqualTo("outer-id");
+    assertThat(s.agentName()).isEqualTo("outer");
+    assertThat(s.prompt()).isEqualTo("plan my trip");
+    assertThat(s.stopReason()).isEqualTo("max_tokens");
+    assertThat(s.status()).isEqualTo("stopped");
+    assertThat(await(store.listTraces(tenant, new TraceQuery(null, "outer-id", null, null, 5, null))).traces())
+        .extracting(TraceSummary::traceId).containsExactly(traceId);
+    assertThat(await(store.listTraces(tenant, new TraceQuery(null, "inner-id", null, null, 5, null))).traces())
+        .isEmpty();
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "end_turn, finished", "stop, finished", "STOP, finished", "max_tokens, stopped",
+      "max_iterations, stopped", "length, stopped", "guardrail_intervened, stopped",
+      "cancelled, stopped", "error, error"})
+  void theStopReasonOfTheAnswerDecidesTheStatus(String reason, String status) {
+    String traceId = RecordFixtures.newTraceId();
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, traceId, 1, BASE_TIME)
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).finishReason(reason).build())));
+    TraceSummary s = await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0);
+    assertThat(s.status()).isEqualTo(status);
+    assertThat(s.stopReason()).isEqualTo(reason);
+  }
+
+  @Test
+  void aStepThatFailedBeforeTheAnswerLeavesTheRunFinishedAFailedRunIsAnError() {
+    String recovered = RecordFixtures.newTraceId();
+    String failed = RecordFixtures.newTraceId();
+    io.tracebridge.mapper.RecordError throttled = new io.tracebridge.mapper.RecordError("ThrottlingException", "slow down");
+    await(store.accept(List.of(
+        RecordFixtures.minimal(tenant, recovered, 1, BASE_TIME).type(io.tracebridge.mapper.RecordType.ERROR)
+            .error(throttled).build(),
+        RecordFixtures.minimal(tenant, recovered, 2, BASE_TIME.plusSeconds(1))
+            .type(io.tracebridge.mapper.RecordType.RESPONSE).finishReason("end_turn").build())));
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, failed, 1, BASE_TIME.plusSeconds(10))
+        .type(io.tracebridge.mapper.RecordType.ERROR).error(throttled).build())));
+    List<TraceSummary> traces = await(store.listTraces(tenant, TraceQuery.recent(5))).traces();
+    assertThat(traces).extracting(TraceSummary::traceId, TraceSummary::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(failed, "error"),
+            org.assertj.core.groups.Tuple.tuple(recovered, "finished"));
+
+    await(store.accept(List.of(RecordFixtures.minimal(tenant, failed, 2, BASE_TIME.plusSeconds(11))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).error(throttled).build())));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("error");
+
+    // The agent's own span failed (Strands raised MaxTokensReachedException): its answer, without
+    // an error of its own, does not make the run finished.
+    String raised = RecordFixtures.newTraceId();
+    FunctionalRecord answer = RecordFixtures.minimal(tenant, raised, 2, BASE_TIME.plusSeconds(30))
+        .type(io.tracebridge.mapper.RecordType.RESPONSE).build();
+    await(store.accept(List.of(answer)));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("finished");
+    await(store.accept(List.of(answer.toBuilder().recordId(answer.recordId() + "-error")
+        .type(io.tracebridge.mapper.RecordType.ERROR).error(new io.tracebridge.mapper.RecordError(
+            "MaxTokensReachedException", "maximum token limit")).build())));
+    assertThat(await(store.listTraces(tenant, TraceQuery.recent(1))).traces().get(0).status()).isEqualTo("error");
   }
 
   private static io.tracebridge.mapper.Usage sum(List<UsageCell> cells) {

@@ -61,6 +61,7 @@ public final class RecordFixtures {
   public static FunctionalRecord full(String tenant, String traceId, String sessionId) {
     return minimal(tenant, traceId, 0, BASE_TIME)
         .parentSpanId(newSpanId())
+        .spanName("execute_tool bookings___find_hotel")
         .type(RecordType.TOOL_RESPONSE)
         .durationMs(1234L)
         .sessionId(sessionId)
@@ -72,12 +73,18 @@ public final class RecordFixtures {
         .tool(new ToolCall("bookings___find_hotel", "tooluse_123", "bookings", "find_hotel",
             "{\"city\":\"Lisbon\"}", "{\"hotels\":[]}", "error"))
         .usage(new Usage(1200, 345, 1000, 50, 77))
-        .totalUsage(new Usage(2400, 690, 2000, 100, 154))
+        .totalUsage(new Usage(5000, 900, 3000, 50, 120))
         .finishReason("tool_use")
         .error(new RecordError("TimeoutError", "the hotel API did not answer"))
         .truncated(true)
         .originalSize(512_345L)
         .dialect(Dialect.HOOK_EVENTS)
+        .systemPrompt("You book hotels.")
+        .messages(List.of(
+            new io.tracebridge.mapper.InputMessage("user", List.of(
+                new io.tracebridge.mapper.MessagePart("text", "A hotel in Lisbon, please", null, null))),
+            new io.tracebridge.mapper.InputMessage("tool", List.of(
+                new io.tracebridge.mapper.MessagePart("tool_call_response", "{\"hotels\":[]}", null, "tooluse_123")))))
         .build();
   }
 

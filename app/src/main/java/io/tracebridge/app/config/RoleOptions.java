@@ -5,7 +5,6 @@ import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.web.WebConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import javax.annotation.Nullable;
 import picocli.CommandLine;
@@ -92,9 +91,20 @@ public final class RoleOptions {
         description = "Cluster (Hazelcast) member port; the next free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
     public int port;
 
+    @Option(names = "--cluster-bus-port", defaultValue = "0",
+        description = "Port of the event bus that carries live records between nodes (default: ${DEFAULT-VALUE}, a free one; fix it where firewalls need to know).")
+    public int busPort;
+
+    @Option(names = "--cluster-join", defaultValue = "tcp",
+        description = "How nodes find each other: tcp (the --cluster-members addresses), kubernetes "
+            + "(Hazelcast's Kubernetes discovery) or aws (Hazelcast's ECS/EC2 discovery) (default: ${DEFAULT-VALUE}).")
+    public Join join;
+
     @Option(names = "--cluster-members", defaultValue = "127.0.0.1", split = ",",
-        description = "Where to look for other nodes: host or host:port, comma-separated "
-            + "(default: ${DEFAULT-VALUE}, which finds the nodes of this machine on ports 5701-5703).")
+        description = "With tcp: where to look for other nodes, host or host:port, comma-separated "
+            + "(default: ${DEFAULT-VALUE}, which finds the nodes of this machine on ports 5701-5703). "
+            + "With kubernetes or aws: the discovery's properties as key=value "
+            + "(e.g. service-dns=tracebridge.prod.svc.cluster.local; family=tracebridge).")
     public List<String> members;
 
     @Option(names = "--cluster-public-host",
@@ -104,9 +114,38 @@ public final class RoleOptions {
 
     public void validate() {
       require(spec, port > 0 && port <= 65_535, "--cluster-port", "must be 1..65535, was " + port);
-      require(spec, !members.isEmpty() && members.stream().noneMatch(String::isBlank),
-          "--cluster-members", "must list at least one host, was " + members);
+      require(spec, validPort(busPort), "--cluster-bus-port", "must be 0..65535, was " + busPort);
+      if (join == Join.TCP) {
+        require(spec, !members.isEmpty() && members.stream().noneMatch(String::isBlank),
+            "--cluster-members", "must list at least one host, was " + members);
+      } else {
+        require(spec, members.stream().allMatch(m -> m.equals("127.0.0.1") || m.matches("[a-z-]+=.+")),
+            "--cluster-members", "with --cluster-join " + join.name().toLowerCase(java.util.Locale.ROOT)
+                + " must be discovery properties key=value, was " + members);
+      }
     }
+
+    /** The discovery properties of a kubernetes or aws join ({@code key=value} members). */
+    public java.util.Map<String, String> discoveryProperties() {
+      java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+      for (String m : members) {
+        int eq = m.indexOf('=');
+        if (eq > 0) {
+          properties.put(m.substring(0, eq), m.substring(eq + 1));
+        }
+      }
+      return properties;
+    }
+  }
+
+  /** How cluster members find each other. */
+  public enum Join {
+    /** A list of addresses (one machine, or a few stable hosts). */
+    TCP,
+    /** Hazelcast's Kubernetes discovery (DNS of a headless service, or the Kubernetes API). */
+    KUBERNETES,
+    /** Hazelcast's AWS discovery (the tasks of an ECS cluster, or EC2 instances by tag). */
+    AWS
   }
 
   /** The OTLP receivers and their limits. */
@@ -258,10 +297,5 @@ public final class RoleOptions {
       from = source.equals("flag") || source.equals("default") ? "" : " (from " + source + ")";
     }
     return new CommandLine.ParameterException(spec.commandLine(), "invalid " + option + from + ": " + problem);
-  }
-
-  /** For messages: the names of {@code options}. */
-  static String names(String... options) {
-    return String.join(", ", Arrays.asList(options));
   }
 }

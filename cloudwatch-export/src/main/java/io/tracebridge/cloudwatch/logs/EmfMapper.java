@@ -4,13 +4,14 @@ import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tracebridge.cloudwatch.internal.Attrs;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import io.tracebridge.cloudwatch.xray.SegmentJson;
+import io.tracebridge.mapper.SpanUsage;
+import io.tracebridge.mapper.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import javax.annotation.Nullable;
 
@@ -25,9 +26,12 @@ import javax.annotation.Nullable;
  * <p>Namespace configurable; one dimension set {@code [agent, model]}; {@code agent} is {@code
  * gen_ai.agent.name} (else {@code agent.name}, else resource {@code service.name}, which is how
  * AgentCore names agents), {@code model} is {@code gen_ai.response.model} (else {@code
- * gen_ai.request.model}, else {@code llm.model_name}). Metrics, unit Count, those present:
- * InputTokens, OutputTokens, TotalTokens (input + output when not given), CacheReadTokens,
- * CacheWriteTokens, ReasoningTokens, and ModelCalls = 1. Extra members for Logs Insights: traceId,
+ * gen_ai.request.model}, else {@code llm.model_name}). Metrics, unit Count: InputTokens,
+ * OutputTokens, TotalTokens (input + output), CacheReadTokens, CacheWriteTokens, ReasoningTokens,
+ * and ModelCalls = 1. The counts are span-mapper's ({@link SpanUsage}): one definition across
+ * TraceBridge, InputTokens <b>including</b> the cached input (cache reads and writes), which
+ * CacheReadTokens and CacheWriteTokens break down; a Bedrock Converse style input without the
+ * cache is normalised as the records' is. Extra members for Logs Insights: traceId,
  * spanId, session.id, tenant. Immutable.
  */
 public final class EmfMapper {
@@ -47,32 +51,23 @@ public final class EmfMapper {
     if (!isModelCall(a)) {
       return Optional.empty();
     }
-    OptionalLong in = Attrs.firstInteger(a, "gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt");
-    OptionalLong out = Attrs.firstInteger(a, "gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion");
-    if (in.isEmpty() && out.isEmpty()) {
+    Usage usage = SpanUsage.of(input.span().getAttributesList());
+    if (usage == null) {
       return Optional.empty();
     }
-    OptionalLong total = Attrs.firstInteger(a, "gen_ai.usage.total_tokens", "llm.token_count.total");
-    OptionalLong cacheRead = Attrs.firstInteger(a, "gen_ai.usage.cache_read_input_tokens",
-        "gen_ai.usage.cache_read.input_tokens", "llm.token_count.prompt_details.cache_read");
-    OptionalLong cacheWrite = Attrs.firstInteger(a, "gen_ai.usage.cache_write_input_tokens",
-        "gen_ai.usage.cache_creation.input_tokens", "llm.token_count.prompt_details.cache_write");
-    OptionalLong reasoning = Attrs.firstInteger(a, "gen_ai.usage.reasoning.output_tokens", "gen_ai.usage.reasoning_tokens",
-        "gen_ai.usage.output_tokens_details.reasoning_tokens", "llm.token_count.completion_details.reasoning");
 
     Map<String, Object> members = new LinkedHashMap<>();
     members.put("agent", dimension(Attrs.firstString(a, "gen_ai.agent.name", "agent.name")
         .or(() -> Optional.of(input.serviceName()).filter(s -> !s.isBlank()))));
     members.put("model", dimension(Attrs.firstString(a, "gen_ai.response.model", "gen_ai.request.model", "llm.model_name")));
     List<EmfLine.Metric> metrics = new ArrayList<>();
-    metric(metrics, members, "InputTokens", in);
-    metric(metrics, members, "OutputTokens", out);
-    metric(metrics, members, "TotalTokens",
-        total.isPresent() ? total : OptionalLong.of(in.orElse(0) + out.orElse(0)));
-    metric(metrics, members, "CacheReadTokens", cacheRead);
-    metric(metrics, members, "CacheWriteTokens", cacheWrite);
-    metric(metrics, members, "ReasoningTokens", reasoning);
-    metric(metrics, members, "ModelCalls", OptionalLong.of(1));
+    metric(metrics, members, "InputTokens", usage.inputTokens());
+    metric(metrics, members, "OutputTokens", usage.outputTokens());
+    metric(metrics, members, "TotalTokens", usage.totalTokens());
+    metric(metrics, members, "CacheReadTokens", usage.cacheReadTokens());
+    metric(metrics, members, "CacheWriteTokens", usage.cacheWriteTokens());
+    metric(metrics, members, "ReasoningTokens", usage.reasoningTokens());
+    metric(metrics, members, "ModelCalls", 1);
     members.put("traceId", Attrs.hex(input.span().getTraceId()));
     members.put("spanId", Attrs.hex(input.span().getSpanId()));
     Attrs.firstString(a, "session.id").ifPresent(s -> members.put("session.id", s));
@@ -106,10 +101,8 @@ public final class EmfMapper {
     return v.length() > MAX_DIMENSION_CHARS ? v.substring(0, MAX_DIMENSION_CHARS) : v;
   }
 
-  private static void metric(List<EmfLine.Metric> metrics, Map<String, Object> members, String name, OptionalLong value) {
-    if (value.isPresent()) {
-      metrics.add(new EmfLine.Metric(name, "Count"));
-      members.put(name, value.getAsLong());
-    }
+  private static void metric(List<EmfLine.Metric> metrics, Map<String, Object> members, String name, long value) {
+    metrics.add(new EmfLine.Metric(name, "Count"));
+    members.put(name, value);
   }
 }

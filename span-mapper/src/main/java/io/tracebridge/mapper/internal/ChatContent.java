@@ -6,15 +6,71 @@ import javax.annotation.Nullable;
 /**
  * The messages a span (or an ADOT content log) carries, whichever convention they were read from.
  *
- * @param input the messages sent to the model or agent, in order
+ * @param input the messages sent to the model or agent, in order (system messages included, as
+ *     the pre-1.37 events carry them)
  * @param output the messages it answered
+ * @param systemInstructions the system instructions given apart from the messages (semconv
+ *     {@code gen_ai.system_instructions}), as text; null if none
  */
-record ChatContent(List<ChatMessage> input, List<ChatMessage> output) {
+record ChatContent(
+    List<ChatMessage> input, List<ChatMessage> output, @Nullable String systemInstructions) {
   static final ChatContent EMPTY = new ChatContent(List.of(), List.of());
+
+  private static final String SYSTEM = "system";
+  private static final String ASSISTANT = "assistant";
 
   ChatContent {
     input = List.copyOf(input);
     output = List.copyOf(output);
+  }
+
+  ChatContent(List<ChatMessage> input, List<ChatMessage> output) {
+    this(input, output, null);
+  }
+
+  /** This content with {@code instructions} as its system instructions when it has none. */
+  ChatContent withSystemInstructions(@Nullable String instructions) {
+    return systemInstructions != null || instructions == null
+        ? this
+        : new ChatContent(input, output, instructions);
+  }
+
+  /**
+   * The system prompt the model was sent: the system instructions, else the text of the input's
+   * system messages (joined by newlines); null if there is none.
+   */
+  @Nullable
+  String systemPrompt() {
+    if (systemInstructions != null) {
+      return systemInstructions;
+    }
+    StringBuilder out = new StringBuilder();
+    for (ChatMessage m : input) {
+      if (m.hasRole(SYSTEM) && m.text() != null) {
+        if (out.length() > 0) {
+          out.append('\n');
+        }
+        out.append(m.text());
+      }
+    }
+    return out.length() == 0 ? null : out.toString();
+  }
+
+  /**
+   * The input messages that are new since the previous model call of the same agent: those after
+   * the input's last assistant message (which is that call's answer), else every message; system
+   * messages are left out ({@link #systemPrompt}).
+   */
+  List<ChatMessage> newInputMessages() {
+    int lastAssistant = -1;
+    for (int i = 0; i < input.size(); i++) {
+      if (input.get(i).hasRole(ASSISTANT)) {
+        lastAssistant = i;
+      }
+    }
+    return input.subList(lastAssistant + 1, input.size()).stream()
+        .filter(m -> !m.hasRole(SYSTEM))
+        .toList();
   }
 
   boolean isEmpty() {

@@ -42,6 +42,7 @@ final class CommonFieldsMapper {
         .traceId(ids.traceId())
         .spanId(ids.spanId())
         .parentSpanId(ids.parentSpanId())
+        .spanName(span.span().getName().isBlank() ? null : span.span().getName())
         .recordId(RecordIds.of(ids.traceId(), ids.spanId(), stepKey))
         .type(type)
         .timestamp(timestamp)

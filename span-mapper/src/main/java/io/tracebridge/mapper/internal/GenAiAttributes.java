@@ -56,6 +56,9 @@ final class GenAiAttributes {
       longKey("gen_ai.usage.reasoning.output_tokens");
   /** OpenLLMetry's name for reasoning tokens (its semconv-shaped releases, 0.55 and later). */
   static final AttributeKey<Long> USAGE_REASONING_TOKENS = longKey("gen_ai.usage.reasoning_tokens");
+  /** OpenAI's {@code completion_tokens_details} flattened, as some instrumentations write it. */
+  static final AttributeKey<Long> USAGE_OUTPUT_DETAILS_REASONING_TOKENS =
+      longKey("gen_ai.usage.output_tokens_details.reasoning_tokens");
 
   static final AttributeKey<Long> USAGE_TOTAL_TOKENS = longKey("gen_ai.usage.total_tokens");
   static final AttributeKey<String> FINISH_REASONS = stringKey("gen_ai.response.finish_reasons");
@@ -64,6 +67,8 @@ final class GenAiAttributes {
   // Content (semconv >= 1.37 on spans or on the details event; Strands latest mode)
   static final AttributeKey<String> INPUT_MESSAGES = stringKey("gen_ai.input.messages");
   static final AttributeKey<String> OUTPUT_MESSAGES = stringKey("gen_ai.output.messages");
+  /** Semconv ≥ 1.37 system instructions: a JSON array of parts (or plain text). */
+  static final AttributeKey<String> SYSTEM_INSTRUCTIONS = stringKey("gen_ai.system_instructions");
   static final AttributeKey<String> TOOL_CALL_ARGUMENTS = stringKey("gen_ai.tool.call.arguments");
   static final AttributeKey<String> TOOL_CALL_RESULT = stringKey("gen_ai.tool.call.result");
   /** The semconv >= 1.37 event carrying the messages of one call. */
@@ -123,6 +128,11 @@ final class GenAiAttributes {
   /** The SDK's standard association property for the session ({@code AssociationProperty.SESSION_ID}). */
   static final AttributeKey<String> TRACELOOP_SESSION_ID =
       stringKey("traceloop.association.properties.session_id");
+
+  /** The decorated function's name ({@code @agent(name=...)}), on a Traceloop SDK span. */
+  static final AttributeKey<String> TRACELOOP_ENTITY_NAME = stringKey("traceloop.entity.name");
+  /** OpenInference's agent name ({@code agent.name}), on an {@code AGENT} span. */
+  static final AttributeKey<String> OI_AGENT_NAME = stringKey("agent.name");
 
   /** The {@link #OPERATION_NAME} (and span-name prefix) of an agent span. */
   static final String OPERATION_INVOKE_AGENT = "invoke_agent";

@@ -25,20 +25,23 @@ final class GenAiContentReader {
   private GenAiContentReader() {}
 
   static ChatContent read(SpanView span) {
+    String attributeInstructions =
+        MessageParser.systemInstructions(span.attributes().get(GenAiAttributes.SYSTEM_INSTRUCTIONS));
     ChatContent details = fromDetailsEvents(span);
     if (!details.isEmpty()) {
-      return details;
+      return details.withSystemInstructions(attributeInstructions);
     }
     ChatContent legacy = fromMessageEvents(span.span().getEventsList(), span);
     if (!legacy.isEmpty()) {
-      return legacy;
+      return legacy.withSystemInstructions(attributeInstructions);
     }
-    return fromAttributes(span.attributes());
+    return fromAttributes(span.attributes()).withSystemInstructions(attributeInstructions);
   }
 
   static ChatContent fromDetailsEvents(SpanView span) {
     List<ChatMessage> input = new ArrayList<>();
     List<ChatMessage> output = new ArrayList<>();
+    String instructions = null;
     for (Span.Event event : span.span().getEventsList()) {
       if (!GenAiAttributes.EVENT_OPERATION_DETAILS.equals(event.getName())) {
         continue;
@@ -47,8 +50,12 @@ final class GenAiContentReader {
       input.addAll(MessageParser.semconvMessages(attributes.get(GenAiAttributes.INPUT_MESSAGES)));
       output.addAll(
           MessageParser.semconvMessages(attributes.get(GenAiAttributes.OUTPUT_MESSAGES)));
+      if (instructions == null) {
+        instructions = MessageParser.systemInstructions(
+            attributes.get(GenAiAttributes.SYSTEM_INSTRUCTIONS));
+      }
     }
-    return new ChatContent(input, output);
+    return new ChatContent(input, output, instructions);
   }
 
   /** Pre-1.37 per-message events, from span events or (grouped per span) log records. */

@@ -2,6 +2,7 @@ package io.tracebridge.mapper.internal;
 
 import io.tracebridge.mapper.Dialect;
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordError;
 import io.tracebridge.mapper.RecordIds;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.ToolCall;
@@ -21,9 +22,13 @@ import javax.annotation.Nullable;
  *
  * <ul>
  *   <li>{@code invoke_agent}: {@code prompt} (last user text of the input) and {@code response}
- *       (output text, with the span's usage as the agent's accumulated total);
+ *       (output text; the span's usage as the agent's accumulated {@code totalUsage}; the run's
+ *       stop reason as {@code finishReason} and, when the span failed, its {@code error}, see
+ *       {@link RunStopReason});
  *   <li>{@code chat}, {@code text_completion}, {@code generate_content}: {@code model_request}
- *       (last user text), one {@code reasoning} record per reasoning part, {@code model_response}
+ *       (last user text; the system prompt and the input messages new since the previous call,
+ *       see {@link ChatContent#newInputMessages}), one {@code reasoning} record per reasoning
+ *       part, {@code model_response}
  *       (output text, finish reason, this call's usage). For producers that make no tool spans
  *       (not Strands), tool calls in the output become {@code tool_request}s and the tool results
  *       that end the input {@code tool_response}s, keyed by the tool call id (see {@link
@@ -102,13 +107,15 @@ final class GenAiSpanMapper implements DialectMapper {
               .text(prompt).build());
         }
         String answer = content.outputText();
-        var usage = UsageReader.read(span.attributes());
-        if (answer != null || usage != null) {
+        var totals = UsageReader.read(span.attributes());
+        RecordError error = ErrorMapper.firstError(span);
+        if (answer != null || totals != null || error != null) {
           out.add(CommonFieldsMapper.start(span, none, dialect, RecordType.RESPONSE,
                   "agent_response#0", end)
               .text(answer == null ? null : answer.strip())
-              .finishReason(content.finishReason())
-              .usage(usage)
+              .finishReason(RunStopReason.of(content.finishReason(), error))
+              .error(error)
+              .totalUsage(totals)
               .durationMs(span.durationMs())
               .build());
         }
@@ -133,6 +140,8 @@ final class GenAiSpanMapper implements DialectMapper {
     out.add(CommonFieldsMapper.start(span, none, dialect, RecordType.MODEL_REQUEST,
             "model_request#0", start)
         .text(content.lastUserText())
+        .systemPrompt(content.systemPrompt())
+        .messages(InputMessages.of(content.newInputMessages()))
         .build());
     // Reasoning happens during the call: stamped just after its start (start + 1 + i ns), so the
     // timeline reads request, reasoning, response.

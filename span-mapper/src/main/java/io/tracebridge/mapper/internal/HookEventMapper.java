@@ -72,14 +72,16 @@ final class HookEventMapper implements DialectMapper {
       case MODEL_RESPONSE -> {
         String reasoning = attributes.get(GenAiAttributes.HOOK_MODEL_REASONING);
         if (reasoning != null) {
+          // The reasoning came before the answer: 1 ns before it, so the timeline (time, then
+          // id) always reads reasoning, model_response.
           out.add(
               start(span, attributes, RecordType.REASONING,
-                  HookEvent.REASONING_STEP + "#" + ordinal, time)
+                  HookEvent.REASONING_STEP + "#" + ordinal, time.minusNanos(1))
                   .text(reasoning)
                   .build());
         }
         record
-            .text(attributes.get(GenAiAttributes.HOOK_MODEL_RESPONSE))
+            .text(SeedHookText.content(attributes.get(GenAiAttributes.HOOK_MODEL_RESPONSE)))
             .finishReason(attributes.get(GenAiAttributes.HOOK_MODEL_FINISH_REASON))
             .usage(UsageReader.modelCall(span, attributes));
       }
@@ -87,8 +89,8 @@ final class HookEventMapper implements DialectMapper {
       case TOOL_RESPONSE -> record.tool(ToolCallMapper.response(span, attributes));
       case AGENT_RESPONSE ->
           record
-              .text(attributes.get(GenAiAttributes.HOOK_AGENT_RESPONSE))
-              .usage(UsageReader.agentTotal(span, attributes));
+              .text(SeedHookText.content(attributes.get(GenAiAttributes.HOOK_AGENT_RESPONSE)))
+              .totalUsage(UsageReader.agentTotal(span, attributes));
     }
     out.add(record.build());
   }

@@ -222,7 +222,7 @@ public final class LogsMapper {
         kind, Dialect.ADOT_LOGS, false);
     // A content log knows no duration or usage; the span's records bring those.
     return records.stream()
-        .map(r -> r.toBuilder().durationMs(null).usage(null).build())
+        .map(r -> r.toBuilder().durationMs(null).usage(null).totalUsage(null).build())
         .toList();
   }
 

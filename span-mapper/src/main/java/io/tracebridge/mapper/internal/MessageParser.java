@@ -74,6 +74,28 @@ final class MessageParser {
     return object;
   }
 
+  /**
+   * System instructions as text: the text parts of a semconv parts array ({@code [{type: text,
+   * content}]}) joined by newlines, or the value itself if it is not such an array.
+   */
+  @Nullable
+  static String systemInstructions(@Nullable String value) {
+    JsonNode tree = parse(value);
+    if (tree == null || !tree.isArray()) {
+      return value;
+    }
+    List<String> texts = new ArrayList<>();
+    for (JsonNode p : tree) {
+      Part part = p.isObject() ? semconvPart(p) : null;
+      if (part != null && part.kind() == ChatMessage.Kind.TEXT) {
+        texts.add(part.text());
+      } else if (p.isTextual()) {
+        texts.add(p.asText());
+      }
+    }
+    return texts.isEmpty() ? null : String.join("\n", texts);
+  }
+
   /** Messages in the semconv ≥ 1.37 shape (a JSON array), or none if the text is not that. */
   static List<ChatMessage> semconvMessages(@Nullable String json) {
     JsonNode tree = parse(json);

@@ -95,8 +95,8 @@ final class OpenInferenceMapper implements DialectMapper {
     List<FunctionalRecord> records = new ArrayList<>();
     for (FunctionalRecord r : GenAiSpanMapper.records(
         span, content, GenAiSpanMapper.Kind.AGENT, Dialect.OPENINFERENCE)) {
-      if (r.type() == io.tracebridge.mapper.RecordType.RESPONSE && r.usage() == null) {
-        r = r.toBuilder().usage(UsageReader.openInference(a)).build();
+      if (r.type() == io.tracebridge.mapper.RecordType.RESPONSE && r.totalUsage() == null) {
+        r = r.toBuilder().totalUsage(UsageReader.openInference(a)).build();
       }
       records.add(r);
     }

@@ -10,6 +10,8 @@ import io.tracebridge.mapper.RecordType;
 import java.util.EnumSet;
 import java.util.Set;
 import io.tracebridge.mapper.MappingResult;
+import io.tracebridge.mapper.SpanNode;
+import io.tracebridge.mapper.TraceAssembly;
 import io.tracebridge.mapper.internal.ResourceMapper.ResourceFacts;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +25,11 @@ import javax.annotation.concurrent.ThreadSafe;
  * The orchestrator behind {@link io.tracebridge.mapper.SpanMapper}. Internal: use {@code
  * SpanMapper}.
  *
- * <p>First pass: reject spans with unreadable ids, read each resource once, and note the session
- * id each trace carries. Second pass: give every readable span to every {@link DialectMapper}.
- * Records with the same id (a span sent twice in one request) are kept once: the last one
- * read, in the place of the first. Stateless and thread-safe.
+ * <p>First pass: reject spans with unreadable ids and read each resource once. Second pass: give
+ * every readable span to every {@link DialectMapper} and note its {@link SpanNode}. Records with
+ * the same id (a span sent twice in one request) are kept once: the last one read, in the place
+ * of the first. Last, the request's records are assembled with its span nodes ({@link
+ * TraceAssembly}). Stateless and thread-safe.
  */
 @ThreadSafe
 public final class RequestMapper {
@@ -68,35 +71,56 @@ public final class RequestMapper {
     IssueLog issues = new IssueLog();
     List<SpanView> readable = readableSpans(tenant, resourceSpans, issues);
 
-    Map<String, String> sessionByTrace = new HashMap<>();
-    for (SpanView span : readable) {
-      String session =
-          span.attributes().first(GenAiAttributes.SESSION_ID, GenAiAttributes.CONVERSATION_ID,
-              GenAiAttributes.TRACELOOP_SESSION_ID);
-      if (session != null) {
-        sessionByTrace.putIfAbsent(span.ids().traceId(), session);
-      }
-    }
-
+    List<SpanNode> nodes = new ArrayList<>(readable.size());
     Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
     for (SpanView span : readable) {
-      SpanView withSession = span.withTraceSessionId(sessionByTrace.get(span.ids().traceId()));
-      collect(mapSpan(withSession), byId);
+      nodes.add(AgentSpans.node(span));
+      collect(mapSpan(span), byId);
     }
     return new MappingResult(
-        new ArrayList<>(byId.values()), issues.rejectedSpans(), issues.issues());
+        assembled(byId, nodes), issues.rejectedSpans(), issues.issues(), nodes);
   }
 
-  /** The records of one span, each step from one convention only (see {@link #byPrecedence}). */
+  /**
+   * The request's records assembled with its own topology ({@link TraceAssembly}): hook copies
+   * folded into the native steps of the request they describe, agent and session from the
+   * nearest ancestor in the request. Kept in the order they were read.
+   */
+  private static List<FunctionalRecord> assembled(
+      Map<String, FunctionalRecord> byId, List<SpanNode> nodes) {
+    TraceAssembly.Result result = TraceAssembly.assemble(byId.values(), nodes);
+    Map<String, FunctionalRecord> assembled = new HashMap<>();
+    for (FunctionalRecord r : result.records()) {
+      assembled.put(r.recordId(), r);
+    }
+    List<FunctionalRecord> out = new ArrayList<>(assembled.size());
+    for (String id : byId.keySet()) {
+      FunctionalRecord r = assembled.get(id);
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The records of one span, each step from one convention only (see {@link #byPrecedence}). A
+   * record a later convention reads for a step an earlier one already gave (the same record id)
+   * is not a second step: it fills in the fields the earlier one lacks (the hook's answer gets the
+   * span's finish reason and totals, say).
+   */
   List<FunctionalRecord> mapSpan(SpanView span) {
     Set<RecordType> claimed = EnumSet.noneOf(RecordType.class);
-    List<FunctionalRecord> out = new ArrayList<>();
+    Map<String, FunctionalRecord> out = new LinkedHashMap<>();
     Dialect first = null;
     for (DialectMapper dialect : byPrecedence) {
       Set<RecordType> produced = EnumSet.noneOf(RecordType.class);
       for (FunctionalRecord record : dialect.map(span)) {
-        if (!claimed.contains(record.type())) {
-          out.add(record);
+        FunctionalRecord earlier = out.get(record.recordId());
+        if (earlier != null && claimed.contains(record.type())) {
+          out.put(record.recordId(), earlier.filledFrom(record));
+        } else if (!claimed.contains(record.type())) {
+          out.put(record.recordId(), record);
           produced.add(record.type());
           if (first == null) {
             first = record.dialect();
@@ -105,10 +129,11 @@ public final class RequestMapper {
       }
       claimed.addAll(produced);
     }
+    List<FunctionalRecord> records = new ArrayList<>(out.values());
     if (first != null && !claimed.contains(RecordType.ERROR)) {
-      out.addAll(ErrorMapper.map(span, first));
+      records.addAll(ErrorMapper.map(span, first));
     }
-    return out;
+    return records;
   }
 
   /**

@@ -11,7 +11,9 @@ import javax.annotation.Nullable;
  * <p>The name comes from the event's {@code tool.name}, else the span's {@code gen_ai.tool.name};
  * the call id from the span's {@code gen_ai.tool.call.id}; the status from the event's {@code
  * tool.status}, else the span's {@code gen_ai.tool.status}. Span values are also read from the
- * event's {@code span.} copies. Splitting {@code group___action} is {@link ToolCall#named}'s job.
+ * event's {@code span.} copies. On a response, when the span says neither, the call id and status
+ * come from the output when it is Strands' {@code ToolResult} (the seed hook writes {@code
+ * json.dumps(event.result)}), so the hook copy on a cycle span names the call it answers. Splitting {@code group___action} is {@link ToolCall#named}'s job.
  */
 final class ToolCallMapper {
   private ToolCallMapper() {}
@@ -23,13 +25,19 @@ final class ToolCallMapper {
   }
 
   static ToolCall response(SpanView span, Attributes event) {
+    String output = event.get(GenAiAttributes.HOOK_TOOL_OUTPUT);
     String status = event.get(GenAiAttributes.HOOK_TOOL_STATUS);
     if (status == null) {
       status = firstIn(GenAiAttributes.TOOL_STATUS, span.attributes(), event.spanCopies());
     }
-    return ToolCall.named(
-        name(span, event), callId(span, event), null,
-        event.get(GenAiAttributes.HOOK_TOOL_OUTPUT), status);
+    if (status == null) {
+      status = SeedHookText.toolStatus(output);
+    }
+    String callId = callId(span, event);
+    if (callId == null) {
+      callId = SeedHookText.toolUseId(output);
+    }
+    return ToolCall.named(name(span, event), callId, null, output, status);
   }
 
   @Nullable

@@ -1,18 +1,39 @@
 package io.tracebridge.mapper.internal;
 
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.tracebridge.mapper.Usage;
+import java.util.List;
 import javax.annotation.Nullable;
 
 /**
  * Token counts, under the old and new attribute names Strands and the GenAI semantic conventions
  * have used.
  *
+ * <p>One definition of input tokens, the GenAI semantic conventions': {@code inputTokens}
+ * includes the cached input (cache reads and cache writes); {@code cacheReadTokens} and {@code
+ * cacheWriteTokens} say how many of them were read from and written to the cache. Producers that
+ * count input without the cache (Bedrock Converse) are recognised and normalised ({@link
+ * #normalised}).
+ *
  * <p>Per-call usage ({@link #modelCall}) never reads an {@code invoke_agent} span's attributes:
- * those are the agent's accumulated totals, which only an agent-level record may carry ({@link
- * #agentTotal}). That keeps every model call counted once.
+ * those are the agent's accumulated totals, which only an agent-level record's {@code
+ * totalUsage} may carry ({@link #agentTotal}). That keeps every model call counted once.
  */
-final class UsageReader {
+public final class UsageReader {
   private UsageReader() {}
+
+  /**
+   * The usage a span's attributes state under any convention this module reads: {@code
+   * gen_ai.usage.*} (with the total from {@code gen_ai.usage.total_tokens}, else OpenLLMetry's
+   * {@code llm.usage.total_tokens}, for {@link #normalised}), else OpenInference's {@code
+   * llm.token_count.*}; null if none. For {@link io.tracebridge.mapper.SpanUsage}.
+   */
+  @Nullable
+  public static Usage ofSpanAttributes(List<KeyValue> attributes) {
+    Attributes a = Attributes.of(attributes, issue -> { });
+    Usage genAi = openLlmetry(a);
+    return genAi != null ? genAi : openInference(a);
+  }
 
   /**
    * The {@code gen_ai.usage.*} counts in {@code attributes}, or null if there are none. Reasoning:
@@ -56,6 +77,7 @@ final class UsageReader {
     Long reasoning = attributes.first(
         GenAiAttributes.USAGE_REASONING_OUTPUT_TOKENS,
         GenAiAttributes.USAGE_REASONING_TOKENS,
+        GenAiAttributes.USAGE_OUTPUT_DETAILS_REASONING_TOKENS,
         GenAiAttributes.OL_TOKENS_REASONING);
     return normalised(input, output, cacheRead, cacheWrite, reasoning, total);
   }
@@ -125,19 +147,29 @@ final class UsageReader {
   }
 
   /**
-   * The agent's accumulated usage on an {@code agent_response} event: its {@code
-   * agent.input_tokens}/{@code agent.output_tokens}, else the span's {@code gen_ai.usage.*}, else
-   * the event's {@code span.gen_ai.usage.*} copies.
+   * The agent's accumulated usage on an {@code agent_response} event: when the event's span is an
+   * agent span, that span's {@code gen_ai.usage.*} (Strands sets the agent's totals there, cache
+   * included, when the span ends), else the {@code span.gen_ai.usage.*} copies; otherwise, or when
+   * the span has none, the event's {@code agent.input_tokens}/{@code agent.output_tokens}. Those
+   * are Strands' {@code accumulated_usage} as the seed hook reads it: input without the cache for
+   * Bedrock models, no cache or reasoning counts. They are ignored when the event has no answer
+   * and both are zero: the seed hook's defaults when the run produced no result.
    */
   @Nullable
   static Usage agentTotal(SpanView span, Attributes event) {
+    if (span.isAgentSpan()) {
+      Usage fromSpan = read(span.attributes());
+      if (fromSpan == null) {
+        fromSpan = read(event.spanCopies());
+      }
+      if (fromSpan != null) {
+        return fromSpan;
+      }
+    }
     Usage fromEvent = hookCounts(event, GenAiAttributes.HOOK_AGENT_INPUT_TOKENS,
         GenAiAttributes.HOOK_AGENT_OUTPUT_TOKENS);
-    if (fromEvent != null) {
-      return fromEvent;
-    }
-    Usage fromSpan = read(span.attributes());
-    return fromSpan != null ? fromSpan : read(event.spanCopies());
+    boolean noResult = event.get(GenAiAttributes.HOOK_AGENT_RESPONSE) == null;
+    return fromEvent == null || (noResult && fromEvent.isZero()) ? null : fromEvent;
   }
 
   @Nullable

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param id the X-Ray trace id ({@code ID})
  * @param timestamp the record's time as an ISO-8601 instant ({@code Timestamp})
- * @param raw the functional record as JSON
+ * @param raw the seed's raw event as JSON (see {@link LegacyTraceView})
  * @param traceType the hook event name, {@code reasoning} or {@code failure} ({@code TraceType})
  * @param apiParams always empty: hook events carry no API parameters
  * @param knowledgeBaseResponse always empty: hook events carry no knowledge-base results

@@ -1,14 +1,19 @@
 package io.tracebridge.mapper.legacy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracebridge.mapper.FunctionalRecord;
-import io.tracebridge.mapper.RecordJson;
+import io.tracebridge.mapper.RecordError;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.ToolCall;
 import io.tracebridge.mapper.Usage;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
@@ -21,24 +26,65 @@ import javax.annotation.Nullable;
  * answer, with {@code " (finish: X)"} appended when a finish reason is set ({@code
  * "finish_reason: X"} when there is no text); {@code rationale} the reasoning text; {@code
  * failureReason} the error message, or the output of a tool whose status is {@code error}.
+ *
+ * <p>Tokens: summing {@code InputTokens} / {@code OutputTokens} over the objects of a trace gives
+ * the trace's totals once ({@link io.tracebridge.mapper.TraceUsage}'s rule). A {@code
+ * model_response} has its call's usage; the agent-level totals of a {@code response} are counted
+ * only in a trace whose records carry no per-call usage; every other object has 0. {@code
+ * InputTokens} includes the cached input ({@link Usage}).
+ *
+ * <p>{@code raw} is the seed's JSON object: {@code event_name} (the hook event's name), {@code
+ * event_timestamp_ns}, {@code event_attributes} (the record's content under the seed hook's
+ * attribute names: {@code agent.prompt}, {@code model.name}, {@code model.prompt}, {@code
+ * model.response}, {@code model.finish_reason}, {@code model.input_tokens}, {@code
+ * model.output_tokens}, {@code model.reasoning}, {@code tool.name}, {@code tool.input}, {@code
+ * tool.output}, {@code tool.status}, {@code agent.response}, {@code agent.input_tokens}, {@code
+ * agent.output_tokens}, {@code trace_parsing_error}, {@code exception.type}, {@code
+ * exception.message}; only those the record has), {@code span_name}, {@code span_id}, {@code
+ * trace_id} (the X-Ray form, as the seed writes it) and {@code parent_span_id} (null for a root).
  * Pure and thread-safe.
  */
 public final class LegacyTraceView {
   private static final String TOOL_ERROR_STATUS = "error";
+  private static final String TRACE_PARSING_ERROR = "trace_parsing_error";
+  /** The seed serialises {@code raw} with {@code json.dumps}: nulls are kept. */
+  private static final ObjectMapper RAW_JSON = new ObjectMapper();
 
   private LegacyTraceView() {}
 
+  /** The legacy objects of {@code records} (one or more traces), in the order given. */
   public static List<LegacyTrace> of(List<FunctionalRecord> records) {
+    Set<String> tracesWithCallUsage = new HashSet<>();
+    for (FunctionalRecord record : records) {
+      if (record.usage() != null) {
+        tracesWithCallUsage.add(traceKey(record));
+      }
+    }
     List<LegacyTrace> traces = new ArrayList<>(records.size());
     for (FunctionalRecord record : records) {
-      traces.add(toLegacy(record));
+      traces.add(toLegacy(record, tokens(record, tracesWithCallUsage)));
     }
     return List.copyOf(traces);
   }
 
-  static LegacyTrace toLegacy(FunctionalRecord record) {
+  private static String traceKey(FunctionalRecord record) {
+    return record.tenant() + "/" + record.traceId();
+  }
+
+  /** The usage a record's legacy object counts: see the class comment. */
+  @Nullable
+  private static Usage tokens(FunctionalRecord record, Set<String> tracesWithCallUsage) {
+    if (record.usage() != null) {
+      return record.usage();
+    }
+    if (record.type() == RecordType.RESPONSE && !tracesWithCallUsage.contains(traceKey(record))) {
+      return record.totalUsage();
+    }
+    return null;
+  }
+
+  static LegacyTrace toLegacy(FunctionalRecord record, @Nullable Usage usage) {
     ToolCall tool = record.tool();
-    Usage usage = record.usage();
     return new LegacyTrace(
         record.xrayTraceId(),
         record.timestamp().toString(),
@@ -103,11 +149,82 @@ public final class LegacyTraceView {
     return "";
   }
 
+  /** The seed's {@code raw}: see the class comment. */
   private static String raw(FunctionalRecord record) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    raw.put("event_name", eventName(record));
+    raw.put("event_timestamp_ns", record.timestampNanos());
+    raw.put("event_attributes", eventAttributes(record));
+    raw.put("span_name", orEmpty(record.spanName()));
+    raw.put("span_id", record.spanId());
+    raw.put("trace_id", record.xrayTraceId());
+    raw.put("parent_span_id", record.parentSpanId());
     try {
-      return RecordJson.mapper().writeValueAsString(record);
+      return RAW_JSON.writeValueAsString(raw);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a functional record must always serialise", e);
+      throw new IllegalStateException("a legacy raw event must always serialise", e);
+    }
+  }
+
+  /** The name of the hook event the record is (an exception event for other errors). */
+  private static String eventName(FunctionalRecord record) {
+    if (record.type() == RecordType.ERROR) {
+      RecordError error = record.error();
+      return error != null && TRACE_PARSING_ERROR.equals(error.type())
+          ? TRACE_PARSING_ERROR : "exception";
+    }
+    return traceType(record.type());
+  }
+
+  private static Map<String, Object> eventAttributes(FunctionalRecord record) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    ToolCall tool = record.tool();
+    switch (record.type()) {
+      case PROMPT -> put(a, "agent.prompt", record.text());
+      case MODEL_REQUEST -> {
+        put(a, "model.name", record.model());
+        put(a, "model.prompt", record.text());
+      }
+      case MODEL_RESPONSE -> {
+        put(a, "model.response", record.text());
+        put(a, "model.finish_reason", record.finishReason());
+        if (record.usage() != null) {
+          a.put("model.input_tokens", record.usage().inputTokens());
+          a.put("model.output_tokens", record.usage().outputTokens());
+        }
+      }
+      case REASONING -> put(a, "model.reasoning", record.text());
+      case TOOL_REQUEST, TOOL_RESPONSE -> {
+        if (tool != null) {
+          put(a, "tool.name", tool.name());
+          put(a, "tool.input", tool.input());
+          put(a, "tool.output", tool.output());
+          put(a, "tool.status", tool.status());
+        }
+      }
+      case RESPONSE -> {
+        put(a, "agent.response", record.text());
+        if (record.totalUsage() != null) {
+          a.put("agent.input_tokens", record.totalUsage().inputTokens());
+          a.put("agent.output_tokens", record.totalUsage().outputTokens());
+        }
+      }
+      case ERROR -> {
+        RecordError error = record.error();
+        if (error != null && TRACE_PARSING_ERROR.equals(error.type())) {
+          put(a, TRACE_PARSING_ERROR, error.message());
+        } else if (error != null) {
+          put(a, "exception.type", error.type());
+          put(a, "exception.message", error.message());
+        }
+      }
+    }
+    return a;
+  }
+
+  private static void put(Map<String, Object> attributes, String key, @Nullable String value) {
+    if (value != null) {
+      attributes.put(key, value);
     }
   }
 

@@ -23,6 +23,29 @@ class UsageReaderTest {
   }
 
   @Test
+  void bedrockConverseInputWithoutTheCacheGetsCacheReadsAndWritesAdded() {
+    // Converse counts inputTokens without the cache; a producer that passes it through (older
+    // Strands) says so by its total: 200 + 45 + 1000 + 150 = 1395.
+    Attributes converse = views.attributes(
+        kv("gen_ai.usage.input_tokens", 200), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read_input_tokens", 1000),
+        kv("gen_ai.usage.cache_write_input_tokens", 150));
+    // Strands 1.62 already adds the cache to input_tokens (total stays input + output).
+    Attributes strands162 = views.attributes(
+        kv("gen_ai.usage.input_tokens", 1350), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read.input_tokens", 1000),
+        kv("gen_ai.usage.cache_creation.input_tokens", 150));
+
+    assertThat(UsageReader.read(converse)).isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+    assertThat(UsageReader.read(strands162)).isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+    assertThat(io.tracebridge.mapper.SpanUsage.of(java.util.List.of(
+        kv("gen_ai.usage.input_tokens", 200), kv("gen_ai.usage.output_tokens", 45),
+        kv("gen_ai.usage.total_tokens", 1395), kv("gen_ai.usage.cache_read_input_tokens", 1000),
+        kv("gen_ai.usage.cache_write_input_tokens", 150))))
+        .isEqualTo(new Usage(1350, 45, 1000, 150, 0));
+  }
+
+  @Test
   void readsPre128Names() {
     Attributes old = views.attributes(
         kv("gen_ai.usage.prompt_tokens", 11), kv("gen_ai.usage.completion_tokens", 3));
@@ -114,17 +137,31 @@ class UsageReaderTest {
   }
 
   @Test
-  void agentTotalPrefersTheEventsAgentCounts() {
+  void agentTotalPrefersTheAgentSpansOwnTotals() {
     SpanView agent = views.of(span("invoke_agent a")
         .addAttributes(kv("gen_ai.usage.input_tokens", 900))
         .addAttributes(kv("gen_ai.usage.cache_read_input_tokens", 50)).build());
+    SpanView agentWithoutUsage = views.of(span("invoke_agent a").build());
+    SpanView cycle = views.of(span("execute_event_loop_cycle")
+        .addAttributes(kv("gen_ai.usage.input_tokens", 5)).build());
 
+    // The span's totals (cache included) win over the hook's accumulated_usage (no cache).
     assertThat(UsageReader.agentTotal(agent, views.attributes(
-        kv("agent.input_tokens", 0), kv("agent.output_tokens", 0)))).isEqualTo(Usage.ZERO);
-    assertThat(UsageReader.agentTotal(agent, views.attributes()))
+        kv("agent.input_tokens", 850), kv("agent.output_tokens", 3))))
         .isEqualTo(new Usage(900, 0, 50, 0, 0));
-    assertThat(UsageReader.agentTotal(views.of(span("invoke_agent a").build()),
+    assertThat(UsageReader.agentTotal(agentWithoutUsage, views.attributes(
+        kv("agent.response", "done"), kv("agent.input_tokens", 850),
+        kv("agent.output_tokens", 3)))).isEqualTo(Usage.of(850, 3));
+    assertThat(UsageReader.agentTotal(agentWithoutUsage,
         views.attributes(kv("span.gen_ai.usage.output_tokens", "7"))))
         .isEqualTo(Usage.of(0, 7));
+    // A span that is not an agent's has no agent totals, whatever it carries.
+    assertThat(UsageReader.agentTotal(cycle, views.attributes(
+        kv("agent.response", "done"), kv("agent.input_tokens", 4), kv("agent.output_tokens", 1))))
+        .isEqualTo(Usage.of(4, 1));
+    // The seed hook's defaults for a run with no result are no totals, not zero ones.
+    assertThat(UsageReader.agentTotal(agentWithoutUsage, views.attributes(
+        kv("agent.response", ""), kv("agent.input_tokens", 0), kv("agent.output_tokens", 0))))
+        .isNull();
   }
 }

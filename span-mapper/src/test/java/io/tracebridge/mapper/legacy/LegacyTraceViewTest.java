@@ -49,8 +49,50 @@ class LegacyTraceViewTest {
     assertThat(json.get("Timestamp").asText()).isEqualTo("2025-01-01T10:00:00.123456789Z");
     assertThat(json.get("apiParams").isArray()).isTrue();
     assertThat(json.get("InputTokens").asLong()).isZero();
-    assertThat(RecordJson.mapper().readTree(json.get("raw").asText()).get("recordId").asText())
-        .isEqualTo("r-prompt");
+    JsonNode raw = RecordJson.mapper().readTree(json.get("raw").asText());
+    List<String> rawNames = new ArrayList<>();
+    raw.fieldNames().forEachRemaining(rawNames::add);
+    assertThat(rawNames).containsExactly("event_name", "event_timestamp_ns", "event_attributes",
+        "span_name", "span_id", "trace_id", "parent_span_id");
+    assertThat(raw.get("parent_span_id").isNull()).isTrue();
+  }
+
+  @Test
+  void rawHoldsTheRecordUnderTheSeedHooksNames() throws Exception {
+    FunctionalRecord call = record(RecordType.MODEL_RESPONSE).spanName("chat")
+        .parentSpanId("a1b2c3d4e5f60000").text("Hi").finishReason("end_turn")
+        .usage(Usage.of(12, 3)).build();
+
+    JsonNode raw = RecordJson.mapper().readTree(legacy(call).raw());
+
+    assertThat(raw.get("event_name").asText()).isEqualTo("model_response");
+    assertThat(raw.get("event_timestamp_ns").asLong()).isEqualTo(call.timestampNanos());
+    assertThat(raw.get("span_name").asText()).isEqualTo("chat");
+    assertThat(raw.get("span_id").asText()).isEqualTo("a1b2c3d4e5f60001");
+    assertThat(raw.get("parent_span_id").asText()).isEqualTo("a1b2c3d4e5f60000");
+    assertThat(raw.get("trace_id").asText()).isEqualTo("1-5b8efff7-98038103d269b633813fc60c");
+    assertThat(raw.get("event_attributes").get("model.response").asText()).isEqualTo("Hi");
+    assertThat(raw.get("event_attributes").get("model.finish_reason").asText())
+        .isEqualTo("end_turn");
+    assertThat(raw.get("event_attributes").get("model.input_tokens").asLong()).isEqualTo(12);
+  }
+
+  @Test
+  void tokensSumToTheTraceTotalOnce() {
+    FunctionalRecord call1 = record(RecordType.MODEL_RESPONSE).recordId("c1")
+        .usage(new Usage(100, 10, 40, 5, 0)).build();
+    FunctionalRecord call2 = record(RecordType.MODEL_RESPONSE).recordId("c2")
+        .usage(Usage.of(50, 5)).build();
+    FunctionalRecord answer = record(RecordType.RESPONSE).totalUsage(Usage.of(150, 15)).build();
+
+    List<LegacyTrace> withCalls = LegacyTraceView.of(List.of(call1, answer, call2));
+    assertThat(withCalls.stream().mapToLong(LegacyTrace::inputTokens).sum()).isEqualTo(150);
+    assertThat(withCalls.stream().mapToLong(LegacyTrace::outputTokens).sum()).isEqualTo(15);
+    assertThat(withCalls.get(1).inputTokens()).isZero();
+
+    // A producer that reports only agent totals: the answer carries them.
+    List<LegacyTrace> totalsOnly = LegacyTraceView.of(List.of(answer));
+    assertThat(totalsOnly.get(0).inputTokens()).isEqualTo(150);
   }
 
   @ParameterizedTest

@@ -1,13 +1,16 @@
 package io.tracebridge.store.dynamodb;
 
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.store.FeedScope;
 import io.tracebridge.store.IngestSeq;
 import io.tracebridge.store.StoreException;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
+import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceQuery;
+import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.UsageAccounting;
 import io.tracebridge.store.UsageCell;
@@ -16,7 +19,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.annotation.Nullable;
@@ -99,7 +101,7 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * <p><b>Ownership.</b> The store does not own the {@link DynamoDbClient}: the caller closes it after
  * {@link #shutdown()}.
  */
-public final class DynamoDbTraceStore implements TraceStore {
+public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore {
   /** Name of the global secondary index over {@code gsi1pk} / {@code gsi1sk}. */
   public static final String SESSION_INDEX = "bySession";
   /** Overloaded index: a session's records by ingest sequence; an agent's trace summaries. */
@@ -110,6 +112,8 @@ public final class DynamoDbTraceStore implements TraceStore {
   public static final int MAX_USAGE_DAYS = 366;
   /** Records per write task: a trace's records are written in chunks of this many, in parallel. */
   static final int MAX_BATCH_ITEMS = 8;
+  /** DynamoDB's limit of puts in one BatchWriteItem. */
+  private static final int MAX_BATCH_WRITE = 25;
 
   private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTraceStore.class);
   private static final Duration TABLE_POLL_INTERVAL = Duration.ofMillis(500);
@@ -380,9 +384,11 @@ public final class DynamoDbTraceStore implements TraceStore {
     Map<String, FunctionalRecord> earlier = stored.records();
     List<StoredRecord> written = new ArrayList<>();
     List<FunctionalRecord> merged = new ArrayList<>(chunk.size());
+    List<UsageLedger.Entry> counts = new ArrayList<>(chunk.size());
     for (FunctionalRecord r : chunk) {
       Write write = retrying("PutItem", () -> putRecord(r, earlier.get(r.recordId())));
       merged.add(write.record());
+      counts.add(UsageLedger.Entry.stored(write.record(), write.contentHash()));
       if (write.stored() != null) {
         written.add(write.stored());
       }
@@ -402,31 +408,81 @@ public final class DynamoDbTraceStore implements TraceStore {
       summaries.update(merged);
       return null;
     });
-    usage.count(merged, stored.counted());
+    usage.count(counts, stored.markers(), stored.mode());
   }
 
-  /** What {@link #putRecord} did: the record as stored, and its new version (null: unchanged). */
-  private record Write(FunctionalRecord record, @Nullable StoredRecord stored) {}
-
-  /** What a chunk's BatchGetItem found: stored records by id, and ids whose usage is counted. */
-  private record Stored(Map<String, FunctionalRecord> records, Set<String> counted) {}
+  /**
+   * What {@link #putRecord} did: the record as stored, its item's content hash, and its new
+   * version (null: unchanged).
+   */
+  private record Write(FunctionalRecord record, String contentHash, @Nullable StoredRecord stored) {}
 
   /**
-   * The stored versions of {@code chunk}'s records (one trace), by record id, and which of them
-   * have a usage marker (their usage is counted); consistent reads.
+   * What a chunk's BatchGetItem found: stored records by id, the usage markers of calls by record
+   * id, and the trace's usage mode item (null if not read; empty if read and absent).
+   */
+  private record Stored(
+      Map<String, FunctionalRecord> records,
+      Map<String, UsageLedger.Marker> markers,
+      @Nullable Map<String, AttributeValue> mode) {}
+
+  /**
+   * The stored versions of {@code chunk}'s records (one trace), by record id, with the usage
+   * markers of its calls and, if it has agent-level totals, the trace's mode item; consistent
+   * reads.
    */
   private Stored readStored(List<FunctionalRecord> chunk) {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    boolean needsMode = false;
     for (FunctionalRecord r : chunk) {
       keys.add(key(r));
-      if (UsageAccounting.role(r) != UsageAccounting.Role.NONE) {
-        keys.add(Map.of(
-            DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(r.tenant(), r.traceId())),
-            DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(r.recordId()))));
+      if (UsageLedger.needsMarker(r)) {
+        keys.add(markerKey(r.tenant(), r.traceId(), r.recordId()));
       }
+      needsMode |= UsageLedger.needsMode(r);
+    }
+    FunctionalRecord first = chunk.get(0);
+    Map<String, AttributeValue> modeKey = Map.of(
+        DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(first.tenant(), first.traceId())),
+        DynamoItem.SK, AttributeValue.fromS(DynamoItem.USAGE_MODE_SK));
+    if (needsMode) {
+      keys.add(modeKey);
     }
     Map<String, FunctionalRecord> found = new HashMap<>();
-    Set<String> counted = new HashSet<>();
+    Map<String, UsageLedger.Marker> markers = new HashMap<>();
+    Map<String, AttributeValue> mode = needsMode ? new HashMap<>() : null;
+    for (Map<String, AttributeValue> item : batchGet(keys)) {
+      String sk = item.get(DynamoItem.SK).s();
+      if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
+        FunctionalRecord r = DynamoItem.fromItem(item);
+        found.put(r.recordId(), r);
+      } else if (sk.equals(DynamoItem.USAGE_MODE_SK)) {
+        mode.putAll(item);
+      } else if (UsageAccounting.Role.CALL.name().equals(str(item, "role"))) {
+        markers.put(item.get("recordId").s(), UsageLedger.Marker.fromItem(item));
+      }
+    }
+    return new Stored(found, markers, mode);
+  }
+
+  @Nullable
+  private static String str(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? null : v.s();
+  }
+
+  private static Map<String, AttributeValue> markerKey(String tenant, String traceId, String recordId) {
+    return Map.of(
+        DynamoItem.PK, AttributeValue.fromS(DynamoItem.tracePk(tenant, traceId)),
+        DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(recordId)));
+  }
+
+  /** Consistent BatchGetItem of {@code keys} (at most 100), retrying unprocessed keys. */
+  private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    if (keys.isEmpty()) {
+      return items;
+    }
     Map<String, KeysAndAttributes> pending =
         Map.of(config.tableName(), KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
     for (int round = 0; !pending.isEmpty(); round++) {
@@ -440,17 +496,10 @@ public final class DynamoDbTraceStore implements TraceStore {
       // Errors are retried per call; keys left unprocessed by the rounds of this loop.
       BatchGetItemResponse response =
           retrying("BatchGetItem", () -> client.batchGetItem(b -> b.requestItems(request)));
-      for (Map<String, AttributeValue> item : response.responses().getOrDefault(config.tableName(), List.of())) {
-        if (item.get(DynamoItem.SK).s().startsWith(DynamoItem.RECORD_PREFIX)) {
-          FunctionalRecord r = DynamoItem.fromItem(item);
-          found.put(r.recordId(), r);
-        } else {
-          counted.add(item.get("recordId").s());
-        }
-      }
+      items.addAll(response.responses().getOrDefault(config.tableName(), List.of()));
       pending = response.unprocessedKeys();
     }
-    return new Stored(found, counted);
+    return items;
   }
 
   private static Map<String, AttributeValue> key(FunctionalRecord r) {
@@ -471,7 +520,7 @@ public final class DynamoDbTraceStore implements TraceStore {
       FunctionalRecord merged = earlier == null ? r : r.filledFrom(earlier);
       String hash = DynamoItem.contentHash(merged);
       if (earlier != null && hash.equals(DynamoItem.contentHash(earlier))) {
-        return new Write(merged, null); // identical re-export: nothing changes, the sequence stays
+        return new Write(merged, hash, null); // identical re-export: nothing changes, the sequence stays
       }
       String seq = seqs.next(merged.recordId());
       long stamped = System.nanoTime();
@@ -501,12 +550,13 @@ public final class DynamoDbTraceStore implements TraceStore {
           // same version. Report it as written, so listeners hear of it (re-merging would find
           // nothing new and stay silent); a version heard twice has one seq, which live
           // delivery sends once.
-          return new Write(merged, new StoredRecord(DynamoItem.fromItem(now), now.get(DynamoItem.SEQ).s()));
+          return new Write(merged, hash,
+              new StoredRecord(DynamoItem.fromItem(now), now.get(DynamoItem.SEQ).s()));
         }
         earlier = now == null || now.isEmpty() ? null : DynamoItem.fromItem(now);
         continue;
       }
-      return new Write(merged, restampIfLate(merged, item, seq, stamped));
+      return new Write(merged, hash, restampIfLate(merged, item, seq, stamped));
     }
   }
 
@@ -600,6 +650,168 @@ public final class DynamoDbTraceStore implements TraceStore {
             ":pk", AttributeValue.fromS(pk), ":rec", AttributeValue.fromS(DynamoItem.RECORD_PREFIX)))
         .consistentRead(true)
         .build();
+  }
+
+  /**
+   * One strongly consistent Query of the trace's partition, filtered to its records, spans and
+   * pass counter (markers, mode and summary are read by the writers that need them; the filter
+   * saves transfer, not read capacity).
+   */
+  @Override
+  public CompletionStage<TraceSnapshot> snapshot(String tenant, String traceId) {
+    String pk;
+    try {
+      pk = DynamoItem.tracePk(tenant, traceId);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    QueryRequest query = QueryRequest.builder()
+        .tableName(config.tableName())
+        .keyConditionExpression("#pk = :pk")
+        // A filter may not name the sort key: records and spans are the items with a spanId.
+        .filterExpression("attribute_exists(#span) OR attribute_exists(#passes)")
+        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#span", "spanId", "#passes", "passes"))
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+        .consistentRead(true)
+        .build();
+    return submit("Query", () -> retrying("Query", () -> {
+      List<FunctionalRecord> records = new ArrayList<>();
+      Map<String, SpanNode> spans = new HashMap<>();
+      long[] passes = {0};
+      queryAll(query, item -> {
+        String sk = item.get(DynamoItem.SK).s();
+        if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
+          records.add(DynamoItem.fromItem(item));
+        } else if (sk.startsWith(DynamoItem.SPAN_PREFIX)) {
+          SpanNode span = DynamoItem.spanFromItem(item);
+          spans.put(span.spanId(), span);
+        } else if (item.containsKey("passes")) {
+          passes[0] = Long.parseLong(item.get("passes").n());
+        }
+      });
+      records.sort(FunctionalRecord.TIMELINE);
+      return new TraceSnapshot(records, spans, passes[0]);
+    }));
+  }
+
+  /** BatchWriteItem, 25 spans a call, unprocessed items retried with backoff. */
+  @Override
+  public CompletionStage<Void> putSpans(String tenant, java.util.Collection<SpanNode> spans) {
+    List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+    try {
+      Map<String, SpanNode> unique = new LinkedHashMap<>();
+      spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
+      for (SpanNode span : unique.values()) {
+        Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
+        writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+            .putRequest(b -> b.item(item)).build());
+      }
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    if (writes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return submit("BatchWriteItem", () -> {
+      for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending =
+            writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
+        for (int round = 0; !pending.isEmpty(); round++) {
+          if (round > config.maxRetries()) {
+            throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
+          }
+          if (round > 0) {
+            sleep(backoff(round - 1));
+          }
+          List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
+          var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
+              b -> b.requestItems(Map.of(config.tableName(), request))));
+          pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Reads the records and their call markers (one BatchGetItem per 50 ids), then deletes each
+   * existing record in one transaction with its marker and the ADDs that take its count back
+   * ({@link UsageLedger}); listeners hear of the records that were there.
+   */
+  @Override
+  public CompletionStage<Void> remove(String tenant, String traceId, java.util.Collection<String> recordIds) {
+    String pk;
+    try {
+      pk = DynamoItem.tracePk(tenant, traceId);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(recordIds));
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return submit("TransactWriteItems", () -> {
+      String w3c = io.tracebridge.mapper.TraceIds.toW3c(traceId);
+      List<String> removed = new ArrayList<>();
+      for (int from = 0; from < ids.size(); from += MAX_BATCH_ITEMS) {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : ids.subList(from, Math.min(from + MAX_BATCH_ITEMS, ids.size()))) {
+          keys.add(Map.of(DynamoItem.PK, AttributeValue.fromS(pk),
+              DynamoItem.SK, AttributeValue.fromS(DynamoItem.recordSk(id))));
+          keys.add(markerKey(tenant, w3c, id));
+        }
+        List<UsageLedger.Entry> entries = new ArrayList<>();
+        Map<String, UsageLedger.Marker> markers = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet(keys)) {
+          String sk = item.get(DynamoItem.SK).s();
+          if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
+            entries.add(new UsageLedger.Entry(DynamoItem.fromItem(item), null, true));
+          } else if (UsageAccounting.Role.CALL.name().equals(str(item, "role"))) {
+            markers.put(item.get("recordId").s(), UsageLedger.Marker.fromItem(item));
+          }
+        }
+        if (!entries.isEmpty()) {
+          usage.count(entries, markers, null);
+          entries.forEach(e -> removed.add(e.record().recordId()));
+        }
+      }
+      if (!removed.isEmpty()) {
+        List<String> view = List.copyOf(removed);
+        for (StoredRecordListener l : listeners) {
+          try {
+            l.removed(tenant, w3c, view);
+          } catch (RuntimeException e) {
+            LOG.warn("a stored-record listener failed; live delivery falls back to the store", e);
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /** One UpdateItem: ADD 1 to the trace's pass counter, returning the count before. */
+  @Override
+  public CompletionStage<Boolean> finishPass(String tenant, String traceId, long passesSeen) {
+    String pk;
+    try {
+      pk = DynamoItem.tracePk(tenant, traceId);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    return submit("UpdateItem", () -> {
+      // Not retried blindly: a lost answer to an ADD that landed would count the pass twice, which
+      // only costs the caller one more pass (it reads "another pass ended"); never a missed one.
+      var updated = retrying("UpdateItem", () -> client.updateItem(b -> b.tableName(config.tableName())
+          .key(Map.of(DynamoItem.PK, AttributeValue.fromS(pk),
+              DynamoItem.SK, AttributeValue.fromS(DynamoItem.PASSES_SK)))
+          .updateExpression("ADD #p :one")
+          .expressionAttributeNames(Map.of("#p", "passes"))
+          .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))
+          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD)));
+      AttributeValue before = updated.attributes() == null ? null : updated.attributes().get("passes");
+      long seen = before == null ? 0 : Long.parseLong(before.n());
+      return seen == passesSeen;
+    });
   }
 
   @Override

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * #toItem} / {@link #fromItem} and the key layout (see the package documentation).
  *
  * <p>Every record field is a typed top-level attribute named as in the record's JSON ({@code S},
- * {@code N}, {@code BOOL}; {@code tool}, {@code usage} and {@code error} are {@code M} maps), so an
+ * {@code N}, {@code BOOL}; {@code tool}, {@code usage}, {@code totalUsage} and {@code error} are
+ * {@code M} maps, {@code messages} an {@code L} of {@code M}s with their {@code parts}), so an
  * item reads well in the console. Absent (null) fields are left out. {@code timestamp} is ISO-8601
  * with nanoseconds; {@code type} and {@code dialect} use their wire names. Public so that a reader
  * of DynamoDB Streams can decode new images with {@link #fromItem}. Stateless and thread-safe.
@@ -44,6 +45,10 @@ public final class DynamoItem {
   public static final String SUMMARY_SK = "SUMMARY";
   /** Sort key of a trace's usage mode item ({@link io.tracebridge.store.UsageAccounting.Mode}). */
   public static final String USAGE_MODE_SK = "USAGEMODE";
+  /** Sort key prefix of span topology items ({@link io.tracebridge.mapper.SpanNode}). */
+  public static final String SPAN_PREFIX = "SPAN#";
+  /** Sort key of a trace's assembly pass counter ({@link io.tracebridge.store.TraceAssemblyStore}). */
+  public static final String PASSES_SK = "PASSES";
   /** Version of this item layout, stored on every item so that a later layout can be read beside it. */
   public static final String SCHEMA_VERSION = "schemaVersion";
 
@@ -59,6 +64,32 @@ public final class DynamoItem {
   /** {@code REC#{recordId}}. */
   public static String recordSk(String recordId) {
     return RECORD_PREFIX + recordId;
+  }
+
+  /** {@code SPAN#{spanId}}. */
+  public static String spanSk(String spanId) {
+    return SPAN_PREFIX + spanId;
+  }
+
+  /** The item of one span's topology in its trace's partition. */
+  static Map<String, AttributeValue> spanItem(String tenant, io.tracebridge.mapper.SpanNode span) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    String traceId = TraceIds.toW3c(span.traceId());
+    item.put(PK, s(tracePk(tenant, traceId)));
+    item.put(SK, s(spanSk(span.spanId())));
+    item.put("traceId", s(traceId));
+    item.put("spanId", s(span.spanId()));
+    putS(item, "parentSpanId", span.parentSpanId());
+    putS(item, "agentId", span.agentId());
+    putS(item, "agentName", span.agentName());
+    putS(item, "sessionId", span.sessionId());
+    item.put(SCHEMA_VERSION, AttributeValue.fromN(Integer.toString(CURRENT_SCHEMA_VERSION)));
+    return item;
+  }
+
+  static io.tracebridge.mapper.SpanNode spanFromItem(Map<String, AttributeValue> item) {
+    return new io.tracebridge.mapper.SpanNode(item.get("traceId").s(), item.get("spanId").s(),
+        str(item, "parentSpanId"), str(item, "agentId"), str(item, "agentName"), str(item, "sessionId"));
   }
 
   /** {@code USAGE#{recordId}}: the marker of a counted model call or agent-level total. */
@@ -159,6 +190,7 @@ public final class DynamoItem {
     item.put("xrayTraceId", s(record.xrayTraceId()));
     item.put("spanId", s(record.spanId()));
     putS(item, "parentSpanId", record.parentSpanId());
+    putS(item, "spanName", record.spanName());
     item.put("recordId", s(record.recordId()));
     item.put("type", s(record.type().wireName()));
     item.put("timestamp", s(record.timestamp().toString()));
@@ -201,6 +233,23 @@ public final class DynamoItem {
       item.put("originalSize", n(record.originalSize()));
     }
     item.put("dialect", s(record.dialect().wireName()));
+    putS(item, "systemPrompt", record.systemPrompt());
+    if (record.messages() != null) {
+      java.util.List<AttributeValue> messages = new java.util.ArrayList<>();
+      for (io.tracebridge.mapper.InputMessage message : record.messages()) {
+        java.util.List<AttributeValue> parts = new java.util.ArrayList<>();
+        for (io.tracebridge.mapper.MessagePart part : message.parts()) {
+          Map<String, AttributeValue> m = new HashMap<>();
+          m.put("type", s(part.type()));
+          putS(m, "content", part.content());
+          putS(m, "toolName", part.toolName());
+          putS(m, "callId", part.callId());
+          parts.add(AttributeValue.fromM(m));
+        }
+        messages.add(AttributeValue.fromM(Map.of("role", s(message.role()), "parts", AttributeValue.fromL(parts))));
+      }
+      item.put("messages", AttributeValue.fromL(messages));
+    }
     return item;
   }
 
@@ -218,6 +267,7 @@ public final class DynamoItem {
               .traceId(required(item, "traceId"))
               .spanId(required(item, "spanId"))
               .parentSpanId(str(item, "parentSpanId"))
+              .spanName(str(item, "spanName"))
               .recordId(required(item, "recordId"))
               .type(RecordType.fromWireName(required(item, "type")))
               .timestamp(Instant.parse(required(item, "timestamp")))
@@ -248,6 +298,20 @@ public final class DynamoItem {
       if (item.containsKey("error")) {
         Map<String, AttributeValue> m = item.get("error").m();
         b.error(new RecordError(str(m, "type"), str(m, "message")));
+      }
+      b.systemPrompt(str(item, "systemPrompt"));
+      if (item.containsKey("messages")) {
+        java.util.List<io.tracebridge.mapper.InputMessage> messages = new java.util.ArrayList<>();
+        for (AttributeValue message : item.get("messages").l()) {
+          java.util.List<io.tracebridge.mapper.MessagePart> parts = new java.util.ArrayList<>();
+          for (AttributeValue part : message.m().get("parts").l()) {
+            Map<String, AttributeValue> m = part.m();
+            parts.add(new io.tracebridge.mapper.MessagePart(
+                required(m, "type"), str(m, "content"), str(m, "toolName"), str(m, "callId")));
+          }
+          messages.add(new io.tracebridge.mapper.InputMessage(required(message.m(), "role"), parts));
+        }
+        b.messages(messages);
       }
       return b.build();
     } catch (RuntimeException e) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -45,34 +46,51 @@ final class TraceSummaries {
     this.table = table;
   }
 
-  /** Folds a chunk of one trace's records into its summary. */
+  /**
+   * Folds a chunk of one trace's records into its summary: start and end (conditional min/max),
+   * tools (string-set ADD), error and answered flags; session, agent and prompt from the earliest
+   * record that has one, the stop reason from the latest {@code response}, each guarded by the
+   * {@code {timestamp}#{recordId}} of the record it came from (conditional updates, so the order
+   * records arrive in, or a record re-attributed later, changes nothing in the outcome).
+   */
   void update(List<FunctionalRecord> chunk) {
     FunctionalRecord first = chunk.get(0);
     String tenant = first.tenant();
     String traceId = TraceIds.toW3c(first.traceId());
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
-    String session = null;
-    String agent = null;
-    String agentName = null;
-    String prompt = null;
+    FunctionalRecord session = null;
+    FunctionalRecord agent = null;
+    FunctionalRecord prompt = null;
+    FunctionalRecord answer = null;
     boolean error = false;
     boolean answered = false;
     TreeSet<String> tools = new TreeSet<>();
+    TreeSet<String> failedSpans = new TreeSet<>();
     for (FunctionalRecord r : chunk) {
       long ts = r.timestampNanos();
       start = Math.min(start, ts);
       end = Math.max(end, r.durationMs() == null ? ts : ts + r.durationMs() * 1_000_000L);
-      session = session != null ? session : r.sessionId();
-      agent = agent != null ? agent : r.agentId();
-      agentName = agentName != null ? agentName : r.agentName();
-      if (prompt == null && r.type() == RecordType.PROMPT) {
-        prompt = TraceSummary.preview(r.text());
+      if (r.sessionId() != null && earlier(r, session)) {
+        session = r;
+      }
+      if ((r.agentId() != null || r.agentName() != null) && earlier(r, agent)) {
+        agent = r;
+      }
+      if (r.type() == RecordType.PROMPT && earlier(r, prompt)) {
+        prompt = r;
+      }
+      if (r.type() == RecordType.RESPONSE && (answer == null || !earlier(r, answer))) {
+        answer = r;
       }
       if (r.tool() != null && r.tool().name() != null) {
         tools.add(r.tool().name());
       }
-      error |= r.type() == RecordType.ERROR || r.error() != null;
+      boolean failed = r.type() == RecordType.ERROR || r.error() != null;
+      error |= failed;
+      if (failed) {
+        failedSpans.add(r.spanId());
+      }
       answered |= r.type() == RecordType.RESPONSE;
     }
     Map<String, AttributeValue> key = key(tenant, traceId);
@@ -86,24 +104,6 @@ final class TraceSummaries {
     setIfAbsent(set, names, values, "startNs", AttributeValue.fromN(Long.toString(start)));
     setIfAbsent(set, names, values, "endNs", AttributeValue.fromN(Long.toString(end)));
     setIfAbsent(set, names, values, DynamoItem.GSI3_SK, AttributeValue.fromS(listSk));
-    if (session != null) {
-      setIfAbsent(set, names, values, "sessionId", AttributeValue.fromS(session));
-      setIfAbsent(set, names, values, DynamoItem.GSI1_PK,
-          AttributeValue.fromS(DynamoItem.sessionTracesPk(tenant, session)));
-      setIfAbsent(set, names, values, DynamoItem.GSI1_SK, AttributeValue.fromS(listSk));
-    }
-    if (agent != null) {
-      setIfAbsent(set, names, values, "agentId", AttributeValue.fromS(agent));
-      setIfAbsent(set, names, values, DynamoItem.GSI2_PK,
-          AttributeValue.fromS(DynamoItem.agentTracesPk(tenant, agent)));
-      setIfAbsent(set, names, values, DynamoItem.GSI2_SK, AttributeValue.fromS(listSk));
-    }
-    if (agentName != null) {
-      setIfAbsent(set, names, values, "agentName", AttributeValue.fromS(agentName));
-    }
-    if (prompt != null) {
-      setIfAbsent(set, names, values, "prompt", AttributeValue.fromS(prompt));
-    }
     if (error) {
       setAlways(set, names, values, "hasError", AttributeValue.fromBool(true));
     }
@@ -111,10 +111,19 @@ final class TraceSummaries {
       setAlways(set, names, values, "answered", AttributeValue.fromBool(true));
     }
     StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", set));
+    List<String> adds = new ArrayList<>();
     if (!tools.isEmpty()) {
       names.put("#tools", "tools");
       values.put(":tools", AttributeValue.fromSs(List.copyOf(tools)));
-      expression.append(" ADD #tools :tools");
+      adds.add("#tools :tools");
+    }
+    if (!failedSpans.isEmpty()) {
+      names.put("#failed", "failedSpans");
+      values.put(":failed", AttributeValue.fromSs(List.copyOf(failedSpans)));
+      adds.add("#failed :failed");
+    }
+    if (!adds.isEmpty()) {
+      expression.append(" ADD ").append(String.join(", ", adds));
     }
     UpdateItemResponse updated = client.updateItem(b -> b.tableName(table).key(key)
         .updateExpression(expression.toString())
@@ -123,9 +132,58 @@ final class TraceSummaries {
         .returnValues(ReturnValue.ALL_NEW));
     Map<String, AttributeValue> now = updated.attributes();
     long storedStart = Long.parseLong(now.get("startNs").n());
-    long storedEnd = Long.parseLong(now.get("endNs").n());
     long wantedStart = Math.min(storedStart, start);
     String wantedSk = DynamoItem.traceListSk(wantedStart, traceId);
+
+    if (session != null) {
+      Map<String, AttributeValue> fields = new LinkedHashMap<>();
+      fields.put("sessionId", AttributeValue.fromS(session.sessionId()));
+      fields.put(DynamoItem.GSI1_PK, AttributeValue.fromS(DynamoItem.sessionTracesPk(tenant, session.sessionId())));
+      fields.put(DynamoItem.GSI1_SK, AttributeValue.fromS(wantedSk));
+      now = guarded(key, now, "sessionAt", at(session), true, fields);
+    }
+    if (agent != null) {
+      Map<String, AttributeValue> fields = new LinkedHashMap<>();
+      List<String> removes = new ArrayList<>();
+      if (agent.agentId() != null) {
+        fields.put("agentId", AttributeValue.fromS(agent.agentId()));
+        fields.put(DynamoItem.GSI2_PK, AttributeValue.fromS(DynamoItem.agentTracesPk(tenant, agent.agentId())));
+        fields.put(DynamoItem.GSI2_SK, AttributeValue.fromS(wantedSk));
+      } else {
+        removes.addAll(List.of("agentId", DynamoItem.GSI2_PK, DynamoItem.GSI2_SK));
+      }
+      if (agent.agentName() != null) {
+        fields.put("agentName", AttributeValue.fromS(agent.agentName()));
+      } else {
+        removes.add("agentName");
+      }
+      now = guarded(key, now, "agentAt", at(agent), true, fields, removes);
+    }
+    if (prompt != null) {
+      Map<String, AttributeValue> fields = new LinkedHashMap<>();
+      List<String> removes = new ArrayList<>();
+      String text = TraceSummary.preview(prompt.text());
+      if (text != null) {
+        fields.put("prompt", AttributeValue.fromS(text));
+      } else {
+        removes.add("prompt");
+      }
+      now = guarded(key, now, "promptAt", at(prompt), true, fields, removes);
+    }
+    if (answer != null) {
+      Map<String, AttributeValue> fields = new LinkedHashMap<>();
+      List<String> removes = new ArrayList<>();
+      if (answer.finishReason() != null) {
+        fields.put("stopReason", AttributeValue.fromS(answer.finishReason()));
+      } else {
+        removes.add("stopReason");
+      }
+      fields.put("stopError", AttributeValue.fromBool(answer.error() != null));
+      fields.put("stopSpan", AttributeValue.fromS(answer.spanId()));
+      now = guarded(key, now, "stopAt", at(answer), false, fields, removes);
+    }
+
+    long storedEnd = Long.parseLong(now.get("endNs").n());
     List<String> fix = new ArrayList<>();
     Map<String, String> fixNames = new HashMap<>(Map.of("#start", "startNs"));
     for (String sk : List.of(DynamoItem.GSI1_SK, DynamoItem.GSI2_SK, DynamoItem.GSI3_SK)) {
@@ -160,6 +218,76 @@ final class TraceSummaries {
       } catch (ConditionalCheckFailedException later) {
         // another writer recorded a later end
       }
+    }
+  }
+
+  /** {@code {timestampNanos, 19 digits}#{recordId}}: orders records as the timeline does. */
+  private static String at(FunctionalRecord r) {
+    return IngestSeq.format(r.timestampNanos(), r.recordId());
+  }
+
+  /** True if {@code r} comes before {@code than} in the timeline (or {@code than} is null). */
+  private static boolean earlier(FunctionalRecord r, @Nullable FunctionalRecord than) {
+    return than == null || FunctionalRecord.TIMELINE.compare(r, than) < 0;
+  }
+
+  private Map<String, AttributeValue> guarded(Map<String, AttributeValue> key,
+      Map<String, AttributeValue> now, String atName, String at, boolean earliest,
+      Map<String, AttributeValue> fields) {
+    return guarded(key, now, atName, at, earliest, fields, List.of());
+  }
+
+  /**
+   * Sets {@code fields} (and removes {@code removes}) with {@code atName = at} unless the summary
+   * already holds them from a record that wins over this one: an earlier one ({@code earliest})
+   * or a later one. A record equal in place (the same record, re-attributed) wins, so its new
+   * values replace its old ones. Skips the call when nothing would change. Returns the item as
+   * it is now.
+   */
+  private Map<String, AttributeValue> guarded(Map<String, AttributeValue> key,
+      Map<String, AttributeValue> now, String atName, String at, boolean earliest,
+      Map<String, AttributeValue> fields, List<String> removes) {
+    AttributeValue stored = now.get(atName);
+    if (stored != null) {
+      int order = at.compareTo(stored.s());
+      if (earliest ? order > 0 : order < 0) {
+        return now;
+      }
+      if (order == 0 && fields.entrySet().stream().allMatch(e -> e.getValue().equals(now.get(e.getKey())))
+          && removes.stream().noneMatch(now::containsKey)) {
+        return now;
+      }
+    }
+    Map<String, String> names = new HashMap<>(Map.of("#at", atName));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", AttributeValue.fromS(at)));
+    List<String> set = new ArrayList<>(List.of("#at = :at"));
+    int i = 0;
+    for (Map.Entry<String, AttributeValue> e : fields.entrySet()) {
+      names.put("#f" + i, e.getKey());
+      values.put(":f" + i, e.getValue());
+      set.add("#f" + i + " = :f" + i);
+      i++;
+    }
+    StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", set));
+    if (!removes.isEmpty()) {
+      List<String> remove = new ArrayList<>();
+      for (String name : removes) {
+        names.put("#r" + i, name);
+        remove.add("#r" + i);
+        i++;
+      }
+      expression.append(" REMOVE ").append(String.join(", ", remove));
+    }
+    String condition = "attribute_not_exists(#at) OR #at " + (earliest ? ">=" : "<=") + " :at";
+    try {
+      return client.updateItem(b -> b.tableName(table).key(key)
+          .updateExpression(expression.toString())
+          .conditionExpression(condition)
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values)
+          .returnValues(ReturnValue.ALL_NEW)).attributes();
+    } catch (ConditionalCheckFailedException won) {
+      return now; // another writer stored values from a record that wins over this one
     }
   }
 
@@ -247,10 +375,12 @@ final class TraceSummaries {
     return new TraceSummary(
         traceId, TraceIds.toXray(traceId), str(item, "sessionId"), str(item, "agentId"),
         str(item, "agentName"), instant(start), instant(end), Math.max(0, (end - start) / 1_000_000L),
-        TraceSummary.status(bool(item, "hasError"), bool(item, "answered")),
+        TraceSummary.status(bool(item, "hasError"), bool(item, "answered"), str(item, "stopReason"),
+            bool(item, "stopError") || (item.containsKey("failedSpans") && item.containsKey("stopSpan")
+                && item.get("failedSpans").ss().contains(item.get("stopSpan").s()))),
         new Usage(num(item, "inputTokens"), num(item, "outputTokens"), num(item, "cacheReadTokens"),
             num(item, "cacheWriteTokens"), num(item, "reasoningTokens")),
-        tools, str(item, "prompt"));
+        tools, str(item, "prompt"), str(item, "stopReason"));
   }
 
   private static String encodeCursor(Map<String, AttributeValue> key) {

@@ -12,7 +12,6 @@ import io.tracebridge.store.UsageKind;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,47 +23,80 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Usage counted at write time with TransactWriteItems, so that every model call counts exactly
- * once however often its span arrives or its write is retried (README, "Usage").
+ * Usage counted at write time with TransactWriteItems, so that the aggregates always equal the
+ * contributions of the records stored now ({@link UsageAccounting}): every model call counts
+ * exactly once however often its span arrives or its write is retried, and under the agent and
+ * session its record has now (README, "Usage").
  *
- * <p>One transaction per chunk of a trace's records ({@link #count}): for each record to count, a
- * Put of its marker ({@code TRACE#…} / {@code USAGE#{recordId}}) conditioned on {@code
- * attribute_not_exists(pk)}; the ADDs to the {@link UsageKind} aggregates of each day and model
- * and to the trace's summary, merged across the chunk so each aggregate is one item; and, when the
- * trace's counting mode changes ({@link UsageAccounting}), a version-conditioned write of the
- * trace's mode item (the ADDs that take agent-level totals back are among the merged ones). The
- * records are applied in order to the mode read at the start, exactly as if each were counted
- * alone, so batching changes the number of calls and nothing else.
+ * <p>One transaction per chunk of a trace's records ({@link #count}). For each model call whose
+ * contribution is not counted as it is: a Put of its marker ({@code TRACE#…} / {@code
+ * USAGE#{recordId}}, holding what it is counted under and its {@link Contribution#signature()}),
+ * conditioned on {@code attribute_not_exists(pk)} for a first count or on the signature read for
+ * a move; a ConditionCheck that the record item still holds the version being counted (its
+ * content hash), so a stale version never overwrites a newer one's count; the ADDs (the new
+ * contribution, minus the old one for a move) to the {@link UsageKind} aggregates and the
+ * trace's summary, merged across the chunk so each aggregate is one item; and, when the trace's
+ * counting mode changes, a version-conditioned write of the trace's mode item, which also holds
+ * the agent-level contributions while they count. Removing a record ({@link #count} with {@link
+ * Entry#remove()}) deletes its item, its marker and its count in one transaction.
  *
- * <p>A marker that already exists cancels the transaction: its record was counted before (a
- * re-export, or a retried write), so it is dropped and the rest counted again. The caller passes
- * the markers it already read ({@link DynamoDbTraceStore} reads them in the same BatchGetItem as
- * the records), so a plain re-export usually costs no transaction at all. A mode item changed by a
- * concurrent writer fails its version condition: the mode is read again and the transaction
- * rebuilt. Thread-safe; runs on the store's pool.
+ * <p>A cancelled transaction is read for its reasons: a marker that changed under it is read
+ * again (if it now says what this write wanted, the record is counted: dropped; else the move is
+ * rebuilt from it); a record item that changed means a newer version exists, whose writer counts
+ * it (dropped here); a changed mode item is read again. The caller passes the markers and the
+ * mode item it already read ({@link DynamoDbTraceStore} reads them in the same BatchGetItem as the
+ * records), so a plain re-export costs no transaction at all. Thread-safe; runs on the store's pool.
  */
 final class UsageLedger {
   private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
   private static final String[] COUNT_NAMES = {
     "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"
   };
+  /** Marker attribute: {@link Contribution#signature()} of what the call is counted under. */
+  static final String SIGNATURE = "signature";
   /** Cancellation reasons that clear up by themselves. */
   private static final Set<String> RETRYABLE_CANCELLATIONS =
       Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded");
-  /** Rebuilds after losing a race on the mode item, on top of the store's retries. */
+  /** Rebuilds after losing a race on a marker, a record or the mode item, on top of the store's retries. */
   private static final int MAX_REBUILDS = 20;
   /** DynamoDB's limit of actions in one TransactWriteItems. */
   static final int MAX_TRANSACTION_ITEMS = 100;
+
+  /**
+   * What a chunk asks of the ledger: bring the count of {@code record} (as stored now, its item's
+   * content hash {@code contentHash}) up to date, or, with {@code remove}, delete the record and
+   * take its count back.
+   */
+  record Entry(FunctionalRecord record, @Nullable String contentHash, boolean remove) {
+    static Entry stored(FunctionalRecord record, String contentHash) {
+      return new Entry(record, contentHash, false);
+    }
+  }
+
+  /**
+   * A call's marker as read: what the call is counted under; {@code legacy} for a marker of the
+   * older layout, which does not say (its call keeps the count it got).
+   */
+  record Marker(@Nullable Contribution counted, boolean legacy) {
+    static Marker fromItem(Map<String, AttributeValue> item) {
+      if (!item.containsKey(SIGNATURE)) {
+        return new Marker(null, true);
+      }
+      return new Marker(fromMap(item.get("recordId").s(), item), false);
+    }
+  }
 
   private final DynamoDbTraceStore store;
   private final DynamoDbClient client;
   private final String table;
   private final AtomicLong alreadyCounted = new AtomicLong();
   private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong moved = new AtomicLong();
 
   UsageLedger(DynamoDbTraceStore store, DynamoDbClient client, String table) {
     this.store = store;
@@ -72,52 +104,81 @@ final class UsageLedger {
     this.table = table;
   }
 
-  /** Records whose usage was found already counted (a re-export or a retried write). */
+  /** Records whose usage was found counted as it is (a re-export or a retried write). */
   long alreadyCounted() {
     return alreadyCounted.get();
   }
 
-  /** TransactWriteItems calls that counted usage. */
+  /** TransactWriteItems calls that counted, moved or took back usage. */
   long transactions() {
     return transactions.get();
   }
 
+  /** Counts moved from one contribution to another (re-attributed records). */
+  long moved() {
+    return moved.get();
+  }
+
+  /** Whether a call marker is to be read for {@code r} before counting it. */
+  static boolean needsMarker(FunctionalRecord r) {
+    return UsageAccounting.role(r) == UsageAccounting.Role.CALL;
+  }
+
+  /** Whether the trace's mode item is to be read for {@code r} before counting it. */
+  static boolean needsMode(FunctionalRecord r) {
+    return UsageAccounting.role(r) == UsageAccounting.Role.AGENT_LEVEL;
+  }
+
   /**
-   * Counts the usage of those of {@code records} (all of one trace) that have to be counted and
-   * have not been; blocks; retries.
+   * Brings the counts of {@code entries} (all of one trace) up to date; blocks; retries.
    *
-   * @param counted ids of records whose marker was read before: counted already, skipped here
+   * @param markers the call markers read before, by record id (absent: no marker)
+   * @param modeItem the trace's mode item as read before, or null if it was not read
    */
-  void count(List<FunctionalRecord> records, Set<String> counted) {
-    List<FunctionalRecord> pending = new ArrayList<>();
-    for (FunctionalRecord r : records) {
-      if (UsageAccounting.role(r) == UsageAccounting.Role.NONE) {
+  void count(List<Entry> entries, Map<String, Marker> markers,
+      @Nullable Map<String, AttributeValue> modeItem) {
+    ModeState modeRead = modeItem == null ? null : new ModeState(modeItem);
+    List<Entry> pending = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.remove()) {
+        pending.add(e);
         continue;
       }
-      if (counted.contains(r.recordId())) {
-        alreadyCounted.incrementAndGet();
-      } else {
-        pending.add(r);
+      FunctionalRecord r = e.record();
+      Contribution now = UsageAccounting.contribution(r);
+      switch (UsageAccounting.role(r)) {
+        case CALL -> {
+          Marker m = markers.get(r.recordId());
+          if (m != null && (m.legacy() || now.sameAs(m.counted()))) {
+            alreadyCounted.incrementAndGet();
+          } else {
+            pending.add(e);
+          }
+        }
+        case AGENT_LEVEL -> {
+          if (modeRead != null && (modeRead.calls() || now.sameAs(modeRead.agentLevel(r.recordId())))) {
+            alreadyCounted.incrementAndGet();
+          } else {
+            pending.add(e);
+          }
+        }
+        case NONE -> { }
       }
     }
+    Map<String, Marker> known = new HashMap<>(markers);
     int rebuilds = 0;
     for (int attempt = 0; !pending.isEmpty(); ) {
       try {
-        Attempt result = tryCount(pending);
-        if (result.done()) {
+        Attempt result = tryCount(pending, known);
+        if (result == Attempt.DONE) {
           return;
-        }
-        if (!result.counted().isEmpty()) {
-          // Counted before: leave them out and count the others. Not a failure.
-          alreadyCounted.addAndGet(result.counted().size());
-          pending.removeIf(r -> result.counted().contains(r.recordId()));
-          continue;
         }
         if (++rebuilds > MAX_REBUILDS) {
           throw new StoreException("usage of " + pending.size() + " records of trace "
-              + pending.get(0).traceId() + " not counted: its mode item kept changing", true);
+              + pending.get(0).record().traceId() + " not counted: it kept changing under"
+              + " concurrent writers", true);
         }
-        continue; // a lost race on the mode item is not a failure either
+        continue; // a lost race is not a failure: rebuilt from what was read again
       } catch (TransactionCanceledException e) {
         StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
         // A conflict with another transaction, or throttling (on-demand tables throttle while
@@ -137,16 +198,13 @@ final class UsageLedger {
     }
   }
 
-  /**
-   * What one transaction did: {@code done} (counted, or nothing to count); else the ids of
-   * records whose marker already existed, or none when the mode item changed under it.
-   */
-  private record Attempt(boolean done, Set<String> counted) {
-    static final Attempt DONE = new Attempt(true, Set.of());
-    static final Attempt MODE_CHANGED = new Attempt(false, Set.of());
+  /** What one transaction did: counted (or nothing left to count), or lost a race. */
+  private enum Attempt {
+    DONE,
+    REBUILD
   }
 
-  /** The trace's counting mode as read, then as the records of one attempt leave it. */
+  /** The trace's counting mode as read, then as the entries of one attempt leave it. */
   private static final class ModeState {
     @Nullable String mode;
     final long version;
@@ -160,14 +218,34 @@ final class UsageLedger {
       version = item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0;
       agentLevel = new HashMap<>(item.containsKey("agentLevel") ? item.get("agentLevel").m() : Map.of());
     }
+
+    boolean calls() {
+      return UsageAccounting.Mode.CALLS.name().equals(mode);
+    }
+
+    @Nullable
+    Contribution agentLevel(String recordId) {
+      AttributeValue v = agentLevel.get(recordId);
+      return v == null ? null : fromMap(recordId, v.m());
+    }
+  }
+
+  /** What each transaction item is, so a cancellation reason's index names its cause. */
+  private record Part(Kind kind, @Nullable Entry entry) {}
+
+  private enum Kind {
+    MARKER,
+    RECORD,
+    MODE,
+    ADD
   }
 
   /**
-   * One attempt for all of {@code pending} (one trace). Throws a cancellation for reasons other
-   * than an existing marker or a changed mode item.
+   * One attempt for all of {@code pending} (one trace). Returns {@link Attempt#REBUILD} after
+   * dropping or re-reading what a cancellation named; throws a cancellation for other reasons.
    */
-  private Attempt tryCount(List<FunctionalRecord> pending) {
-    FunctionalRecord first = pending.get(0);
+  private Attempt tryCount(List<Entry> pending, Map<String, Marker> markers) {
+    FunctionalRecord first = pending.get(0).record();
     String tenant = first.tenant();
     String traceId = TraceIds.toW3c(first.traceId());
     AttributeValue pkValue = AttributeValue.fromS(DynamoItem.tracePk(tenant, traceId));
@@ -176,90 +254,179 @@ final class UsageLedger {
     GetItemResponse modeRead = client.getItem(b -> b.tableName(table).consistentRead(true).key(modeKey));
     ModeState mode = new ModeState(modeRead.hasItem() ? modeRead.item() : Map.of());
 
-    // Apply the records in order, as if each were counted alone.
-    List<FunctionalRecord> marked = new ArrayList<>();
+    // Apply the entries in order, as if each were counted alone.
+    List<TransactWriteItem> items = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
     Map<List<String>, long[]> deltas = new LinkedHashMap<>();
     Map<List<String>, Target> targets = new HashMap<>();
-    for (FunctionalRecord r : pending) {
-      UsageAccounting.Role role = UsageAccounting.role(r);
-      boolean calls = UsageAccounting.Mode.CALLS.name().equals(mode.mode);
-      if (role == UsageAccounting.Role.AGENT_LEVEL && calls) {
-        continue; // the trace counts its calls: agent-level totals never add to them
-      }
-      Contribution c = UsageAccounting.contribution(r);
-      marked.add(r);
-      add(deltas, targets, tenant, traceId, c, UsageAccounting.counts(c.usage()));
-      if (role == UsageAccounting.Role.CALL) {
-        if (!calls) {
-          // The first call of a trace counted on agent-level totals takes them back.
-          for (Map.Entry<String, AttributeValue> e : mode.agentLevel.entrySet()) {
-            Contribution back = fromMap(e.getKey(), e.getValue().m());
-            add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
-          }
-          mode.agentLevel.clear();
-          mode.mode = UsageAccounting.Mode.CALLS.name();
+    for (Entry e : pending) {
+      FunctionalRecord r = e.record();
+      String id = r.recordId();
+      Marker marker = markers.get(id);
+      if (e.remove()) {
+        if (marker != null && marker.counted() != null) {
+          items.add(deleteMarker(pkValue, id, marker.counted()));
+          parts.add(new Part(Kind.MARKER, e));
+          add(deltas, targets, tenant, traceId, marker.counted(), UsageAccounting.negated(marker.counted().usage()));
+        }
+        Contribution agentLevel = mode.calls() ? null : mode.agentLevel(id);
+        if (agentLevel != null) {
+          add(deltas, targets, tenant, traceId, agentLevel, UsageAccounting.negated(agentLevel.usage()));
+          mode.agentLevel.remove(id);
           mode.changed = true;
         }
-      } else {
-        mode.agentLevel.put(r.recordId(), AttributeValue.fromM(toMap(c)));
-        mode.mode = UsageAccounting.Mode.AGENT_LEVEL.name();
-        mode.changed = true;
+        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(recordKey(pkValue, id))).build());
+        parts.add(new Part(Kind.RECORD, e));
+        continue;
+      }
+      Contribution now = UsageAccounting.contribution(r);
+      switch (UsageAccounting.role(r)) {
+        case CALL -> {
+          Contribution before = marker == null ? null : marker.counted();
+          if (marker != null && (marker.legacy() || now.sameAs(before))) {
+            alreadyCounted.incrementAndGet();
+            continue;
+          }
+          items.add(putMarker(pkValue, now, before));
+          parts.add(new Part(Kind.MARKER, e));
+          items.add(recordCheck(pkValue, id, e.contentHash()));
+          parts.add(new Part(Kind.RECORD, e));
+          add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
+          if (before != null) {
+            add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
+          }
+          if (!mode.calls()) {
+            // The first call of a trace counted on agent-level totals takes them back.
+            for (String agentLevelId : mode.agentLevel.keySet()) {
+              Contribution back = mode.agentLevel(agentLevelId);
+              add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
+            }
+            mode.agentLevel.clear();
+            mode.mode = UsageAccounting.Mode.CALLS.name();
+            mode.changed = true;
+          }
+        }
+        case AGENT_LEVEL -> {
+          Contribution before = mode.agentLevel(id);
+          if (mode.calls() || now.sameAs(before)) {
+            alreadyCounted.incrementAndGet();
+            continue; // a trace that counts its calls ignores agent-level totals
+          }
+          items.add(recordCheck(pkValue, id, e.contentHash()));
+          parts.add(new Part(Kind.RECORD, e));
+          add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
+          if (before != null) {
+            add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
+          }
+          mode.agentLevel.put(id, AttributeValue.fromM(toMap(now)));
+          mode.mode = UsageAccounting.Mode.AGENT_LEVEL.name();
+          mode.changed = true;
+        }
+        case NONE -> { }
       }
     }
-    if (marked.isEmpty()) {
+    if (items.isEmpty()) {
       return Attempt.DONE;
     }
-
-    // Markers first, so a cancellation reason's index names the record; then the mode; then ADDs.
-    List<TransactWriteItem> items = new ArrayList<>();
-    for (FunctionalRecord r : marked) {
-      items.add(TransactWriteItem.builder().put(p -> p.tableName(table)
-          .item(Map.of(
-              DynamoItem.PK, pkValue,
-              DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(r.recordId())),
-              "recordId", AttributeValue.fromS(r.recordId()),
-              "role", AttributeValue.fromS(UsageAccounting.role(r).name())))
-          .conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build());
-    }
-    int modeIndex = -1;
     if (mode.changed) {
-      modeIndex = items.size();
       items.add(mode.existed ? updateMode(modeKey, mode) : putMode(modeKey, mode));
+      parts.add(new Part(Kind.MODE, null));
     }
-    deltas.forEach((key, delta) -> items.add(addItem(key, targets.get(key), delta)));
+    deltas.forEach((key, delta) -> {
+      items.add(addItem(key, targets.get(key), delta));
+      parts.add(new Part(Kind.ADD, null));
+    });
     if (items.size() > MAX_TRANSACTION_ITEMS) {
-      // Only with very many distinct models in one chunk: count them in two halves.
+      // Only with very many distinct models or agents in one chunk: count them in two halves.
       int half = pending.size() / 2;
       if (half == 0) {
         throw new StoreException("usage of record " + first.recordId() + " needs "
             + items.size() + " transaction items, over DynamoDB's " + MAX_TRANSACTION_ITEMS, false);
       }
-      count(new ArrayList<>(pending.subList(0, half)), Set.of());
-      count(new ArrayList<>(pending.subList(half, pending.size())), Set.of());
+      count(new ArrayList<>(pending.subList(0, half)), markers, null);
+      count(new ArrayList<>(pending.subList(half, pending.size())), markers, null);
       return Attempt.DONE;
     }
     try {
       client.transactWriteItems(b -> b.transactItems(items));
       transactions.incrementAndGet();
+      for (Part p : parts) {
+        if (p.kind() == Kind.MARKER && p.entry() != null && !p.entry().remove()
+            && markers.get(p.entry().record().recordId()) != null) {
+          moved.incrementAndGet();
+        }
+      }
       return Attempt.DONE;
     } catch (TransactionCanceledException e) {
       List<CancellationReason> reasons = e.cancellationReasons();
-      Set<String> counted = new HashSet<>();
-      for (int i = 0; i < marked.size() && i < reasons.size(); i++) {
-        if (CONDITIONAL_CHECK_FAILED.equals(reasons.get(i).code())) {
-          counted.add(marked.get(i).recordId());
+      boolean lostRace = false;
+      for (int i = 0; i < parts.size() && i < reasons.size(); i++) {
+        if (!CONDITIONAL_CHECK_FAILED.equals(reasons.get(i).code())) {
+          continue;
         }
+        Part p = parts.get(i);
+        lostRace = true;
+        if (p.kind() == Kind.MARKER) {
+          // Another writer counted or moved it: go on from what its marker says now.
+          String id = p.entry().record().recordId();
+          Map<String, AttributeValue> now = client.getItem(b -> b.tableName(table).consistentRead(true)
+              .key(Map.of(DynamoItem.PK, pkValue, DynamoItem.SK,
+                  AttributeValue.fromS(DynamoItem.usageMarkerSk(id))))).item();
+          if (now == null || now.isEmpty()) {
+            markers.remove(id);
+          } else {
+            markers.put(id, Marker.fromItem(now));
+          }
+        } else if (p.kind() == Kind.RECORD) {
+          // The record holds a newer version than this one: its writer counts that one.
+          pending.remove(p.entry());
+        }
+        // MODE: read again at the start of the next attempt.
       }
-      if (!counted.isEmpty()) {
-        return new Attempt(false, counted);
-      }
-      if (modeIndex >= 0 && reasons.size() > modeIndex
-          && CONDITIONAL_CHECK_FAILED.equals(reasons.get(modeIndex).code())) {
-        return Attempt.MODE_CHANGED;
+      if (lostRace) {
+        return Attempt.REBUILD;
       }
       throw e;
     }
+  }
+
+  private Map<String, AttributeValue> recordKey(AttributeValue pk, String recordId) {
+    return Map.of(DynamoItem.PK, pk, DynamoItem.SK, AttributeValue.fromS(DynamoItem.recordSk(recordId)));
+  }
+
+  /** A check that the record item holds the version with {@code contentHash}. */
+  private TransactWriteItem recordCheck(AttributeValue pk, String recordId, String contentHash) {
+    return TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+        .key(recordKey(pk, recordId))
+        .conditionExpression("#h = :h")
+        .expressionAttributeNames(Map.of("#h", DynamoItem.CONTENT_HASH))
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(contentHash)))).build();
+  }
+
+  /** The marker of {@code now}, replacing no marker or the one counted under {@code before}. */
+  private TransactWriteItem putMarker(AttributeValue pk, Contribution now, @Nullable Contribution before) {
+    Map<String, AttributeValue> item = new HashMap<>(toMap(now));
+    item.put(DynamoItem.PK, pk);
+    item.put(DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(now.recordId())));
+    item.put("recordId", AttributeValue.fromS(now.recordId()));
+    item.put("role", AttributeValue.fromS(UsageAccounting.Role.CALL.name()));
+    if (before == null) {
+      return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+          .conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build();
+    }
+    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+        .conditionExpression("#sig = :sig")
+        .expressionAttributeNames(Map.of("#sig", SIGNATURE))
+        .expressionAttributeValues(Map.of(":sig", AttributeValue.fromS(before.signature())))).build();
+  }
+
+  private TransactWriteItem deleteMarker(AttributeValue pk, String recordId, Contribution counted) {
+    return TransactWriteItem.builder().delete(d -> d.tableName(table)
+        .key(Map.of(DynamoItem.PK, pk, DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(recordId))))
+        .conditionExpression("#sig = :sig")
+        .expressionAttributeNames(Map.of("#sig", SIGNATURE))
+        .expressionAttributeValues(Map.of(":sig", AttributeValue.fromS(counted.signature())))).build();
   }
 
   private TransactWriteItem updateMode(Map<String, AttributeValue> key, ModeState mode) {
@@ -284,7 +451,7 @@ final class UsageLedger {
 
   private TransactWriteItem putMode(Map<String, AttributeValue> key, ModeState mode) {
     Map<String, AttributeValue> item = new HashMap<>(key);
-    item.put("mode", AttributeValue.fromS(mode.mode));
+    item.put("mode", AttributeValue.fromS(mode.mode == null ? UsageAccounting.Mode.AGENT_LEVEL.name() : mode.mode));
     item.put("version", AttributeValue.fromN("1"));
     if (!mode.agentLevel.isEmpty()) {
       item.put("agentLevel", AttributeValue.fromM(mode.agentLevel));
@@ -307,7 +474,7 @@ final class UsageLedger {
     UsageAccounting.add(deltas.computeIfAbsent(summary, k -> new long[5]), delta);
   }
 
-  private TransactWriteItem addItem(List<String> key, Target target, long[] delta) {
+  private TransactWriteItem addItem(List<String> key, @Nullable Target target, long[] delta) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     List<String> adds = new ArrayList<>();
@@ -341,6 +508,7 @@ final class UsageLedger {
     m.put("agent", AttributeValue.fromS(c.agent()));
     m.put("session", AttributeValue.fromS(c.session()));
     m.put("model", AttributeValue.fromS(c.model()));
+    m.put(SIGNATURE, AttributeValue.fromS(c.signature()));
     long[] counts = UsageAccounting.counts(c.usage());
     for (int i = 0; i < COUNT_NAMES.length; i++) {
       m.put(COUNT_NAMES[i], AttributeValue.fromN(Long.toString(counts[i])));
@@ -363,7 +531,7 @@ final class UsageLedger {
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
       LocalDate d = day;
       store.queryAll(
-          software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+          QueryRequest.builder()
               .tableName(table)
               .keyConditionExpression("#pk = :pk")
               .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))

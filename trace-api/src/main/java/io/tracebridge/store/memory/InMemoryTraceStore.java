@@ -2,6 +2,7 @@ package io.tracebridge.store.memory;
 
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.mapper.TraceIds;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.FeedScope;
@@ -10,7 +11,9 @@ import io.tracebridge.store.StoreException;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
+import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceQuery;
+import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.TraceSummary;
 import io.tracebridge.store.UsageAccounting;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,38 +43,56 @@ import javax.annotation.Nullable;
 /**
  * A {@link TraceStore} in memory, with the same semantics as the DynamoDB store: idempotent by
  * record id, an identical re-export writes nothing (and keeps its ingest sequence), usage counted
- * at write time by {@link UsageAccounting}, trace summaries kept at write time.
+ * at write time by {@link UsageAccounting} (and moved when a record's agent or session changes),
+ * trace summaries kept at write time, and the {@link TraceAssemblyStore} side (span topology,
+ * removal, pass counter).
  *
  * <p>Thread-safe: writes and reads take one lock, and every stage it hands out is already
  * complete. Listeners are called after the lock is released, on the writing thread. After {@link
  * #shutdown()} {@link #accept} fails with a permanent {@link StoreException}; reads keep working.
  * Meant for tests and single-process runs: queries scan the tenant's data.
  */
-public final class InMemoryTraceStore implements TraceStore {
+public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore {
   private record TraceKey(String tenant, String w3cTraceId) {}
 
   private record AggregateKey(String tenant, UsageKind kind, LocalDate day, String value, String model) {}
 
+  /**
+   * A trace's summary and usage state. The {@code *At} fields are {@code {timestamp}#{recordId}}
+   * of the record a value came from: session, agent and prompt come from the earliest record that
+   * has one, the stop reason from the latest {@code response}.
+   */
   private static final class Summary {
     Instant start;
     Instant end;
     String sessionId;
+    String sessionAt;
     String agentId;
     String agentName;
+    String agentAt;
     String prompt;
+    String promptAt;
+    String stopReason;
+    boolean stopError;
+    String stopSpan;
+    String stopAt;
+    final Set<String> failedSpans = new HashSet<>();
     boolean error;
     boolean answered;
     final Set<String> tools = new TreeSet<>();
     final long[] usage = new long[5];
     UsageAccounting.Mode mode;
     final Map<String, Contribution> agentLevel = new LinkedHashMap<>();
-    final Set<String> counted = new HashSet<>();
+    /** The counted calls: what each was counted under (its marker). */
+    final Map<String, Contribution> calls = new HashMap<>();
   }
 
   private final Object lock = new Object();
   private final Map<TraceKey, Map<String, StoredRecord>> traces = new HashMap<>();
   private final Map<TraceKey, Summary> summaries = new HashMap<>();
   private final Map<AggregateKey, long[]> aggregates = new HashMap<>();
+  private final Map<TraceKey, Map<String, SpanNode>> spans = new HashMap<>();
+  private final Map<TraceKey, Long> passes = new HashMap<>();
   private final List<StoredRecordListener> listeners = new CopyOnWriteArrayList<>();
   private final IngestSeq seqs;
   private volatile boolean shutdown;
@@ -131,43 +153,83 @@ public final class InMemoryTraceStore implements TraceStore {
     s.start = s.start == null || r.timestamp().isBefore(s.start) ? r.timestamp() : s.start;
     Instant end = r.durationMs() == null ? r.timestamp() : r.timestamp().plusMillis(r.durationMs());
     s.end = s.end == null || end.isAfter(s.end) ? end : s.end;
-    s.sessionId = s.sessionId != null ? s.sessionId : r.sessionId();
-    s.agentId = s.agentId != null ? s.agentId : r.agentId();
-    s.agentName = s.agentName != null ? s.agentName : r.agentName();
-    if (r.type() == RecordType.PROMPT && s.prompt == null) {
+    String at = IngestSeq.format(r.timestampNanos(), r.recordId());
+    if (r.sessionId() != null && (s.sessionAt == null || at.compareTo(s.sessionAt) <= 0)) {
+      s.sessionId = r.sessionId();
+      s.sessionAt = at;
+    }
+    if ((r.agentId() != null || r.agentName() != null)
+        && (s.agentAt == null || at.compareTo(s.agentAt) <= 0)) {
+      s.agentId = r.agentId();
+      s.agentName = r.agentName();
+      s.agentAt = at;
+    }
+    if (r.type() == RecordType.PROMPT && (s.promptAt == null || at.compareTo(s.promptAt) <= 0)) {
       s.prompt = TraceSummary.preview(r.text());
+      s.promptAt = at;
+    }
+    if (r.type() == RecordType.RESPONSE && (s.stopAt == null || at.compareTo(s.stopAt) >= 0)) {
+      s.stopReason = r.finishReason();
+      s.stopError = r.error() != null;
+      s.stopSpan = r.spanId();
+      s.stopAt = at;
     }
     if (r.tool() != null && r.tool().name() != null) {
       s.tools.add(r.tool().name());
     }
-    s.error |= r.type() == RecordType.ERROR || r.error() != null;
+    boolean failed = r.type() == RecordType.ERROR || r.error() != null;
+    s.error |= failed;
+    if (failed) {
+      s.failedSpans.add(r.spanId());
+    }
     s.answered |= r.type() == RecordType.RESPONSE;
   }
 
-  /** {@link UsageAccounting}, applied under the lock. */
+  /** {@link UsageAccounting}, applied under the lock: count, move or leave {@code r}'s usage. */
   private void count(TraceKey key, Summary s, FunctionalRecord r) {
     UsageAccounting.Role role = UsageAccounting.role(r);
-    if (role == UsageAccounting.Role.NONE || s.counted.contains(r.recordId())) {
-      return;
-    }
-    Contribution c = UsageAccounting.contribution(r);
+    Contribution now = UsageAccounting.contribution(r);
     if (role == UsageAccounting.Role.CALL) {
-      if (s.mode == UsageAccounting.Mode.AGENT_LEVEL) {
+      Contribution before = s.calls.get(r.recordId());
+      if (now.sameAs(before)) {
+        return; // counted as it is
+      }
+      if (before != null) {
+        apply(key, s, before, UsageAccounting.negated(before.usage()));
+      }
+      if (s.mode != UsageAccounting.Mode.CALLS) {
         for (Contribution back : s.agentLevel.values()) {
           apply(key, s, back, UsageAccounting.negated(back.usage()));
         }
         s.agentLevel.clear();
+        s.mode = UsageAccounting.Mode.CALLS;
       }
-      s.mode = UsageAccounting.Mode.CALLS;
-    } else {
-      if (s.mode == UsageAccounting.Mode.CALLS) {
+      s.calls.put(r.recordId(), now);
+      apply(key, s, now, UsageAccounting.counts(now.usage()));
+    } else if (role == UsageAccounting.Role.AGENT_LEVEL && s.mode != UsageAccounting.Mode.CALLS) {
+      Contribution before = s.agentLevel.get(r.recordId());
+      if (now.sameAs(before)) {
         return;
       }
+      if (before != null) {
+        apply(key, s, before, UsageAccounting.negated(before.usage()));
+      }
       s.mode = UsageAccounting.Mode.AGENT_LEVEL;
-      s.agentLevel.put(r.recordId(), c);
+      s.agentLevel.put(r.recordId(), now);
+      apply(key, s, now, UsageAccounting.counts(now.usage()));
     }
-    s.counted.add(r.recordId());
-    apply(key, s, c, UsageAccounting.counts(c.usage()));
+  }
+
+  /** Takes back whatever {@code recordId} counts, under the lock. */
+  private void uncount(TraceKey key, Summary s, String recordId) {
+    Contribution call = s.calls.remove(recordId);
+    if (call != null) {
+      apply(key, s, call, UsageAccounting.negated(call.usage()));
+    }
+    Contribution agentLevel = s.agentLevel.remove(recordId);
+    if (agentLevel != null) {
+      apply(key, s, agentLevel, UsageAccounting.negated(agentLevel.usage()));
+    }
   }
 
   private void apply(TraceKey key, Summary s, Contribution c, long[] delta) {
@@ -261,8 +323,9 @@ public final class InMemoryTraceStore implements TraceStore {
     return new TraceSummary(
         traceId, TraceIds.toXray(traceId), s.sessionId, s.agentId, s.agentName, s.start, s.end,
         Math.max(0, s.end.toEpochMilli() - s.start.toEpochMilli()),
-        TraceSummary.status(s.error, s.answered), UsageAccounting.usage(s.usage),
-        List.copyOf(s.tools), s.prompt);
+        TraceSummary.status(s.error, s.answered, s.stopReason,
+            s.stopError || s.failedSpans.contains(s.stopSpan)), UsageAccounting.usage(s.usage),
+        List.copyOf(s.tools), s.prompt, s.stopReason);
   }
 
   @Override
@@ -278,6 +341,87 @@ public final class InMemoryTraceStore implements TraceStore {
               .filter(c -> !c.usage().equals(Usage.ZERO))
               .toList();
       return CompletableFuture.completedFuture(cells);
+    }
+  }
+
+  @Override
+  public CompletionStage<TraceSnapshot> snapshot(String tenant, String traceId) {
+    TraceKey key;
+    try {
+      key = new TraceKey(tenant, TraceIds.toW3c(traceId));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    synchronized (lock) {
+      Map<String, StoredRecord> trace = traces.getOrDefault(key, Map.of());
+      List<FunctionalRecord> records = trace.values().stream()
+          .map(StoredRecord::record).sorted(FunctionalRecord.TIMELINE).toList();
+      return CompletableFuture.completedFuture(new TraceSnapshot(
+          records, spans.getOrDefault(key, Map.of()), passes.getOrDefault(key, 0L)));
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> put) {
+    if (shutdown) {
+      return CompletableFuture.failedFuture(new StoreException("store is shut down", false));
+    }
+    for (SpanNode span : put) {
+      if (!TraceIds.isValid(span.traceId())) {
+        return CompletableFuture.failedFuture(
+            new StoreException("span " + span.spanId() + " has an invalid traceId", false));
+      }
+    }
+    synchronized (lock) {
+      for (SpanNode span : put) {
+        spans.computeIfAbsent(new TraceKey(tenant, TraceIds.toW3c(span.traceId())), k -> new HashMap<>())
+            .put(span.spanId(), span);
+      }
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String tenant, String traceId, Collection<String> recordIds) {
+    if (shutdown) {
+      return CompletableFuture.failedFuture(new StoreException("store is shut down", false));
+    }
+    if (!TraceIds.isValid(traceId)) {
+      return CompletableFuture.failedFuture(
+          new StoreException("records of an invalid traceId " + traceId, false));
+    }
+    TraceKey key = new TraceKey(tenant, TraceIds.toW3c(traceId));
+    List<String> removed = new ArrayList<>();
+    synchronized (lock) {
+      Map<String, StoredRecord> trace = traces.getOrDefault(key, new HashMap<>());
+      Summary summary = summaries.get(key);
+      for (String id : recordIds) {
+        if (trace.remove(id) != null) {
+          removed.add(id);
+        }
+        if (summary != null) {
+          uncount(key, summary, id);
+        }
+      }
+    }
+    if (!removed.isEmpty()) {
+      List<String> view = List.copyOf(removed);
+      listeners.forEach(l -> l.removed(tenant, key.w3cTraceId(), view));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> finishPass(String tenant, String traceId, long passesSeen) {
+    if (!TraceIds.isValid(traceId)) {
+      return CompletableFuture.failedFuture(
+          new StoreException("a pass over an invalid traceId " + traceId, false));
+    }
+    TraceKey key = new TraceKey(tenant, TraceIds.toW3c(traceId));
+    synchronized (lock) {
+      long before = passes.getOrDefault(key, 0L);
+      passes.put(key, before + 1);
+      return CompletableFuture.completedFuture(before == passesSeen);
     }
   }
 

@@ -496,8 +496,8 @@ class DynamoDbTraceStoreTest {
     List<Call> transactions = proxy.calls("TransactWriteItems");
     assertThat(transactions).extracting(Call::status).containsExactly(400, 400, 200);
     assertThat(transactions).extracting(t -> t.body().path("TransactItems").size())
-        .as("3 markers, the mode item, 4 aggregates and the summary")
-        .containsOnly(9);
+        .as("3 markers, 3 record version checks, the mode item, 4 aggregates and the summary")
+        .containsOnly(12);
     assertThat(store.usageLedger().transactions()).isEqualTo(1);
     assertThat(usageOfTrace(store, records)).isEqualTo(total(records));
     assertThat(await(store.findByTrace(tenant, traceOf(records)))).containsExactlyElementsOf(records);

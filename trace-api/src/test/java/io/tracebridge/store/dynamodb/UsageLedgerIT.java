@@ -140,6 +140,42 @@ class UsageLedgerIT {
         .isGreaterThanOrEqualTo(5 * calls);
   }
 
+  @Test
+  void aMoveRacedByTwoStoresIsAppliedOnceAndEndsUnderTheNewAgent() {
+    DynamoDbTraceStore a = newStore();
+    DynamoDbTraceStore b = newStore();
+    String traceId = RecordFixtures.newTraceId();
+    List<FunctionalRecord> early = new ArrayList<>();
+    Usage expected = Usage.ZERO;
+    for (int i = 0; i < 20; i++) {
+      Usage u = new Usage(100 + i, 10, i, 2, 1);
+      expected = expected.plus(u);
+      early.add(RecordFixtures.minimal(tenant, traceId, i, RecordFixtures.BASE_TIME.plusSeconds(i))
+          .model("gpt-5").usage(u).build()); // no agent yet: counted under (unknown)
+    }
+    await(a.accept(early));
+    List<FunctionalRecord> attributed = early.stream()
+        .map(r -> r.toBuilder().agentId("planner").sessionId("s-9").build()).toList();
+
+    List<FunctionalRecord> reversed = new ArrayList<>(attributed);
+    Collections.reverse(reversed);
+    CompletableFuture<Void> byA = a.accept(attributed).toCompletableFuture();
+    CompletableFuture<Void> byB = b.accept(reversed).toCompletableFuture();
+    await(byA);
+    await(byB);
+    await(b.accept(attributed)); // a retry after both
+
+    assertThat(byValue(a, UsageKind.AGENT)).isEqualTo(java.util.Map.of("planner", expected));
+    assertThat(byValue(a, UsageKind.SESSION)).isEqualTo(java.util.Map.of("s-9", expected));
+    assertThat(total(b)).isEqualTo(expected);
+    assertThat(a.usageLedger().moved() + b.usageLedger().moved()).as("each call moved once").isEqualTo(20);
+  }
+
+  private java.util.Map<String, Usage> byValue(DynamoDbTraceStore store, UsageKind kind) {
+    return await(store.usage(tenant, kind, DAY, DAY)).stream().collect(
+        java.util.stream.Collectors.toMap(UsageCell::value, UsageCell::usage, Usage::plus));
+  }
+
   private FunctionalRecord call(String traceId, int step, String model, Usage usage) {
     return RecordFixtures.minimal(tenant, traceId, step, RecordFixtures.BASE_TIME.plusSeconds(step))
         .agentId("ledger-agent").model(model).usage(usage).build();
@@ -147,7 +183,7 @@ class UsageLedgerIT {
 
   private FunctionalRecord agentTotal(String traceId, Usage usage) {
     return RecordFixtures.minimal(tenant, traceId, 99, RecordFixtures.BASE_TIME.plusSeconds(60))
-        .type(RecordType.RESPONSE).agentId("ledger-agent").model("gpt-4o").usage(usage).build();
+        .type(RecordType.RESPONSE).agentId("ledger-agent").model("gpt-4o").totalUsage(usage).build();
   }
 
   private Usage total(DynamoDbTraceStore store) {

@@ -1,0 +1,44 @@
+package io.tracebridge.store;
+
+import io.tracebridge.mapper.SpanNode;
+import java.util.Collection;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a receiver needs from the store to assemble a trace whose spans arrive over many exports,
+ * on many nodes: the spans' topology kept with the trace, a consistent read of the trace, removal
+ * of superseded records, and a pass counter that tells a writer whether another writer finished a
+ * pass over the same trace while it worked (the store is the meeting point of the nodes; see the
+ * collector-receiver's {@code TraceAssembler} for the protocol built on it).
+ *
+ * <p>Every call is scoped to one (tenant, trace); the trace id may be in either form and a
+ * malformed one fails the stage with a permanent {@link StoreException}. Stages fail with {@link
+ * StoreException}s classified as {@link TraceSink#accept}'s are. Thread-safe.
+ */
+public interface TraceAssemblyStore {
+
+  /** The trace's records, spans and finished passes, read strongly consistently in one go. */
+  CompletionStage<TraceSnapshot> snapshot(String tenant, String traceId);
+
+  /**
+   * Stores the topology of {@code spans} (span-mapper's {@link SpanNode}s) each with its trace;
+   * idempotent (a span stored again overwrites itself). Completes when durable.
+   */
+  CompletionStage<Void> putSpans(String tenant, Collection<SpanNode> spans);
+
+  /**
+   * Removes records of the trace that turned out to duplicate another (a hook event's copy of a
+   * step whose native span has the same step): each record item goes in one atomic write with
+   * taking its usage count back ({@link UsageAccounting}). Unknown ids are ignored. Listeners are
+   * told ({@link StoredRecordListener#removed}).
+   */
+  CompletionStage<Void> remove(String tenant, String traceId, Collection<String> recordIds);
+
+  /**
+   * Ends a writer's pass over the trace, one that began with a snapshot whose {@link
+   * TraceSnapshot#passes()} was {@code passesSeen}: atomically counts this pass and says whether
+   * no other pass ended since that snapshot (true), or one did (false: the writer must read the
+   * trace again, as another node may have stored what it did not see).
+   */
+  CompletionStage<Boolean> finishPass(String tenant, String traceId, long passesSeen);
+}
