@@ -19,6 +19,7 @@ import io.tracebridge.runtime.core.Tool;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
+import io.tracebridge.runtime.telemetry.TraceCapture;
 import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
@@ -423,10 +424,14 @@ public final class EmbeddedStack implements AutoCloseable {
     Lifecycle.await(vertx.deployVerticle(web), "the web node");
     webPort = web.actualPort();
 
+    // The seed's in-memory capture: the nested /invocations reply's output.traces.
+    TraceCapture capture = new TraceCapture();
+    List<SpanProcessor> processors = new ArrayList<>(options.extraSpanProcessors());
+    processors.add(capture);
     OpenTelemetrySdk telemetry =
         RuntimeTelemetry.create(
             Map.of("otel.exporter.otlp.endpoint", "http://" + options.host() + ":" + grpcPort),
-            options.extraSpanProcessors());
+            processors);
     lifecycle.add(telemetry::close);
     ToolRegistry tools = AgentRuntimeMain.defaultTools();
     options.extraTools().forEach(tools::register);
@@ -440,7 +445,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 .build(),
             telemetry,
             tools,
-            options.model() == null ? new ScriptedModel() : options.model());
+            options.model() == null ? new ScriptedModel() : options.model())
+        .withTraceCapture(capture);
     runtimePort = Lifecycle.await(runtime.start(), "the agent runtime");
     lifecycle.add(() -> runtime.close().await(10, TimeUnit.SECONDS));
   }

@@ -100,7 +100,9 @@ class TraceContextFillerTest {
   @Test
   void aRecordKeepsItsOwnValuesWhileItsChainIsBrokenAndAReExportChangesNothing() throws Exception {
     TraceContextFiller filler = new TraceContextFiller(store);
-    FunctionalRecord own = call(chat, Usage.of(10, 1)).toBuilder().agentName("guess").sessionId("s-guess").build();
+    // An agent named without an id is known by its name (span-mapper README, "Nearest agent").
+    FunctionalRecord own = call(chat, Usage.of(10, 1)).toBuilder()
+        .agentId("guess").agentName("guess").sessionId("s-guess").build();
     await(filler.accept(tenant, List.of(own), List.of(chat)));
     assertThat(await(store.findByTrace(tenant, traceId))).containsExactly(own);
 

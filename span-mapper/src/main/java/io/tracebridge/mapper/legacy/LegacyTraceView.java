@@ -6,6 +6,7 @@ import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordError;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.ToolCall;
+import io.tracebridge.mapper.TraceUsage;
 import io.tracebridge.mapper.Usage;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -56,7 +57,7 @@ public final class LegacyTraceView {
   public static List<LegacyTrace> of(List<FunctionalRecord> records) {
     Set<String> tracesWithCallUsage = new HashSet<>();
     for (FunctionalRecord record : records) {
-      if (record.usage() != null) {
+      if (TraceUsage.callUsage(record) != null) {
         tracesWithCallUsage.add(traceKey(record));
       }
     }
@@ -74,13 +75,11 @@ public final class LegacyTraceView {
   /** The usage a record's legacy object counts: see the class comment. */
   @Nullable
   private static Usage tokens(FunctionalRecord record, Set<String> tracesWithCallUsage) {
-    if (record.usage() != null) {
-      return record.usage();
+    Usage call = TraceUsage.callUsage(record);
+    if (call != null) {
+      return call;
     }
-    if (record.type() == RecordType.RESPONSE && !tracesWithCallUsage.contains(traceKey(record))) {
-      return record.totalUsage();
-    }
-    return null;
+    return tracesWithCallUsage.contains(traceKey(record)) ? null : TraceUsage.agentTotal(record);
   }
 
   static LegacyTrace toLegacy(FunctionalRecord record, @Nullable Usage usage) {
