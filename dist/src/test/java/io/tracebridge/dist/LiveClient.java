@@ -248,7 +248,8 @@ public final class LiveClient implements AutoCloseable {
     }
   }
 
-  static long epochNanos(Instant t) {
+  /** {@code t} as nanoseconds since the epoch, as OTLP timestamps are. */
+  public static long epochNanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 }

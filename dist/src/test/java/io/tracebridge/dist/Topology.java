@@ -137,8 +137,10 @@ public final class Topology implements AutoCloseable {
    * Starts {@code tracebridge up --in-memory}: every component in one JVM over its own embedded
    * DynamoDB Local (not this topology's server, not in its cluster): the one-node reference.
    * Ports {@code web}, {@code grpc}, {@code http}, {@code runtime}; ready when its web node is.
+   *
+   * @param extra more environment variables for this process (they win over the topology's)
    */
-  public RoleProcess startAllInOne(String name) {
+  public RoleProcess startAllInOne(String name, Map<String, String> extra) {
     List<Integer> ports = freePorts(4);
     Map<String, String> env = baseEnvironment();
     env.put("TRACEBRIDGE_HOST", "127.0.0.1");
@@ -151,6 +153,7 @@ public final class Topology implements AutoCloseable {
     named.put("grpc", ports.get(1));
     named.put("http", ports.get(2));
     named.put("runtime", ports.get(3));
+    env.putAll(extra);
     return startProcess(name, List.of("up", "--in-memory"), env, named, "web");
   }
 
