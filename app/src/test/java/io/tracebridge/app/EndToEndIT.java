@@ -149,7 +149,11 @@ class EndToEndIT {
       FunctionalRecord record = stored.get(i);
       JsonNode old = legacy.get(i);
       assertThat(old.path("ID").asText()).isEqualTo(TraceIds.toXray(traceId));
-      assertThat(JSON.readTree(old.path("raw").asText()).path("recordId").asText()).isEqualTo(record.recordId());
+      // raw keeps the seed's shape: the event, the span it was on, the trace.
+      JsonNode raw = JSON.readTree(old.path("raw").asText());
+      assertThat(raw.path("span_id").asText()).isEqualTo(record.spanId());
+      assertThat(raw.path("trace_id").asText()).isEqualTo(record.xrayTraceId());
+      assertThat(raw.path("event_name").asText()).isNotEmpty();
       switch (record.type()) {
         case PROMPT -> {
           assertThat(old.path("TraceType").asText()).isEqualTo("agent_prompt");
