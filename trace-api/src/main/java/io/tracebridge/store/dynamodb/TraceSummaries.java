@@ -194,15 +194,19 @@ final class TraceSummaries {
       }
     }
     if (storedStart > start || !fix.isEmpty()) {
+      // DynamoDB refuses a value no expression uses: :sk only when a list key is set.
+      Map<String, AttributeValue> fixValues = new HashMap<>();
+      fixValues.put(":start", AttributeValue.fromN(Long.toString(wantedStart)));
+      if (!fix.isEmpty()) {
+        fixValues.put(":sk", AttributeValue.fromS(wantedSk));
+      }
       fix.add("#start = :start");
       try {
         client.updateItem(b -> b.tableName(table).key(key)
             .updateExpression("SET " + String.join(", ", fix))
             .conditionExpression("#start >= :start")
             .expressionAttributeNames(fixNames)
-            .expressionAttributeValues(Map.of(
-                ":start", AttributeValue.fromN(Long.toString(wantedStart)),
-                ":sk", AttributeValue.fromS(wantedSk))));
+            .expressionAttributeValues(fixValues));
       } catch (ConditionalCheckFailedException earlier) {
         // another writer recorded an earlier start, with its list keys
       }
