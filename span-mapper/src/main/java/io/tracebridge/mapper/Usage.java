@@ -14,6 +14,11 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * reasoningTokens}. Producers that count input without the cache (Bedrock Converse's {@code
  * inputTokens}) are normalised by the mapper (cache reads and writes added). All counts are
  * non-negative.
+ *
+ * <p>The mapper refuses a span stating any count above {@link #MAX_TOKENS} (or below zero), so a
+ * single call's usage is small, and sums ({@link #plus}, {@link #totalTokens}) are exact: one that
+ * would overflow a {@code long} throws {@link ArithmeticException} naming the count instead of
+ * wrapping to a negative number (which would fail this record's constructor far from the cause).
  */
 public record Usage(
     long inputTokens,
@@ -23,6 +28,16 @@ public record Usage(
     long reasoningTokens) {
 
   public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
+
+  /**
+   * The largest token count one span may state, per count: 1,000,000,000. A hundred times the
+   * largest context window sold today (10 million tokens), so no model call comes near it, and
+   * large enough for an agent's accumulated totals over a long run (500 calls of 2 million
+   * tokens each); yet five such counts, and the sum of more than nine billion of them, still fit a
+   * {@code long}. A count above it is a producer's bug (an uninitialised or wrapped counter, {@code
+   * Long.MAX_VALUE}), not usage to bill.
+   */
+  public static final long MAX_TOKENS = 1_000_000_000L;
 
   public Usage {
     if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || cacheWriteTokens < 0
@@ -35,17 +50,35 @@ public record Usage(
     return new Usage(inputTokens, outputTokens, 0, 0, 0);
   }
 
+  /**
+   * The sum of this usage and {@code other}.
+   *
+   * @throws ArithmeticException if a count of the sum would overflow a {@code long}
+   */
   public Usage plus(Usage other) {
     return new Usage(
-        inputTokens + other.inputTokens,
-        outputTokens + other.outputTokens,
-        cacheReadTokens + other.cacheReadTokens,
-        cacheWriteTokens + other.cacheWriteTokens,
-        reasoningTokens + other.reasoningTokens);
+        exactSum("inputTokens", inputTokens, other.inputTokens),
+        exactSum("outputTokens", outputTokens, other.outputTokens),
+        exactSum("cacheReadTokens", cacheReadTokens, other.cacheReadTokens),
+        exactSum("cacheWriteTokens", cacheWriteTokens, other.cacheWriteTokens),
+        exactSum("reasoningTokens", reasoningTokens, other.reasoningTokens));
   }
 
+  /**
+   * Input plus output tokens.
+   *
+   * @throws ArithmeticException if the sum would overflow a {@code long}
+   */
   public long totalTokens() {
-    return inputTokens + outputTokens;
+    return exactSum("totalTokens", inputTokens, outputTokens);
+  }
+
+  private static long exactSum(String count, long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException overflow) {
+      throw new ArithmeticException("token sum overflows: " + count + " " + a + " + " + b);
+    }
   }
 
   /** True if every count is zero. Not part of the JSON form. */

@@ -190,7 +190,7 @@ class ConventionsTest {
         .addAttributes(kv("gen_ai.completion.0.content", huge))
         .addAttributes(kv("gen_ai.completion.0.tool_calls.zero.name", "not indexed"))
         .addAttributes(kv("gen_ai.usage.input_tokens", "lots"))
-        .addAttributes(kv("gen_ai.usage.output_tokens", -3))
+        .addAttributes(kv("gen_ai.usage.output_tokens", 2.5))
         .build();
     MappingResult result = mapper.map("t", List.of(resourceSpans(span)));
 

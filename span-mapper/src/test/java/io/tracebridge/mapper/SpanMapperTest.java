@@ -56,7 +56,7 @@ class SpanMapperTest {
     AnyValue empty = AnyValue.getDefaultInstance();
     Span odd = span("chat")
         .addAttributes(kv("gen_ai.usage.input_tokens", array))
-        .addAttributes(kv("gen_ai.usage.output_tokens", -5))
+        .addAttributes(kv("gen_ai.usage.output_tokens", "five"))
         .addAttributes(kv("gen_ai.usage.cache_read_input_tokens", 1.5))
         .addAttributes(kv("gen_ai.request.model", map))
         .addAttributes(kv("session.id", bytes))

@@ -159,4 +159,20 @@ final class GenAiAttributes {
 
   /** Set instead of the event's own attributes when the hook itself failed. */
   static final AttributeKey<String> HOOK_TRACE_PARSING_ERROR = stringKey("trace_parsing_error");
+
+  /**
+   * Every token count key of every convention read here (GenAI semconv and its older names,
+   * OpenLLMetry, OpenInference, the seed hook's events): the counts {@link TokenCountCheck}
+   * validates, on a span, its events and the events' {@code span.} copies.
+   */
+  static final java.util.List<AttributeKey<Long>> TOKEN_COUNTS = java.util.List.of(
+      USAGE_INPUT_TOKENS, USAGE_PROMPT_TOKENS, USAGE_OUTPUT_TOKENS, USAGE_COMPLETION_TOKENS,
+      USAGE_CACHE_READ_INPUT_TOKENS, USAGE_CACHE_READ_DOT_INPUT_TOKENS,
+      USAGE_CACHE_WRITE_INPUT_TOKENS, USAGE_CACHE_CREATION_INPUT_TOKENS,
+      USAGE_CACHE_CREATION_DOT_INPUT_TOKENS, USAGE_REASONING_OUTPUT_TOKENS,
+      USAGE_REASONING_TOKENS, USAGE_OUTPUT_DETAILS_REASONING_TOKENS, USAGE_TOTAL_TOKENS,
+      OI_TOKENS_PROMPT, OI_TOKENS_COMPLETION, OI_TOKENS_TOTAL, OI_TOKENS_CACHE_READ,
+      OI_TOKENS_CACHE_WRITE, OI_TOKENS_REASONING, OL_TOKENS_TOTAL, OL_TOKENS_REASONING,
+      HOOK_AGENT_INPUT_TOKENS, HOOK_AGENT_OUTPUT_TOKENS, HOOK_MODEL_INPUT_TOKENS,
+      HOOK_MODEL_OUTPUT_TOKENS);
 }

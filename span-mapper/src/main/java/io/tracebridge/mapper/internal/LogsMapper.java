@@ -42,7 +42,8 @@ import javax.annotation.concurrent.ThreadSafe;
  *
  * Records read from logs use the step keys the span would give, so a log record and its span
  * give one record id; {@link FunctionalRecord#filledFrom} joins what each knows. A log record
- * that claims a convention but has an unreadable trace or span id is rejected and counted.
+ * that claims a convention but has an unreadable trace or span id, or a token count out of range
+ * ({@link TokenCountCheck}), is rejected and counted.
  */
 @ThreadSafe
 public final class LogsMapper {
@@ -89,6 +90,9 @@ public final class LogsMapper {
           }
           Span stand = standInSpan(log, hook.isPresent());
           String reason = SpanIdentity.rejectionReason(stand);
+          if (reason == null) {
+            reason = TokenCountCheck.rejectionReason(stand);
+          }
           if (reason != null) {
             issues.reject(SpanIdentity.hexOrNull(stand.getTraceId()),
                 SpanIdentity.hexOrNull(stand.getSpanId()), "log record rejected: " + reason);

@@ -25,7 +25,8 @@ import javax.annotation.concurrent.ThreadSafe;
  * The orchestrator behind {@link io.tracebridge.mapper.SpanMapper}. Internal: use {@code
  * SpanMapper}.
  *
- * <p>First pass: reject spans with unreadable ids and read each resource once. Second pass: give
+ * <p>First pass: reject spans with unreadable ids or token counts out of range ({@link
+ * TokenCountCheck}) and read each resource once. Second pass: give
  * every readable span to every {@link DialectMapper} and note its {@link SpanNode}. Records with
  * the same id (a span sent twice in one request) are kept once: the last one read, in the place
  * of the first. Last, the request's records are assembled with its span nodes ({@link
@@ -156,6 +157,9 @@ public final class RequestMapper {
       for (ScopeSpans scope : rs.getScopeSpansList()) {
         for (Span span : scope.getSpansList()) {
           String reason = SpanIdentity.rejectionReason(span);
+          if (reason == null) {
+            reason = TokenCountCheck.rejectionReason(span);
+          }
           if (reason != null) {
             issues.reject(
                 SpanIdentity.hexOrNull(span.getTraceId()),
