@@ -28,16 +28,16 @@ public final class ContentLimits {
   public static FunctionalRecord limit(FunctionalRecord record, int maxBytes) {
     ToolCall tool = record.tool();
     RecordError error = record.error();
-    long text = size(record.text());
-    long input = tool == null ? 0 : size(tool.input());
-    long output = tool == null ? 0 : size(tool.output());
-    long message = error == null ? 0 : size(error.message());
-    long system = size(record.systemPrompt());
+    long text = utf8Size(record.text());
+    long input = tool == null ? 0 : utf8Size(tool.input());
+    long output = tool == null ? 0 : utf8Size(tool.output());
+    long message = error == null ? 0 : utf8Size(error.message());
+    long system = utf8Size(record.systemPrompt());
     long messages = 0;
     if (record.messages() != null) {
       for (InputMessage m : record.messages()) {
         for (MessagePart p : m.parts()) {
-          messages += size(p.content());
+          messages += utf8Size(p.content());
         }
       }
     }
@@ -64,7 +64,7 @@ public final class ContentLimits {
         List<MessagePart> parts = new ArrayList<>(m.parts().size());
         for (MessagePart p : m.parts()) {
           parts.add(new MessagePart(p.type(),
-              cut(p.content(), share(size(p.content()), total, maxBytes)), p.toolName(),
+              cut(p.content(), share(utf8Size(p.content()), total, maxBytes)), p.toolName(),
               p.callId()));
         }
         cutMessages.add(new InputMessage(m.role(), parts));
@@ -82,7 +82,8 @@ public final class ContentLimits {
     return (int) (size * maxBytes / total);
   }
 
-  private static long size(@Nullable String s) {
+  /** The UTF-8 size of {@code s} in bytes, without encoding it; 0 for null. */
+  static long utf8Size(@Nullable String s) {
     if (s == null) {
       return 0;
     }
@@ -107,7 +108,7 @@ public final class ContentLimits {
   /** The longest prefix of {@code s} whose UTF-8 fits {@code maxBytes}, never splitting a char. */
   @Nullable
   static String cut(@Nullable String s, int maxBytes) {
-    if (s == null || size(s) <= maxBytes) {
+    if (s == null || utf8Size(s) <= maxBytes) {
       return s;
     }
     CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder();

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import javax.annotation.Nullable;
 
 /**
@@ -36,7 +39,10 @@ import javax.annotation.Nullable;
  * <p>{@link #truncated()} is true when the content ({@code text}, {@code tool.input}, {@code
  * tool.output}, {@code error.message}, {@code systemPrompt}, {@code messages}) was cut to {@link
  * ContentLimits#MAX_CONTENT_BYTES} of UTF-8 so the record fits a DynamoDB item; {@link #originalSize()} is then the UTF-8 size in bytes of
- * the uncut content, and null otherwise.
+ * the uncut content, and null otherwise. It is also true when an identity value (session, agent,
+ * model, tool name, call id...) was cut to {@link IdentityLimits#MAX_IDENTITY_BYTES}; {@link
+ * #truncatedFields()} then names each such field with its UTF-8 size in bytes before the cut
+ * (null when none was).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = FunctionalRecord.Builder.class)
@@ -66,7 +72,8 @@ public record FunctionalRecord(
     Dialect dialect,
     @Nullable Long originalSize,
     @Nullable String systemPrompt,
-    @Nullable List<InputMessage> messages) {
+    @Nullable List<InputMessage> messages,
+    @Nullable Map<String, Long> truncatedFields) {
 
   /** The order records of one trace are shown in: by time, then by id for a stable tie-break. */
   public static final Comparator<FunctionalRecord> TIMELINE =
@@ -82,6 +89,9 @@ public record FunctionalRecord(
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(dialect, "dialect");
     messages = messages == null ? null : List.copyOf(messages);
+    // Sorted, so the JSON form (and the store's content hash of it) is the same in every JVM.
+    truncatedFields = truncatedFields == null
+        ? null : Collections.unmodifiableSortedMap(new TreeMap<>(truncatedFields));
   }
 
   /** Timestamp in nanoseconds since the epoch. */
@@ -121,7 +131,8 @@ public record FunctionalRecord(
         .dialect(dialect)
         .originalSize(originalSize)
         .systemPrompt(systemPrompt)
-        .messages(messages);
+        .messages(messages)
+        .truncatedFields(truncatedFields);
   }
 
   /**
@@ -164,7 +175,20 @@ public record FunctionalRecord(
         .originalSize(or(originalSize, earlier.originalSize))
         .systemPrompt(or(systemPrompt, earlier.systemPrompt))
         .messages(or(messages, earlier.messages))
+        .truncatedFields(joined(truncatedFields, earlier.truncatedFields))
         .build();
+  }
+
+  /** Both maps of cut fields, {@code mine} winning a field both name; null if both are. */
+  @Nullable
+  private static Map<String, Long> joined(
+      @Nullable Map<String, Long> mine, @Nullable Map<String, Long> earlier) {
+    if (mine == null || earlier == null) {
+      return or(mine, earlier);
+    }
+    Map<String, Long> joined = new TreeMap<>(earlier);
+    joined.putAll(mine);
+    return joined;
   }
 
   private static <T> T or(@Nullable T value, @Nullable T fallback) {
@@ -200,6 +224,7 @@ public record FunctionalRecord(
     private Long originalSize;
     private String systemPrompt;
     private List<InputMessage> messages;
+    private Map<String, Long> truncatedFields;
 
     private Builder() {}
 
@@ -345,12 +370,22 @@ public record FunctionalRecord(
       return this;
     }
 
+    /**
+     * The identity fields cut to {@link IdentityLimits#MAX_IDENTITY_BYTES} (JSON paths such as
+     * {@code sessionId} or {@code tool.name}), each with its UTF-8 size in bytes before the cut;
+     * null when none was.
+     */
+    public Builder truncatedFields(@Nullable Map<String, Long> truncatedFields) {
+      this.truncatedFields = truncatedFields;
+      return this;
+    }
+
     public FunctionalRecord build() {
       return new FunctionalRecord(
           tenant, traceId, xrayTraceId, spanId, parentSpanId, spanName, recordId, type, timestamp,
           durationMs, sessionId, agentId, agentName, model, provider, text, tool, usage,
           totalUsage, finishReason, error, truncated, dialect, originalSize, systemPrompt,
-          messages);
+          messages, truncatedFields);
     }
   }
 }

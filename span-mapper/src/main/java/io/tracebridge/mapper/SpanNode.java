@@ -43,9 +43,13 @@ public record SpanNode(
     return Objects.requireNonNull(agentName, "agentName");
   }
 
+  /** Agent and session are cut to {@link IdentityLimits#MAX_IDENTITY_BYTES}, as records' are. */
   public SpanNode {
     Objects.requireNonNull(traceId, "traceId");
     Objects.requireNonNull(spanId, "spanId");
+    agentId = IdentityLimits.cut(agentId);
+    agentName = IdentityLimits.cut(agentName);
+    sessionId = IdentityLimits.cut(sessionId);
     if (agentName != null && agentId == null) {
       throw new IllegalArgumentException("an agent span (agentName set) needs an agentId");
     }

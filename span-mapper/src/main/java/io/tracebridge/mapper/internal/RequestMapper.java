@@ -6,6 +6,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.tracebridge.mapper.ContentLimits;
 import io.tracebridge.mapper.Dialect;
 import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.IdentityLimits;
 import io.tracebridge.mapper.RecordType;
 import java.util.EnumSet;
 import java.util.Set;
@@ -138,12 +139,13 @@ public final class RequestMapper {
   }
 
   /**
-   * Adds records to {@code byId}, each content-limited ({@link ContentLimits}); a record whose id
-   * is already there takes its place, filled in from it ({@link FunctionalRecord#filledFrom}).
+   * Adds records to {@code byId}, each with its identity values and its content limited ({@link
+   * IdentityLimits}, {@link ContentLimits}); a record whose id is already there takes its place,
+   * filled in from it ({@link FunctionalRecord#filledFrom}).
    */
   static void collect(List<FunctionalRecord> records, Map<String, FunctionalRecord> byId) {
     for (FunctionalRecord record : records) {
-      FunctionalRecord limited = ContentLimits.limit(record);
+      FunctionalRecord limited = ContentLimits.limit(IdentityLimits.limit(record));
       byId.merge(limited.recordId(), limited, (earlier, later) -> later.filledFrom(earlier));
     }
   }

@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * #toItem} / {@link #fromItem} and the key layout (see the package documentation).
  *
  * <p>Every record field is a typed top-level attribute named as in the record's JSON ({@code S},
- * {@code N}, {@code BOOL}; {@code tool}, {@code usage}, {@code totalUsage} and {@code error} are
- * {@code M} maps, {@code messages} an {@code L} of {@code M}s with their {@code parts}), so an
+ * {@code N}, {@code BOOL}; {@code tool}, {@code usage}, {@code totalUsage}, {@code error} and
+ * {@code truncatedFields} (field → original UTF-8 bytes, {@code N}) are {@code M} maps, {@code messages} an {@code L} of {@code M}s with their {@code parts}), so an
  * item reads well in the console. Absent (null) fields are left out. {@code timestamp} is ISO-8601
  * with nanoseconds; {@code type} and {@code dialect} use their wire names. Public so that a reader
  * of DynamoDB Streams can decode new images with {@link #fromItem}. Stateless and thread-safe.
@@ -232,6 +232,11 @@ public final class DynamoItem {
     if (record.originalSize() != null) {
       item.put("originalSize", n(record.originalSize()));
     }
+    if (record.truncatedFields() != null) {
+      Map<String, AttributeValue> m = new HashMap<>();
+      record.truncatedFields().forEach((field, bytes) -> m.put(field, n(bytes)));
+      item.put("truncatedFields", AttributeValue.fromM(m));
+    }
     item.put("dialect", s(record.dialect().wireName()));
     putS(item, "systemPrompt", record.systemPrompt());
     if (record.messages() != null) {
@@ -282,6 +287,11 @@ public final class DynamoItem {
               .truncated(item.containsKey("truncated") && item.get("truncated").bool())
               .originalSize(item.containsKey("originalSize") ? num(item, "originalSize") : null)
               .dialect(Dialect.fromWireName(required(item, "dialect")));
+      if (item.containsKey("truncatedFields")) {
+        Map<String, Long> fields = new HashMap<>();
+        item.get("truncatedFields").m().forEach((field, bytes) -> fields.put(field, Long.parseLong(bytes.n())));
+        b.truncatedFields(fields);
+      }
       if (item.containsKey("tool")) {
         Map<String, AttributeValue> m = item.get("tool").m();
         b.tool(
