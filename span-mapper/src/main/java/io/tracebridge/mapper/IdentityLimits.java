@@ -21,7 +21,9 @@ import javax.annotation.Nullable;
  * <p>Why 256 bytes: the store builds keys from these values, and DynamoDB limits a partition key
  * to 2,048 bytes and a sort key to 1,024. The tightest is the usage aggregate's sort key, {@code
  * {length}:{agent, session or trace}#{model}}: two identity values in one sort key, so each must
- * stay well under 512 bytes (trace-api README, "DynamoDB key design"). A record carries 13
+ * stay well under 512 bytes (trace-api README, "DynamoDB key design"; {@code
+ * BadIdentityAndUsageIT} fails with a 512-byte cap, on that key, and with none on the 400 KB
+ * item). A record carries 13
  * identity values plus, per message part of a {@code model_request}, a tool name and call id; at
  * 256 bytes each they take a few KB of the 100 KB the content budget leaves free in a 400 KB item.
  * No real session id, agent name, model or tool name is near that long (Bedrock model ARNs are
