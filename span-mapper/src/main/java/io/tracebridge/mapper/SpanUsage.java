@@ -19,7 +19,8 @@ public final class SpanUsage {
 
   /**
    * The usage in {@code spanAttributes}: {@code gen_ai.usage.*} (old and new names, OpenLLMetry's
-   * included), else OpenInference's {@code llm.token_count.*}; null if they hold none. Whether the
+   * included), else OpenInference's {@code llm.token_count.*}; null if they hold none, or if one
+   * is negative or above {@link Usage#MAX_TOKENS} (the mapper rejects such a span). Whether the
    * span is a model call (and not an agent span with accumulated totals) is the caller's to know.
    */
   @Nullable

@@ -116,6 +116,17 @@ class TokenCountLimitsTest {
   }
 
   @Test
+  void spanUsageCountsNothingOfASpanTheMapperRejects() {
+    // The CloudWatch EMF metrics read usage off raw spans: a rejected span must not count there.
+    assertThat(SpanUsage.of(List.of(kv("gen_ai.usage.input_tokens", Long.MAX_VALUE),
+        kv("gen_ai.usage.cache_read_input_tokens", 5), kv("gen_ai.usage.output_tokens", 1))))
+        .isNull();
+    assertThat(SpanUsage.of(List.of(kv("llm.token_count.prompt", -5)))).isNull();
+    assertThat(SpanUsage.of(List.of(kv("gen_ai.usage.input_tokens", 5))))
+        .isEqualTo(Usage.of(5, 0));
+  }
+
+  @Test
   void aCountThatIsNotANumberStaysASoftIssue() {
     Span odd = span("chat m")
         .setSpanId(id(BAD_SPAN))

@@ -97,15 +97,9 @@ class BadIdentityAndUsageIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
-    if (store != null) {
-      store.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    if (dynamo != null) {
-      dynamo.shutdown();
-    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+    store.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    dynamo.shutdown();
   }
 
   @Test

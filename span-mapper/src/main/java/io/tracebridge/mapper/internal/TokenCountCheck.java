@@ -44,8 +44,9 @@ final class TokenCountCheck {
     return reason;
   }
 
+  /** The reason {@code attributes} hold a token count out of range, or null if none do. */
   @Nullable
-  private static String reasonIn(List<KeyValue> attributes) {
+  static String reasonIn(List<KeyValue> attributes) {
     for (KeyValue kv : attributes) {
       String name = kv.getKey();
       String bare = name.startsWith(SPAN_COPY_PREFIX) ? name.substring(SPAN_COPY_PREFIX.length()) : name;

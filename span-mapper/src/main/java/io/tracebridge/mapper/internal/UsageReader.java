@@ -26,10 +26,15 @@ public final class UsageReader {
    * The usage a span's attributes state under any convention this module reads: {@code
    * gen_ai.usage.*} (with the total from {@code gen_ai.usage.total_tokens}, else OpenLLMetry's
    * {@code llm.usage.total_tokens}, for {@link #normalised}), else OpenInference's {@code
-   * llm.token_count.*}; null if none. For {@link io.tracebridge.mapper.SpanUsage}.
+   * llm.token_count.*}; null if none, or if a count is out of range ({@link TokenCountCheck}: the
+   * mapper rejects such a span, so it is counted nowhere). For {@link
+   * io.tracebridge.mapper.SpanUsage}.
    */
   @Nullable
   public static Usage ofSpanAttributes(List<KeyValue> attributes) {
+    if (TokenCountCheck.reasonIn(attributes) != null) {
+      return null;
+    }
     Attributes a = Attributes.of(attributes, issue -> { });
     Usage genAi = openLlmetry(a);
     return genAi != null ? genAi : openInference(a);
