@@ -24,8 +24,8 @@ import javax.annotation.Nullable;
  * stay well under 512 bytes (trace-api README, "DynamoDB key design"; {@code
  * BadIdentityAndUsageIT} fails with a 512-byte cap, on that key, and with none on the 400 KB
  * item). A record carries 13
- * identity values plus, per message part of a {@code model_request}, a tool name and call id; at
- * 256 bytes each they take a few KB of the 100 KB the content budget leaves free in a 400 KB item.
+ * identity values (about 3 KB at the cap) besides its messages' roles, tool names and call ids,
+ * which {@link ContentLimits#MAX_MESSAGES_STRUCTURE_BYTES} bounds.
  * No real session id, agent name, model or tool name is near that long (Bedrock model ARNs are
  * around 100 bytes).
  */

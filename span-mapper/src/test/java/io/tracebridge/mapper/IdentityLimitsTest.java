@@ -143,7 +143,7 @@ class IdentityLimitsTest {
             new MessagePart(MessagePart.TOOL_CALL_RESPONSE, big, big, big)))))
         .build();
 
-    FunctionalRecord limited = ContentLimits.limit(IdentityLimits.limit(worst));
+    FunctionalRecord limited = IdentityLimits.limit(ContentLimits.limit(worst));
 
     byte[] json = RecordJson.mapper().writeValueAsBytes(limited);
     assertThat(json.length + 2 * 1024).isLessThan(400 * 1024);
@@ -152,6 +152,43 @@ class IdentityLimitsTest {
     assertThat(RecordJson.mapper().readValue(json, FunctionalRecord.class)).isEqualTo(limited);
     assertThat(new String(json, StandardCharsets.UTF_8))
         .contains("\"truncatedFields\":{\"agentId\":" + HUGE + ",\"agentName\":" + HUGE);
+  }
+
+  /**
+   * A first model call whose input is a long imported conversation: 4,000 short messages, then
+   * 50 tool calls with 1,000-byte names and ids. Beyond {@link
+   * ContentLimits#MAX_MESSAGES_STRUCTURE_BYTES} of messages' structure the earliest messages go,
+   * marked, so the record still fits; the latest (what the call answers) are kept.
+   */
+  @Test
+  void aFirstCallOfThousandsOfMessagesKeepsItsLatestAndFitsOneDynamoDbItem() throws Exception {
+    List<InputMessage> messages = new java.util.ArrayList<>();
+    for (int i = 0; i < 4000; i++) {
+      messages.add(new InputMessage("user", List.of(
+          new MessagePart(MessagePart.TEXT, i + "m".repeat(100), null, null))));
+    }
+    for (int i = 0; i < 50; i++) {
+      messages.add(new InputMessage("assistant", List.of(new MessagePart(
+          MessagePart.TOOL_CALL, "{}", "t".repeat(1000), "c".repeat(1000) + i))));
+    }
+    FunctionalRecord call = base().type(RecordType.MODEL_REQUEST)
+        .text("x".repeat(HUGE)).messages(messages).build();
+
+    FunctionalRecord limited = IdentityLimits.limit(ContentLimits.limit(call));
+
+    byte[] json = RecordJson.mapper().writeValueAsBytes(limited);
+    assertThat(json.length + 2 * 1024).isLessThan(400 * 1024);
+    assertThat(ContentLimits.messagesStructure(limited.messages()))
+        .isLessThanOrEqualTo(ContentLimits.MAX_MESSAGES_STRUCTURE_BYTES);
+    List<InputMessage> kept = limited.messages();
+    assertThat(kept.size()).isBetween(100, 4049);
+    assertThat(kept.get(kept.size() - 1).parts().get(0).callId()).isEqualTo("c".repeat(256));
+    assertThat(kept.get(0).parts().get(0).content()).doesNotStartWith("0m");
+    assertThat(limited.truncated()).isTrue();
+    assertThat(limited.truncatedFields()).containsKey("messages")
+        .containsEntry("messages[" + (kept.size() - 1) + "].parts[0].callId", 1002L);
+    assertThat(limited.truncatedFields().get("messages"))
+        .isGreaterThan(4000L * 100 + 50L * 2000);
   }
 
   @Test

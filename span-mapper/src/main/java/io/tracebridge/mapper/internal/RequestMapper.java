@@ -139,13 +139,13 @@ public final class RequestMapper {
   }
 
   /**
-   * Adds records to {@code byId}, each with its identity values and its content limited ({@link
-   * IdentityLimits}, {@link ContentLimits}); a record whose id is already there takes its place,
+   * Adds records to {@code byId}, each with its content and its identity values limited ({@link
+   * ContentLimits}, {@link IdentityLimits}); a record whose id is already there takes its place,
    * filled in from it ({@link FunctionalRecord#filledFrom}).
    */
   static void collect(List<FunctionalRecord> records, Map<String, FunctionalRecord> byId) {
     for (FunctionalRecord record : records) {
-      FunctionalRecord limited = ContentLimits.limit(IdentityLimits.limit(record));
+      FunctionalRecord limited = IdentityLimits.limit(ContentLimits.limit(record));
       byId.merge(limited.recordId(), limited, (earlier, later) -> later.filledFrom(earlier));
     }
   }
