@@ -59,6 +59,9 @@ import org.junit.jupiter.api.Test;
  *       with their original size, and the call is billed (the usage aggregates' keys hold agent,
  *       session and model). Before the fix DynamoDB refused the items ("Item size has exceeded the
  *       maximum allowed size") after part of the request was written.
+ *   <li>a first model call whose input is 5,000 messages: stored with its latest messages, marked
+ *       (before, the same "Item size has exceeded" refusal: the messages' structure is outside
+ *       the content budget);
  *   <li>{@code gen_ai.usage.input_tokens = Long.MAX_VALUE} on one span and {@code
  *       gen_ai.usage.output_tokens = -5} on another: both are refused in the partial-success reply
  *       with a reason naming the attribute, and the two good spans of the same request are stored
@@ -167,6 +170,37 @@ class BadIdentityAndUsageIT {
     assertThat(stored).filteredOn(r -> r.type() == RecordType.TOOL_REQUEST).singleElement()
         .satisfies(r -> assertThat(r.originalSize()).isGreaterThan(ContentLimits.MAX_CONTENT_BYTES));
     assertThat(billed(traceId)).isEqualTo(Usage.of(120, 12));
+  }
+
+  @Test
+  void aFirstCallWithThousandsOfInputMessagesIsStoredWithItsLatestMessages() throws Exception {
+    String traceId = "1d000000000000000000000000000a12";
+    StringBuilder input = new StringBuilder("[");
+    for (int i = 0; i < 5000; i++) {
+      input.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+          + "\"content\":\"turn ").append(i).append(' ').append("y".repeat(60)).append("\"}]}");
+    }
+    Span chatSpan = span(traceId, "00000000000000a4", null, "chat")
+        .addAttributes(kv("gen_ai.operation.name", "chat"))
+        .addAttributes(kv("gen_ai.request.model", "m1"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", 90000))
+        .addAttributes(kv("gen_ai.usage.output_tokens", 9))
+        .addAttributes(kv("gen_ai.input.messages", input.append(']').toString()))
+        .build();
+
+    ExportTraceServiceResponse response = export(ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder()
+            .addScopeSpans(ScopeSpans.newBuilder().addSpans(chatSpan)))
+        .build());
+
+    assertThat(response.hasPartialSuccess()).as(response.toString()).isFalse();
+    FunctionalRecord request = stored(traceId).stream()
+        .filter(r -> r.type() == RecordType.MODEL_REQUEST).findFirst().orElseThrow();
+    assertThat(request.messages()).hasSizeBetween(100, 4999);
+    assertThat(request.messages().get(request.messages().size() - 1).parts().get(0).content())
+        .startsWith("turn 4999 ");
+    assertThat(request.truncatedFields()).containsKey("messages");
+    assertThat(billed(traceId)).isEqualTo(Usage.of(90000, 9));
   }
 
   @Test
