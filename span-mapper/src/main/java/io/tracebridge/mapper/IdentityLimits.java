@@ -62,7 +62,7 @@ public final class IdentityLimits {
     if (e != null) {
       b.error(new RecordError(cuts.cut("error.type", e.type()), e.message()));
     }
-    if (record.messages() != null) {
+    if (anyOversized(record.messages())) {
       b.messages(messages(record.messages(), cuts));
     }
     if (cuts.original.isEmpty()) {
@@ -74,6 +74,25 @@ public final class IdentityLimits {
     }
     fields.putAll(cuts.original);
     return b.truncated(true).truncatedFields(fields).build();
+  }
+
+  /** True if a role, tool name or call id of {@code messages} is too long (no copy otherwise). */
+  private static boolean anyOversized(@Nullable List<InputMessage> messages) {
+    if (messages == null) {
+      return false;
+    }
+    for (InputMessage m : messages) {
+      if (ContentLimits.utf8Size(m.role()) > MAX_IDENTITY_BYTES) {
+        return true;
+      }
+      for (MessagePart p : m.parts()) {
+        if (ContentLimits.utf8Size(p.toolName()) > MAX_IDENTITY_BYTES
+            || ContentLimits.utf8Size(p.callId()) > MAX_IDENTITY_BYTES) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static List<InputMessage> messages(List<InputMessage> messages, Cuts cuts) {
