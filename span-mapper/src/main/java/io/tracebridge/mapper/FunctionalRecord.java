@@ -42,7 +42,8 @@ import javax.annotation.Nullable;
  * the uncut content, and null otherwise. It is also true when an identity value (session, agent,
  * model, tool name, call id...) was cut to {@link IdentityLimits#MAX_IDENTITY_BYTES}; {@link
  * #truncatedFields()} then names each such field with its UTF-8 size in bytes before the cut
- * (null when none was).
+ * (null when none was), and {@code messages} when only the latest of a long input were kept
+ * ({@link ContentLimits#MAX_MESSAGES_STRUCTURE_BYTES}), with the size of all of them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonDeserialize(builder = FunctionalRecord.Builder.class)
@@ -371,9 +372,9 @@ public record FunctionalRecord(
     }
 
     /**
-     * The identity fields cut to {@link IdentityLimits#MAX_IDENTITY_BYTES} (JSON paths such as
-     * {@code sessionId} or {@code tool.name}), each with its UTF-8 size in bytes before the cut;
-     * null when none was.
+     * The fields cut to their limits (JSON paths such as {@code sessionId}, {@code tool.name} or
+     * {@code messages}), each with its UTF-8 size in bytes before the cut; null when none was.
+     * See the class comment.
      */
     public Builder truncatedFields(@Nullable Map<String, Long> truncatedFields) {
       this.truncatedFields = truncatedFields;

@@ -23,11 +23,10 @@ import javax.annotation.Nullable;
  * {length}:{agent, session or trace}#{model}}: two identity values in one sort key, so each must
  * stay well under 512 bytes (trace-api README, "DynamoDB key design"; {@code
  * BadIdentityAndUsageIT} fails with a 512-byte cap, on that key, and with none on the 400 KB
- * item). A record carries 13
- * identity values (about 3 KB at the cap) besides its messages' roles, tool names and call ids,
- * which {@link ContentLimits#MAX_MESSAGES_STRUCTURE_BYTES} bounds.
- * No real session id, agent name, model or tool name is near that long (Bedrock model ARNs are
- * around 100 bytes).
+ * item). A record carries 13 identity values (about 3 KB at the cap) besides its messages'
+ * roles, tool names and call ids, which {@link ContentLimits#MAX_MESSAGES_STRUCTURE_BYTES}
+ * bounds. No real session id, agent name, model or tool name is near that long (Bedrock model
+ * ARNs are around 100 bytes).
  */
 public final class IdentityLimits {
   /** The most UTF-8 bytes one identity value keeps. */
