@@ -53,7 +53,7 @@ public record ExportOutcome(
   /**
    * A partial-success error message naming the first few problems (OTLP allows a message with no
    * rejected items, as a warning). Empty when there is nothing to say. Never contains attribute
-   * values (the mapper's issues do not).
+   * values (the mapper's issues do not, but for the number of a token count out of range).
    */
   public String errorMessage() {
     if (issues.isEmpty()) {

@@ -17,10 +17,13 @@ import javax.annotation.concurrent.ThreadSafe;
  * <ul>
  *   <li>A span whose trace id is not 16 bytes or is all zeros, or whose span id is not 8 bytes or
  *       is all zeros, is rejected: counted in {@link MappingResult#rejectedSpans()} and named in a
- *       {@link MappingIssue}. The other spans of the request still map.
+ *       {@link MappingIssue}. The other spans of the request still map. So is a span (or log
+ *       record) stating a token count that is negative or above {@link Usage#MAX_TOKENS}, under
+ *       any convention's key: its reason names the attribute and the number.
  *   <li>Missing or odd optional attributes never throw; an odd value (a token count that is not a
  *       whole number, say) is ignored and reported as a soft {@link MappingIssue}. Issues never
- *       contain attribute values, which may hold prompts.
+ *       contain attribute values, which may hold prompts (but for a rejected token count, a
+ *       number).
  *   <li>Record ids are deterministic (see {@link RecordIds}), so mapping the same span twice gives
  *       the same records; within one request each record id appears once.
  *   <li>Spans may arrive in any order. Within a request each trace's records are {@link
@@ -35,7 +38,8 @@ import javax.annotation.concurrent.ThreadSafe;
  * hook-event log records, GenAI event log records and {@link Dialect#ADOT_LOGS} in {@link
  * #mapLogs}. When one span mixes conventions, the precedence in {@code internal.RequestMapper}
  * decides which one each step is read from. Content above {@link
- * ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped. Spans with none of them give no
+ * ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped; so are identity values above
+ * {@link IdentityLimits#MAX_IDENTITY_BYTES}. Spans with none of them give no
  * records. Instances are immutable and thread-safe; one can serve every request.
  */
 @ThreadSafe
