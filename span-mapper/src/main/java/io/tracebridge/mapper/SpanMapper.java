@@ -38,9 +38,9 @@ import javax.annotation.concurrent.ThreadSafe;
  * hook-event log records, GenAI event log records and {@link Dialect#ADOT_LOGS} in {@link
  * #mapLogs}. When one span mixes conventions, the precedence in {@code internal.RequestMapper}
  * decides which one each step is read from. Content above {@link
- * ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped; so are identity values above
- * {@link IdentityLimits#MAX_IDENTITY_BYTES}. Spans with none of them give no
- * records. Instances are immutable and thread-safe; one can serve every request.
+ * ContentLimits#MAX_CONTENT_BYTES} is truncated, never dropped, and so are identity values above
+ * {@link IdentityLimits#MAX_IDENTITY_BYTES}. Spans of none of these conventions give no records.
+ * Instances are immutable and thread-safe; one can serve every request.
  */
 @ThreadSafe
 public final class SpanMapper {
