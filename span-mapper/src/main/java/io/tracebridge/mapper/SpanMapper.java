@@ -18,8 +18,9 @@ import javax.annotation.concurrent.ThreadSafe;
  *   <li>A span whose trace id is not 16 bytes or is all zeros, or whose span id is not 8 bytes or
  *       is all zeros, is rejected: counted in {@link MappingResult#rejectedSpans()} and named in a
  *       {@link MappingIssue}. The other spans of the request still map. So is a span (or log
- *       record) stating a token count that is negative or above {@link Usage#MAX_TOKENS}, under
- *       any convention's key: its reason names the attribute and the number.
+ *       record) stating a token count that is negative or above {@link Usage#MAX_TOKENS} ({@link
+ *       Usage#MAX_AGENT_TOTAL_TOKENS} for an agent's totals), under any convention's key: its
+ *       reason names the attribute and the number.
  *   <li>Missing or odd optional attributes never throw; an odd value (a token count that is not a
  *       whole number, say) is ignored and reported as a soft {@link MappingIssue}. Issues never
  *       contain attribute values, which may hold prompts (but for a rejected token count, a

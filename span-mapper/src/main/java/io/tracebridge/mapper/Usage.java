@@ -15,8 +15,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * inputTokens}) are normalised by the mapper (cache reads and writes added). All counts are
  * non-negative.
  *
- * <p>The mapper refuses a span stating any count above {@link #MAX_TOKENS} (or below zero), so a
- * single call's usage is small, and sums ({@link #plus}, {@link #totalTokens}) are exact: one that
+ * <p>The mapper refuses a span stating any count above {@link #MAX_TOKENS} (an agent's totals:
+ * {@link #MAX_AGENT_TOTAL_TOKENS}) or below zero, so a single call's usage is small, and sums ({@link #plus}, {@link #totalTokens}) are exact: one that
  * would overflow a {@code long} throws {@link ArithmeticException} naming the count instead of
  * wrapping to a negative number (which would fail this record's constructor far from the cause).
  */
@@ -38,6 +38,15 @@ public record Usage(
    * Long.MAX_VALUE}), not usage to bill.
    */
   public static final long MAX_TOKENS = 1_000_000_000L;
+
+  /**
+   * The largest accumulated total an agent span (or the hook's {@code agent.*_tokens}) may state,
+   * per count: 1,000,000,000,000. Higher than {@link #MAX_TOKENS} because Strands' {@code
+   * accumulated_usage} is never reset on a reused {@code Agent} object: a server that keeps one
+   * agent for every request reports the totals of all of them, which may pass a billion tokens
+   * in legitimate use. Sums of such totals still fit a {@code long} past nine million of them.
+   */
+  public static final long MAX_AGENT_TOTAL_TOKENS = 1_000_000_000_000L;
 
   public Usage {
     if (inputTokens < 0 || outputTokens < 0 || cacheReadTokens < 0 || cacheWriteTokens < 0

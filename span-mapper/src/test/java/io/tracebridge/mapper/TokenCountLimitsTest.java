@@ -69,8 +69,14 @@ class TokenCountLimitsTest {
             .addAttributes(kv("llm.token_count.completion", Double.POSITIVE_INFINITY)),
             "llm.token_count.completion"),
         Arguments.of(strandsAgent.clone()
+            .addAttributes(kv("gen_ai.usage.input_tokens", Usage.MAX_AGENT_TOTAL_TOKENS + 1)),
+            "gen_ai.usage.input_tokens"),
+        Arguments.of(semconv.clone()
             .addAttributes(kv("gen_ai.usage.input_tokens", Usage.MAX_TOKENS + 1)),
             "gen_ai.usage.input_tokens"),
+        Arguments.of(hookCycle.clone().addEvents(event("agent_response", 5,
+            kv("agent.response", "done"), kv("agent.input_tokens", Usage.MAX_AGENT_TOTAL_TOKENS + 1))),
+            "agent.input_tokens"),
         Arguments.of(hookCycle.clone().addEvents(event("model_response", 5,
             kv("model.input_tokens", Long.MAX_VALUE))), "model.input_tokens"),
         Arguments.of(hookCycle.clone().addEvents(event("agent_response", 5,
@@ -124,6 +130,27 @@ class TokenCountLimitsTest {
     assertThat(SpanUsage.of(List.of(kv("llm.token_count.prompt", -5)))).isNull();
     assertThat(SpanUsage.of(List.of(kv("gen_ai.usage.input_tokens", 5))))
         .isEqualTo(Usage.of(5, 0));
+  }
+
+  @Test
+  void aReusedAgentsAccumulatedTotalsMayPassTheCallCeiling() {
+    // Strands never resets accumulated_usage on a reused Agent: a long-lived server's agent span
+    // may report billions of tokens. Its records are kept; the call ceiling is for model calls.
+    long total = 5 * Usage.MAX_TOKENS;
+    Span agent = span("invoke_agent a")
+        .addAttributes(kv("gen_ai.operation.name", "invoke_agent"))
+        .addAttributes(kv("gen_ai.system", "strands-agents"))
+        .addAttributes(kv("gen_ai.usage.input_tokens", total))
+        .addAttributes(kv("gen_ai.usage.output_tokens", 7))
+        .addEvents(event("agent_response", 5, kv("agent.response", "done"),
+            kv("span.gen_ai.usage.input_tokens", Long.toString(total))))
+        .build();
+
+    MappingResult result = mapper.map("t", List.of(resourceSpans(agent)));
+
+    assertThat(result.rejectedSpans()).isZero();
+    assertThat(result.records()).filteredOn(r -> r.type() == RecordType.RESPONSE).singleElement()
+        .satisfies(r -> assertThat(r.totalUsage()).isEqualTo(Usage.of(total, 7)));
   }
 
   @Test

@@ -90,9 +90,6 @@ public final class LogsMapper {
           }
           Span stand = standInSpan(log, hook.isPresent());
           String reason = SpanIdentity.rejectionReason(stand);
-          if (reason == null) {
-            reason = TokenCountCheck.rejectionReason(stand);
-          }
           if (reason != null) {
             issues.reject(SpanIdentity.hexOrNull(stand.getTraceId()),
                 SpanIdentity.hexOrNull(stand.getSpanId()), "log record rejected: " + reason);
@@ -103,6 +100,11 @@ public final class LogsMapper {
           Attributes attributes = Attributes.of(stand.getAttributesList(), onOdd);
           SpanView view = new SpanView(tenant, ids, stand, attributes, resource,
               sessionByTrace.get(ids.traceId()), onOdd, scope.getScope().getName());
+          String countReason = TokenCountCheck.rejectionReason(view);
+          if (countReason != null) {
+            issues.reject(ids.traceId(), ids.spanId(), "log record rejected: " + countReason);
+            continue;
+          }
           if (hook.isPresent()) {
             Attributes logAttributes = Attributes.of(log.getAttributesList(), onOdd);
             Long ordinal = logAttributes.get(GenAiAttributes.HOOK_EVENT_ORDINAL);

@@ -159,9 +159,6 @@ public final class RequestMapper {
       for (ScopeSpans scope : rs.getScopeSpansList()) {
         for (Span span : scope.getSpansList()) {
           String reason = SpanIdentity.rejectionReason(span);
-          if (reason == null) {
-            reason = TokenCountCheck.rejectionReason(span);
-          }
           if (reason != null) {
             issues.reject(
                 SpanIdentity.hexOrNull(span.getTraceId()),
@@ -172,8 +169,14 @@ public final class RequestMapper {
           SpanIdentity ids = SpanIdentity.of(span);
           Consumer<String> onOddValue = issues.forSpan(ids.traceId(), ids.spanId());
           Attributes attributes = Attributes.of(span.getAttributesList(), onOddValue);
-          readable.add(new SpanView(tenant, ids, span, attributes, resource, null, onOddValue,
-              scope.getScope().getName()));
+          SpanView view = new SpanView(tenant, ids, span, attributes, resource, null, onOddValue,
+              scope.getScope().getName());
+          String countReason = TokenCountCheck.rejectionReason(view);
+          if (countReason != null) {
+            issues.reject(ids.traceId(), ids.spanId(), countReason);
+            continue;
+          }
+          readable.add(view);
         }
       }
     }

@@ -2,7 +2,6 @@ package io.tracebridge.mapper.internal;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.tracebridge.mapper.Usage;
 import java.math.BigDecimal;
 import java.util.List;
@@ -11,8 +10,10 @@ import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 
 /**
- * Why a span states a token count that cannot be billed: negative, or above {@link
- * Usage#MAX_TOKENS}; null when every count it states is in range.
+ * Why a span states a token count that cannot be billed: negative, or above its ceiling ({@link
+ * Usage#MAX_TOKENS} for a model call's counts, {@link Usage#MAX_AGENT_TOTAL_TOKENS} for an
+ * agent's accumulated totals: those of an agent span, and the hook's {@code agent.*_tokens});
+ * null when every count it states is in range.
  *
  * <p>Such a span is <b>rejected</b>, as a span with unreadable ids is (counted in the OTLP
  * partial-success reply, named in a {@link io.tracebridge.mapper.MappingIssue}), rather than read
@@ -28,32 +29,47 @@ final class TokenCountCheck {
   private static final String SPAN_COPY_PREFIX = "span.";
   /** Longer numeric text is not parsed: no count in range needs more digits. */
   private static final int MAX_NUMBER_CHARS = 64;
-  private static final BigDecimal MAX = BigDecimal.valueOf(Usage.MAX_TOKENS);
   private static final Set<String> NAMES =
       GenAiAttributes.TOKEN_COUNTS.stream().map(AttributeKey::name).collect(Collectors.toSet());
+  private static final Set<String> AGENT_TOTAL_NAMES = Set.of(
+      GenAiAttributes.HOOK_AGENT_INPUT_TOKENS.name(), GenAiAttributes.HOOK_AGENT_OUTPUT_TOKENS.name());
+  private static final Set<String> MODEL_CALL_NAMES = Set.of(
+      GenAiAttributes.HOOK_MODEL_INPUT_TOKENS.name(), GenAiAttributes.HOOK_MODEL_OUTPUT_TOKENS.name());
 
   private TokenCountCheck() {}
 
-  /** The reason {@code span} is rejected for its token counts, or null if they are all fine. */
+  /**
+   * The reason {@code span} is rejected for its token counts, or null if they are all fine. On
+   * an agent span ({@link AgentSpans#isAgent}) the span's counts and their hook copies are the
+   * agent's totals.
+   */
   @Nullable
-  static String rejectionReason(Span span) {
-    String reason = reasonIn(span.getAttributesList());
-    for (int i = 0; reason == null && i < span.getEventsCount(); i++) {
-      reason = reasonIn(span.getEvents(i).getAttributesList());
+  static String rejectionReason(SpanView span) {
+    long spanCeiling = AgentSpans.isAgent(span) ? Usage.MAX_AGENT_TOTAL_TOKENS : Usage.MAX_TOKENS;
+    String reason = reasonIn(span.span().getAttributesList(), spanCeiling);
+    for (int i = 0; reason == null && i < span.span().getEventsCount(); i++) {
+      reason = reasonIn(span.span().getEvents(i).getAttributesList(), spanCeiling);
     }
     return reason;
   }
 
-  /** The reason {@code attributes} hold a token count out of range, or null if none do. */
+  /** The reason a model call's {@code attributes} hold a token count out of range, or null. */
   @Nullable
   static String reasonIn(List<KeyValue> attributes) {
+    return reasonIn(attributes, Usage.MAX_TOKENS);
+  }
+
+  @Nullable
+  private static String reasonIn(List<KeyValue> attributes, long spanCeiling) {
     for (KeyValue kv : attributes) {
       String name = kv.getKey();
       String bare = name.startsWith(SPAN_COPY_PREFIX) ? name.substring(SPAN_COPY_PREFIX.length()) : name;
       if (!NAMES.contains(bare)) {
         continue;
       }
-      String reason = reason(name, kv.getValue());
+      long ceiling = AGENT_TOTAL_NAMES.contains(name) ? Usage.MAX_AGENT_TOTAL_TOKENS
+          : MODEL_CALL_NAMES.contains(name) ? Usage.MAX_TOKENS : spanCeiling;
+      String reason = reason(name, kv.getValue(), ceiling);
       if (reason != null) {
         return reason;
       }
@@ -62,7 +78,7 @@ final class TokenCountCheck {
   }
 
   @Nullable
-  private static String reason(String name, AnyValue value) {
+  private static String reason(String name, AnyValue value, long ceiling) {
     if (value.getValueCase() == AnyValue.ValueCase.DOUBLE_VALUE
         && Double.isInfinite(value.getDoubleValue())) {
       return "token count '" + name + "' is infinite";
@@ -74,9 +90,9 @@ final class TokenCountCheck {
     if (count.signum() < 0) {
       return "token count '" + name + "' is negative (" + count + ")";
     }
-    if (count.compareTo(MAX) > 0) {
+    if (count.compareTo(BigDecimal.valueOf(ceiling)) > 0) {
       return "token count '" + name + "' is " + count + ", above the most one span may state ("
-          + Usage.MAX_TOKENS + ")";
+          + ceiling + ")";
     }
     return null;
   }
