@@ -30,12 +30,11 @@ public record Usage(
   public static final Usage ZERO = new Usage(0, 0, 0, 0, 0);
 
   /**
-   * The largest token count one span may state, per count: 1,000,000,000. A hundred times the
-   * largest context window sold today (10 million tokens), so no model call comes near it, and
-   * large enough for an agent's accumulated totals over a long run (500 calls of 2 million
-   * tokens each); yet five such counts, and the sum of more than nine billion of them, still fit a
-   * {@code long}. A count above it is a producer's bug (an uninitialised or wrapped counter, {@code
-   * Long.MAX_VALUE}), not usage to bill.
+   * The largest token count a model call's span may state, per count: 1,000,000,000. A hundred
+   * times the largest context window sold today (10 million tokens), so no model call comes near
+   * it; yet the sum of more than nine billion such counts still fits a {@code long}. A count above
+   * it is a producer's bug (an uninitialised or wrapped counter, {@code Long.MAX_VALUE}), not usage
+   * to bill.
    */
   public static final long MAX_TOKENS = 1_000_000_000L;
 
