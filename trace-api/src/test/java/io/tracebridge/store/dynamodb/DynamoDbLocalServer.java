@@ -21,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * DynamoDB Local run in this JVM as an HTTP server on a free loopback port, in memory: what the
  * store and other processes reach over the real wire protocol (through a {@link
  * FaultInjectingDynamoDbProxy} or directly). It outlives any process it serves, as DynamoDB does.
+ * One database for every client ({@code -sharedDb}): without it DynamoDB Local keeps one per access
+ * key and region, and a process with other credentials would see other tables.
  */
 public final class DynamoDbLocalServer implements AutoCloseable {
   private final DynamoDBProxyServer server;
@@ -38,7 +40,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
       port = socket.getLocalPort();
     }
     DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+        new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
     bindToLoopback(server);
     server.start();
     return new DynamoDbLocalServer(server, URI.create("http://127.0.0.1:" + port));

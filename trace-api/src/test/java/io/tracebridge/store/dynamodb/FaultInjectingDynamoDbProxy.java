@@ -139,10 +139,23 @@ public final class FaultInjectingDynamoDbProxy implements AutoCloseable {
    * {@link #reset()} disarms it and lets requests through again.
    */
   public void crashAtWrite(int n, boolean forwardIt, Runnable onCrash) {
+    crashAt(WRITES::contains, body -> true, n, forwardIt, onCrash);
+  }
+
+  /**
+   * {@link #crashAtWrite}, counting only the requests of {@code operation} whose JSON body {@code
+   * body} accepts: say the first PutItem of an item with {@code usage}.
+   */
+  public void crashAt(String operation, Predicate<JsonNode> body, int n, boolean forwardIt, Runnable onCrash) {
+    crashAt(operation::equals, body, n, forwardIt, onCrash);
+  }
+
+  private void crashAt(Predicate<String> operation, Predicate<JsonNode> body, int n, boolean forwardIt,
+      Runnable onCrash) {
     if (n < 1) {
-      throw new IllegalArgumentException("writes count from 1: " + n);
+      throw new IllegalArgumentException("requests count from 1: " + n);
     }
-    crash = new Crash(n, forwardIt, onCrash);
+    crash = new Crash(call -> operation.test(call.operation()) && body.test(call.body()), n, forwardIt, onCrash);
   }
 
   /** Whether an armed {@link #crashAtWrite} has happened. */
@@ -461,15 +474,17 @@ public final class FaultInjectingDynamoDbProxy implements AutoCloseable {
     }
   }
 
-  /** The action of {@link #crashAtWrite}: forwards until the nth write, then nothing. */
+  /** The action of {@link #crashAtWrite}: forwards until the nth boundary, then nothing. */
   private static final class Crash implements Action {
+    private final Predicate<Call> boundary;
     private final int at;
     private final boolean forwardIt;
     private final Runnable onCrash;
-    private int writes;
+    private int seen;
     volatile boolean happened;
 
-    Crash(int at, boolean forwardIt, Runnable onCrash) {
+    Crash(Predicate<Call> boundary, int at, boolean forwardIt, Runnable onCrash) {
+      this.boundary = boundary;
       this.at = at;
       this.forwardIt = forwardIt;
       this.onCrash = onCrash;
@@ -480,7 +495,7 @@ public final class FaultInjectingDynamoDbProxy implements AutoCloseable {
       if (happened) {
         return Reply.DISCONNECT;
       }
-      if (!WRITES.contains(call.operation()) || ++writes < at) {
+      if (!boundary.test(call) || ++seen < at) {
         return upstream.forward();
       }
       if (forwardIt) {

@@ -7,7 +7,7 @@ import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.TraceUsage;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.RecordFixtures;
-import io.tracebridge.store.UsageAccounting;
+import io.tracebridge.store.StoredUsage;
 import io.tracebridge.store.UsageCell;
 import io.tracebridge.store.UsageKind;
 import java.time.Duration;
@@ -190,7 +190,7 @@ class UsageAfterCrashIT {
           assertThat(billed(UsageKind.TRACE).getOrDefault(traceId, Usage.ZERO))
               .as(point + ": trace " + traceId + " billed as its stored records")
               .isEqualTo(TraceUsage.total(stored));
-          contributions(stored).forEach((agent, u) -> byAgent.merge(agent, u, Usage::plus));
+          StoredUsage.byAgent(stored).forEach((agent, u) -> byAgent.merge(agent, u, Usage::plus));
         }
         assertThat(billed(UsageKind.AGENT)).as(point + ": per agent").isEqualTo(byAgent);
         assertThat(marksLeft()).as(point + ": no record left marked uncounted").isEmpty();
@@ -202,20 +202,6 @@ class UsageAfterCrashIT {
     private Map<String, Usage> billed(UsageKind kind) throws Exception {
       return await(store.usage(tenant, kind, DAY, DAY)).stream()
           .collect(Collectors.toMap(UsageCell::value, UsageCell::usage, Usage::plus));
-    }
-
-    /** What each agent's stored records count for: the calls, else the agent-level totals. */
-    private static Map<String, Usage> contributions(List<FunctionalRecord> stored) {
-      boolean calls = stored.stream().anyMatch(r -> UsageAccounting.role(r) == UsageAccounting.Role.CALL);
-      UsageAccounting.Role counting = calls ? UsageAccounting.Role.CALL : UsageAccounting.Role.AGENT_LEVEL;
-      Map<String, Usage> byAgent = new HashMap<>();
-      for (FunctionalRecord r : stored) {
-        if (UsageAccounting.role(r) == counting) {
-          UsageAccounting.Contribution c = UsageAccounting.contribution(r);
-          byAgent.merge(c.agent(), c.usage(), Usage::plus);
-        }
-      }
-      return byAgent;
     }
 
     /** The tenant's records still in the pending index. */
