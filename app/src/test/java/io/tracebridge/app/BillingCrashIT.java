@@ -78,7 +78,7 @@ class BillingCrashIT {
   private DynamoDbLocalServer dynamoDbLocal;
   private FaultInjectingDynamoDbProxy proxy;
   private DynamoDbClient direct;
-  /** Reads what is stored and billed; never repairs (no schedule, and started before any crash). */
+  /** Reads what is stored and billed; never repairs. */
   private DynamoDbTraceStore reader;
   private Receiver receiver;
   private int starts;
@@ -99,7 +99,7 @@ class BillingCrashIT {
     proxy = FaultInjectingDynamoDbProxy.start(dynamoDbLocal.endpoint());
     direct = DynamoDbLocalServer.client(dynamoDbLocal.endpoint());
     reader = DynamoDbTraceStore.create(direct, DynamoDbStoreConfig.builder()
-        .tableName(table).usageRepairInterval(Duration.ZERO).build());
+        .tableName(table).repairUsage(false).build());
   }
 
   @AfterEach

@@ -18,6 +18,7 @@ public final class DynamoDbStoreConfig {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TABLE_READY_TIMEOUT = Duration.ofMinutes(2);
   public static final Duration DEFAULT_MAX_STAMP_AGE = Duration.ofSeconds(2);
+  public static final boolean DEFAULT_REPAIR_USAGE = true;
   public static final Duration DEFAULT_USAGE_REPAIR_INTERVAL = Duration.ofMinutes(1);
   public static final Duration DEFAULT_USAGE_REPAIR_GRACE = Duration.ofMinutes(1);
 
@@ -32,6 +33,7 @@ public final class DynamoDbStoreConfig {
   private final Duration maxBackoff;
   private final Duration tableReadyTimeout;
   private final Duration maxStampAge;
+  private final boolean repairUsage;
   private final Duration usageRepairInterval;
   private final Duration usageRepairGrace;
 
@@ -45,6 +47,7 @@ public final class DynamoDbStoreConfig {
     this.maxBackoff = b.maxBackoff;
     this.tableReadyTimeout = b.tableReadyTimeout;
     this.maxStampAge = b.maxStampAge;
+    this.repairUsage = b.repairUsage;
     this.usageRepairInterval = b.usageRepairInterval;
     this.usageRepairGrace = b.usageRepairGrace;
   }
@@ -69,6 +72,7 @@ public final class DynamoDbStoreConfig {
         .maxBackoff(maxBackoff)
         .tableReadyTimeout(tableReadyTimeout)
         .maxStampAge(maxStampAge)
+        .repairUsage(repairUsage)
         .usageRepairInterval(usageRepairInterval)
         .usageRepairGrace(usageRepairGrace);
   }
@@ -123,6 +127,15 @@ public final class DynamoDbStoreConfig {
   }
 
   /**
+   * Whether the store counts the usage crashed writers left uncounted ({@link UsageRepair}), at
+   * start-up and every {@link #usageRepairInterval()}. It writes: a read-only node (a web node with
+   * read-only access) turns it off and leaves it to the writers.
+   */
+  public boolean repairUsage() {
+    return repairUsage;
+  }
+
+  /**
    * How often the store looks for records whose usage a crashed writer left uncounted ({@link
    * UsageRepair}); zero: only once, at start-up.
    */
@@ -150,6 +163,7 @@ public final class DynamoDbStoreConfig {
         + ", maxBackoff=" + maxBackoff
         + ", tableReadyTimeout=" + tableReadyTimeout
         + ", maxStampAge=" + maxStampAge
+        + ", repairUsage=" + repairUsage
         + ", usageRepairInterval=" + usageRepairInterval
         + ", usageRepairGrace=" + usageRepairGrace
         + "}";
@@ -166,10 +180,16 @@ public final class DynamoDbStoreConfig {
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Duration tableReadyTimeout = DEFAULT_TABLE_READY_TIMEOUT;
     private Duration maxStampAge = DEFAULT_MAX_STAMP_AGE;
+    private boolean repairUsage = DEFAULT_REPAIR_USAGE;
     private Duration usageRepairInterval = DEFAULT_USAGE_REPAIR_INTERVAL;
     private Duration usageRepairGrace = DEFAULT_USAGE_REPAIR_GRACE;
 
     private Builder() {}
+
+    public Builder repairUsage(boolean repairUsage) {
+      this.repairUsage = repairUsage;
+      return this;
+    }
 
     public Builder usageRepairInterval(Duration usageRepairInterval) {
       this.usageRepairInterval = Objects.requireNonNull(usageRepairInterval, "usageRepairInterval");

@@ -176,8 +176,10 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       store.repairTimer.shutdownNow();
       throw e;
     }
-    store.repairUsage(Duration.ZERO);
-    if (!config.usageRepairInterval().isZero()) {
+    if (config.repairUsage()) {
+      store.repairUsage(Duration.ZERO);
+    }
+    if (config.repairUsage() && !config.usageRepairInterval().isZero()) {
       long every = config.usageRepairInterval().toMillis();
       store.repairTimer.scheduleWithFixedDelay(
           () -> store.submit("Query", () -> store.repairUsage(config.usageRepairGrace())),

@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * contribution is not counted as it is: a Put of its marker ({@code TRACE#…} / {@code
  * USAGE#{recordId}}, holding what it is counted under and its {@link Contribution#signature()}),
  * conditioned on {@code attribute_not_exists(pk)} for a first count or on the signature read for
- * a move; a ConditionCheck that the record item still holds the version being counted (its
- * content hash), so a stale version never overwrites a newer one's count; the ADDs (the new
+ * a move; a check that the record item still holds the version being counted (its content
+ * hash), so a stale version never overwrites a newer one's count, which is an Update removing the
+ * record's {@link UsageRepair#PENDING} mark (the mark goes when the count lands); the ADDs (the new
  * contribution, minus the old one for a move) to the {@link UsageKind} aggregates and the
  * trace's summary, merged across the chunk so each aggregate is one item; and, when the trace's
  * counting mode changes, a version-conditioned write of the trace's mode item, which also holds

@@ -90,6 +90,62 @@ class UsageAfterCrashIT {
         .isGreaterThan(writes / 2);
   }
 
+  @Test
+  void aNodeStillRunningCountsWhatADeadNodeLeftOnItsNextScheduledPass() throws Exception {
+    DynamoDbTraceStore survivor = DynamoDbTraceStore.create(direct, CONFIG.toBuilder()
+        .usageRepairInterval(Duration.ofMillis(200)).usageRepairGrace(Duration.ZERO).build());
+    try {
+      Scenario s = new Scenario(RecordFixtures.newTenant());
+      Outcome dead = die(s, "PutItem", 2, survivor);
+      assertThat(dead.crashed()).isTrue();
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (survivor.usageRepair().repaired() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(survivor.usageRepair().repaired()).as("the survivor's passes counted the dead node's calls")
+          .isPositive();
+      dead.assertBillingEqualsStoredCalls("a node died after two record puts; another is still up");
+    } finally {
+      await(survivor.shutdown());
+    }
+  }
+
+  @Test
+  void aScheduledPassLeavesYoungMarksToTheirWriterAndAReadOnlyStoreNone() throws Exception {
+    Scenario s = new Scenario(RecordFixtures.newTenant());
+    Outcome dead = die(s, "PutItem", 1, healthy);
+    assertThat(dead.crashed()).isTrue();
+    DynamoDbTraceStore readOnly = DynamoDbTraceStore.create(direct, CONFIG.toBuilder().repairUsage(false).build());
+    await(readOnly.shutdown());
+    assertThat(readOnly.usageRepair().repaired()).as("a store that may not write repairs nothing").isZero();
+    UsageRepair repair = new UsageRepair(healthy, direct, TABLE, java.time.Clock.systemUTC());
+
+    assertThat(repair.run(Duration.ofHours(1))).as("a mark younger than the grace is left alone").isZero();
+    assertThat(repair.run(Duration.ZERO)).as("then counted by a pass without grace").isEqualTo(1);
+    dead.assertBillingEqualsStoredCalls("a node died after one record put");
+  }
+
+  /**
+   * Phase 1 stored by the healthy node, then phase 2 through a writer dying at the {@code n}th
+   * {@code operation} (after it landed); the outcome is read through {@code reader}.
+   */
+  private Outcome die(Scenario s, String operation, int n, DynamoDbTraceStore reader) throws Exception {
+    await(healthy.accept(s.phase1()));
+    DynamoDbTraceStore writer = DynamoDbTraceStore.create(throughProxy, CONFIG);
+    proxy.reset();
+    proxy.crashAt(operation, body -> body.path("Item").has("usage"), n, true, () -> { });
+    try {
+      await(writer.accept(s.phase2()));
+    } catch (AssertionError expectedOnceDead) {
+      assertThat(proxy.crashed()).as("only a dead writer fails: " + expectedOnceDead).isTrue();
+    }
+    boolean crashed = proxy.crashed();
+    await(writer.shutdown());
+    proxy.reset();
+    return new Outcome(s.tenant, s, reader, 0, crashed, 0, false);
+  }
+
   /**
    * The scenario with the writer dying at write {@code crashAt} (0: never), then a restart:
    * phase 1 stored and counted in full; phase 2 through the dying writer.
@@ -116,7 +172,7 @@ class UsageAfterCrashIT {
     proxy.reset();
 
     DynamoDbTraceStore restarted = DynamoDbTraceStore.create(direct, CONFIG);
-    return new Outcome(tenant, s, restarted, writes, crashed, restarted.usageRepair().repaired());
+    return new Outcome(tenant, s, restarted, writes, crashed, restarted.usageRepair().repaired(), true);
   }
 
   /** The records: four traces whose counting covers first counts, moves and agent-level totals. */
@@ -178,8 +234,9 @@ class UsageAfterCrashIT {
     }
   }
 
+  /** What a run left; {@code ownsStore}: the store was started for it, and is shut down after. */
   private record Outcome(String tenant, Scenario scenario, DynamoDbTraceStore store, int writes,
-      boolean crashed, long repaired) {
+      boolean crashed, long repaired, boolean ownsStore) {
 
     /** Per trace and per agent, the aggregates equal what the stored records contribute. */
     void assertBillingEqualsStoredCalls(String point) throws Exception {
@@ -195,7 +252,9 @@ class UsageAfterCrashIT {
         assertThat(billed(UsageKind.AGENT)).as(point + ": per agent").isEqualTo(byAgent);
         assertThat(marksLeft()).as(point + ": no record left marked uncounted").isEmpty();
       } finally {
-        await(store.shutdown());
+        if (ownsStore) {
+          await(store.shutdown());
+        }
       }
     }
 
