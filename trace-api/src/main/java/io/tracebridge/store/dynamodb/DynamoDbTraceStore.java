@@ -389,9 +389,15 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     return d.globalSecondaryIndexes().stream().anyMatch(i -> name.equals(i.indexName()));
   }
 
+  /**
+   * Whether the table and the indexes reads need are ACTIVE. The {@value UsageRepair#INDEX} index
+   * may still be building (added to a large table, DynamoDB backfills it for a while): records are
+   * marked meanwhile, and repair passes fail and are tried again until it is ready.
+   */
   private static boolean isActive(TableDescription d) {
     return d.tableStatus() == TableStatus.ACTIVE
         && d.globalSecondaryIndexes().stream()
+            .filter(index -> !UsageRepair.INDEX.equals(index.indexName()))
             .map(GlobalSecondaryIndexDescription::indexStatus)
             .allMatch(IndexStatus.ACTIVE::equals);
   }
