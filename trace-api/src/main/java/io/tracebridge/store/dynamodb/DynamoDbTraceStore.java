@@ -91,7 +91,8 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * usage are written. A batch is deduped by key (last record wins), grouped by trace and split into
  * chunks of 8 that run in parallel. Each record is a PutItem conditioned on its content hash, so an
  * identical re-export writes nothing and keeps its ingest sequence; usage is counted by {@link
- * UsageLedger} transactions. Retryable errors are retried with exponential backoff and jitter (the
+ * UsageLedger} transactions, and a record stored before its count carries a mark until it lands,
+ * so a crash in between is repaired ({@link UsageRepair}). Retryable errors are retried with exponential backoff and jitter (the
  * backoff holds a pool thread, which is the store's back-pressure). Written versions go to the
  * {@link StoredRecordListener}s, with their sequence. Failures are {@link StoreException}s: retryable for
  * throttling, 5xx, I/O errors, exhausted retries and a full queue; permanent for other 4xx
@@ -161,8 +162,11 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   /**
-   * A store over {@code client}, with its table made ready by {@link #ensureTable()}. Blocks while
-   * the table is checked (and created); call it at start-up, not on an event loop.
+   * A store over {@code client}, with its table made ready by {@link #ensureTable()} and, unless
+   * {@link DynamoDbStoreConfig#repairUsage()} is off, the usage crashed writers left uncounted
+   * counted ({@link UsageRepair}: one pass now, then one every {@link
+   * DynamoDbStoreConfig#usageRepairInterval()}). Blocks while the table is checked (and created)
+   * and the first pass runs; call it at start-up, not on an event loop.
    *
    * @throws StoreException if the table is missing and may not be created, has no {@value
    *     #SESSION_INDEX} index, or does not become ACTIVE in time
