@@ -101,7 +101,8 @@ final class Roles {
     @Override
     public Integer call() throws Exception {
       WebConfig.Builder webConfig = web.toConfig(common.host);
-      DynamoDbStoreConfig storeConfig = store.toConfig();
+      // Read-only (README, "Production"): the receivers count what a crash left uncounted.
+      DynamoDbStoreConfig storeConfig = store.toConfig().toBuilder().repairUsage(false).build();
       cluster.validate();
       tenancy.validate();
       TenantAuthenticator authenticator = Tenants.authenticator(tenancy);

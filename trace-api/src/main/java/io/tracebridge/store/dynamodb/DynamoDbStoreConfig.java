@@ -18,6 +18,9 @@ public final class DynamoDbStoreConfig {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   public static final Duration DEFAULT_TABLE_READY_TIMEOUT = Duration.ofMinutes(2);
   public static final Duration DEFAULT_MAX_STAMP_AGE = Duration.ofSeconds(2);
+  public static final boolean DEFAULT_REPAIR_USAGE = true;
+  public static final Duration DEFAULT_USAGE_REPAIR_INTERVAL = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_USAGE_REPAIR_GRACE = Duration.ofMinutes(1);
 
   private static final Pattern TABLE_NAME = Pattern.compile("[a-zA-Z0-9_.-]{3,255}");
 
@@ -30,6 +33,9 @@ public final class DynamoDbStoreConfig {
   private final Duration maxBackoff;
   private final Duration tableReadyTimeout;
   private final Duration maxStampAge;
+  private final boolean repairUsage;
+  private final Duration usageRepairInterval;
+  private final Duration usageRepairGrace;
 
   private DynamoDbStoreConfig(Builder b) {
     this.tableName = b.tableName;
@@ -41,6 +47,9 @@ public final class DynamoDbStoreConfig {
     this.maxBackoff = b.maxBackoff;
     this.tableReadyTimeout = b.tableReadyTimeout;
     this.maxStampAge = b.maxStampAge;
+    this.repairUsage = b.repairUsage;
+    this.usageRepairInterval = b.usageRepairInterval;
+    this.usageRepairGrace = b.usageRepairGrace;
   }
 
   public static Builder builder() {
@@ -62,7 +71,10 @@ public final class DynamoDbStoreConfig {
         .initialBackoff(initialBackoff)
         .maxBackoff(maxBackoff)
         .tableReadyTimeout(tableReadyTimeout)
-        .maxStampAge(maxStampAge);
+        .maxStampAge(maxStampAge)
+        .repairUsage(repairUsage)
+        .usageRepairInterval(usageRepairInterval)
+        .usageRepairGrace(usageRepairGrace);
   }
 
   /** The table records are kept in. */
@@ -114,6 +126,32 @@ public final class DynamoDbStoreConfig {
     return maxStampAge;
   }
 
+  /**
+   * Whether the store counts the usage crashed writers left uncounted ({@link UsageRepair}), at
+   * start-up and every {@link #usageRepairInterval()}. It writes: a read-only node (a web node with
+   * read-only access) turns it off and leaves it to the writers.
+   */
+  public boolean repairUsage() {
+    return repairUsage;
+  }
+
+  /**
+   * How often the store looks for records whose usage a crashed writer left uncounted ({@link
+   * UsageRepair}); zero: only once, at start-up.
+   */
+  public Duration usageRepairInterval() {
+    return usageRepairInterval;
+  }
+
+  /**
+   * How old a record's write must be before a scheduled repair counts it in place of its writer
+   * (a writer normally counts within milliseconds; the grace keeps the repair out of its way).
+   * The repair at start-up takes every pending record, whatever its age.
+   */
+  public Duration usageRepairGrace() {
+    return usageRepairGrace;
+  }
+
   @Override
   public String toString() {
     return "DynamoDbStoreConfig{tableName=" + tableName
@@ -125,6 +163,9 @@ public final class DynamoDbStoreConfig {
         + ", maxBackoff=" + maxBackoff
         + ", tableReadyTimeout=" + tableReadyTimeout
         + ", maxStampAge=" + maxStampAge
+        + ", repairUsage=" + repairUsage
+        + ", usageRepairInterval=" + usageRepairInterval
+        + ", usageRepairGrace=" + usageRepairGrace
         + "}";
   }
 
@@ -139,8 +180,26 @@ public final class DynamoDbStoreConfig {
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     private Duration tableReadyTimeout = DEFAULT_TABLE_READY_TIMEOUT;
     private Duration maxStampAge = DEFAULT_MAX_STAMP_AGE;
+    private boolean repairUsage = DEFAULT_REPAIR_USAGE;
+    private Duration usageRepairInterval = DEFAULT_USAGE_REPAIR_INTERVAL;
+    private Duration usageRepairGrace = DEFAULT_USAGE_REPAIR_GRACE;
 
     private Builder() {}
+
+    public Builder repairUsage(boolean repairUsage) {
+      this.repairUsage = repairUsage;
+      return this;
+    }
+
+    public Builder usageRepairInterval(Duration usageRepairInterval) {
+      this.usageRepairInterval = Objects.requireNonNull(usageRepairInterval, "usageRepairInterval");
+      return this;
+    }
+
+    public Builder usageRepairGrace(Duration usageRepairGrace) {
+      this.usageRepairGrace = Objects.requireNonNull(usageRepairGrace, "usageRepairGrace");
+      return this;
+    }
 
     public Builder maxStampAge(Duration maxStampAge) {
       this.maxStampAge = Objects.requireNonNull(maxStampAge, "maxStampAge");
@@ -206,6 +265,9 @@ public final class DynamoDbStoreConfig {
           "tableReadyTimeout must be positive: " + tableReadyTimeout);
       check(!maxStampAge.isNegative() && !maxStampAge.isZero(),
           "maxStampAge must be positive: " + maxStampAge);
+      check(!usageRepairInterval.isNegative(),
+          "usageRepairInterval must not be negative: " + usageRepairInterval);
+      check(!usageRepairGrace.isNegative(), "usageRepairGrace must not be negative: " + usageRepairGrace);
       return new DynamoDbStoreConfig(this);
     }
 

@@ -21,6 +21,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.annotation.Nullable;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
@@ -87,7 +91,8 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * usage are written. A batch is deduped by key (last record wins), grouped by trace and split into
  * chunks of 8 that run in parallel. Each record is a PutItem conditioned on its content hash, so an
  * identical re-export writes nothing and keeps its ingest sequence; usage is counted by {@link
- * UsageLedger} transactions. Retryable errors are retried with exponential backoff and jitter (the
+ * UsageLedger} transactions, and a record stored before its count carries a mark until it lands,
+ * so a crash in between is repaired ({@link UsageRepair}). Retryable errors are retried with exponential backoff and jitter (the
  * backoff holds a pool thread, which is the store's back-pressure). Written versions go to the
  * {@link StoredRecordListener}s, with their sequence. Failures are {@link StoreException}s: retryable for
  * throttling, 5xx, I/O errors, exhausted retries and a full queue; permanent for other 4xx
@@ -128,13 +133,21 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   private final IngestSeq seqs = new IngestSeq(Clock.systemUTC());
   private final TraceSummaries summaries;
   private final UsageLedger usage;
+  private final UsageRepair repair;
+  private final ScheduledExecutorService repairTimer;
 
   private DynamoDbTraceStore(DynamoDbClient client, DynamoDbStoreConfig config) {
     this.client = client;
     this.config = config;
     this.summaries = new TraceSummaries(client, config.tableName());
     this.usage = new UsageLedger(this, client, config.tableName());
+    this.repair = new UsageRepair(this, client, config.tableName(), Clock.systemUTC());
     int poolId = POOL_IDS.incrementAndGet();
+    this.repairTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tracebridge-usage-repair-" + poolId);
+      t.setDaemon(true);
+      return t;
+    });
     AtomicInteger threadIds = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -149,8 +162,11 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   /**
-   * A store over {@code client}, with its table made ready by {@link #ensureTable()}. Blocks while
-   * the table is checked (and created); call it at start-up, not on an event loop.
+   * A store over {@code client}, with its table made ready by {@link #ensureTable()} and, unless
+   * {@link DynamoDbStoreConfig#repairUsage()} is off, the usage crashed writers left uncounted
+   * counted ({@link UsageRepair}: one pass now, then one every {@link
+   * DynamoDbStoreConfig#usageRepairInterval()}). Blocks while the table is checked (and created)
+   * and the first pass runs; call it at start-up, not on an event loop.
    *
    * @throws StoreException if the table is missing and may not be created, has no {@value
    *     #SESSION_INDEX} index, or does not become ACTIVE in time
@@ -161,10 +177,47 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       store.ensureTable();
     } catch (RuntimeException e) {
       store.pool.shutdownNow();
+      store.repairTimer.shutdownNow();
       throw e;
+    }
+    if (config.repairUsage()) {
+      store.repairUsage(Duration.ZERO);
+    }
+    if (config.repairUsage() && !config.usageRepairInterval().isZero()) {
+      long every = config.usageRepairInterval().toMillis();
+      store.repairTimer.scheduleWithFixedDelay(
+          () -> store.submit("Query", () -> store.repairUsage(config.usageRepairGrace())),
+          every, every, TimeUnit.MILLISECONDS);
     }
     LOG.info("DynamoDB trace store ready: {}", config);
     return store;
+  }
+
+  /**
+   * One {@link UsageRepair} pass over the records stored with their usage not yet counted and
+   * older than {@code grace}; blocks. A failure is logged, not thrown: the next pass tries again.
+   */
+  private int repairUsage(Duration grace) {
+    try {
+      int counted = repair.run(grace);
+      if (counted > 0) {
+        LOG.info("Counted the usage of {} record(s) a writer had stored without counting it", counted);
+      }
+      return counted;
+    } catch (RuntimeException e) {
+      LOG.warn("Usage repair pass failed; the next one tries again", e);
+      return 0;
+    }
+  }
+
+  /** The repair of usage left uncounted by a crash; for tests. */
+  UsageRepair usageRepair() {
+    return repair;
+  }
+
+  /** The trace summaries this store keeps. */
+  TraceSummaries summaries() {
+    return summaries;
   }
 
   /**
@@ -233,9 +286,8 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
               "DynamoDB table '" + table + "' has no '" + SESSION_INDEX + "' index", false);
         }
         if (isActive(d)) {
-          Optional<String> missing =
-              Optional.<String>empty().or(() -> hasIndex(d, GSI2) ? Optional.empty() : Optional.of(GSI2))
-                  .or(() -> hasIndex(d, GSI3) ? Optional.empty() : Optional.of(GSI3));
+          Optional<String> missing = Stream.of(GSI2, GSI3, UsageRepair.INDEX)
+              .filter(name -> !hasIndex(d, name)).findFirst();
           if (missing.isEmpty()) {
             return;
           }
@@ -271,9 +323,10 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
               .globalSecondaryIndexes(
                   index(SESSION_INDEX, DynamoItem.GSI1_PK, DynamoItem.GSI1_SK),
                   index(GSI2, DynamoItem.GSI2_PK, DynamoItem.GSI2_SK),
-                  index(GSI3, DynamoItem.GSI3_PK, DynamoItem.GSI3_SK)));
-      LOG.info("Created DynamoDB table {} (on-demand, indexes {}, {}, {})",
-          config.tableName(), SESSION_INDEX, GSI2, GSI3);
+                  index(GSI3, DynamoItem.GSI3_PK, DynamoItem.GSI3_SK),
+                  pendingIndex()));
+      LOG.info("Created DynamoDB table {} (on-demand, indexes {}, {}, {}, {})",
+          config.tableName(), SESSION_INDEX, GSI2, GSI3, UsageRepair.INDEX);
     } catch (ResourceInUseException e) {
       // Another node created it first: wait for it like for our own.
     }
@@ -284,14 +337,17 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       throw new StoreException("DynamoDB table '" + config.tableName() + "' has no '" + name
           + "' index and createTableIfMissing is false", false);
     }
-    String pk = name.equals(GSI2) ? DynamoItem.GSI2_PK : DynamoItem.GSI3_PK;
-    String sk = name.equals(GSI2) ? DynamoItem.GSI2_SK : DynamoItem.GSI3_SK;
+    GlobalSecondaryIndex index = switch (name) {
+      case GSI2 -> index(GSI2, DynamoItem.GSI2_PK, DynamoItem.GSI2_SK);
+      case GSI3 -> index(GSI3, DynamoItem.GSI3_PK, DynamoItem.GSI3_SK);
+      default -> pendingIndex();
+    };
     try {
       client.updateTable(b -> b.tableName(config.tableName())
           .attributeDefinitions(attributeDefinitions())
           .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(name)
-              .keySchema(key(pk, KeyType.HASH), key(sk, KeyType.RANGE))
-              .projection(p -> p.projectionType(ProjectionType.ALL)))));
+              .keySchema(index.keySchema())
+              .projection(index.projection()))));
       LOG.info("Adding index {} to DynamoDB table {}", name, config.tableName());
     } catch (ResourceInUseException | LimitExceededException e) {
       // Another node is adding it, or an index is being built: poll again.
@@ -303,7 +359,17 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
         stringAttribute(DynamoItem.PK), stringAttribute(DynamoItem.SK),
         stringAttribute(DynamoItem.GSI1_PK), stringAttribute(DynamoItem.GSI1_SK),
         stringAttribute(DynamoItem.GSI2_PK), stringAttribute(DynamoItem.GSI2_SK),
-        stringAttribute(DynamoItem.GSI3_PK), stringAttribute(DynamoItem.GSI3_SK));
+        stringAttribute(DynamoItem.GSI3_PK), stringAttribute(DynamoItem.GSI3_SK),
+        stringAttribute(UsageRepair.PENDING), stringAttribute(DynamoItem.SEQ));
+  }
+
+  /** The sparse index of records with uncounted usage: keys only, they are read from the table. */
+  private static GlobalSecondaryIndex pendingIndex() {
+    return GlobalSecondaryIndex.builder()
+        .indexName(UsageRepair.INDEX)
+        .keySchema(key(UsageRepair.PENDING, KeyType.HASH), key(DynamoItem.SEQ, KeyType.RANGE))
+        .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY))
+        .build();
   }
 
   private static GlobalSecondaryIndex index(String name, String pk, String sk) {
@@ -327,9 +393,15 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     return d.globalSecondaryIndexes().stream().anyMatch(i -> name.equals(i.indexName()));
   }
 
+  /**
+   * Whether the table and the indexes reads need are ACTIVE. The {@value UsageRepair#INDEX} index
+   * may still be building (added to a large table, DynamoDB backfills it for a while): records are
+   * marked meanwhile, and repair passes fail and are tried again until it is ready.
+   */
   private static boolean isActive(TableDescription d) {
     return d.tableStatus() == TableStatus.ACTIVE
         && d.globalSecondaryIndexes().stream()
+            .filter(index -> !UsageRepair.INDEX.equals(index.indexName()))
             .map(GlobalSecondaryIndexDescription::indexStatus)
             .allMatch(IndexStatus.ACTIVE::equals);
   }
@@ -385,8 +457,11 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     List<StoredRecord> written = new ArrayList<>();
     List<FunctionalRecord> merged = new ArrayList<>(chunk.size());
     List<UsageLedger.Entry> counts = new ArrayList<>(chunk.size());
+    // A record stored with its usage still to count carries a mark until its count lands.
+    Predicate<FunctionalRecord> uncounted =
+        r -> UsageLedger.needsCount(r, stored.markers().get(r.recordId()), stored.mode());
     for (FunctionalRecord r : chunk) {
-      Write write = retrying("PutItem", () -> putRecord(r, earlier.get(r.recordId())));
+      Write write = retrying("PutItem", () -> putRecord(r, earlier.get(r.recordId()), uncounted));
       merged.add(write.record());
       counts.add(UsageLedger.Entry.stored(write.record(), write.contentHash()));
       if (write.stored() != null) {
@@ -478,7 +553,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   /** Consistent BatchGetItem of {@code keys} (at most 100), retrying unprocessed keys. */
-  private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+  List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     if (keys.isEmpty()) {
       return items;
@@ -513,9 +588,12 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
    * sequence unless the merge changes nothing. The put is conditioned on the stored version being
    * the one read, so two writers of one record never lose each other's fields: the loser re-reads
    * and merges again. A put acknowledged later than {@link DynamoDbStoreConfig#maxStampAge()}
-   * after its stamp is stamped again, so every stored sequence was durable within that age.
+   * after its stamp is stamped again, so every stored sequence was durable within that age. A
+   * record whose usage is still to be counted ({@code uncounted}) is stored with its {@link
+   * UsageRepair#PENDING} mark.
    */
-  private Write putRecord(FunctionalRecord r, @Nullable FunctionalRecord earlier) {
+  private Write putRecord(
+      FunctionalRecord r, @Nullable FunctionalRecord earlier, Predicate<FunctionalRecord> uncounted) {
     for (int attempt = 0; ; attempt++) {
       FunctionalRecord merged = earlier == null ? r : r.filledFrom(earlier);
       String hash = DynamoItem.contentHash(merged);
@@ -525,6 +603,9 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       String seq = seqs.next(merged.recordId());
       long stamped = System.nanoTime();
       Map<String, AttributeValue> item = DynamoItem.toItem(merged, seq);
+      if (uncounted.test(merged)) {
+        item.put(UsageRepair.PENDING, AttributeValue.fromS(UsageRepair.shardOf(merged.recordId())));
+      }
       try {
         if (earlier == null) {
           client.putItem(b -> b.tableName(config.tableName()).item(item)
@@ -929,6 +1010,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     if (!shutdown.compareAndSet(null, done)) {
       return shutdown.get();
     }
+    repairTimer.shutdownNow();
     pool.shutdown();
     Thread waiter =
         new Thread(

@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * What an existing table must look like for the store (README, "DynamoDB key design"): {@code pk}
- * (hash) and {@code sk} (range), both strings, and the three indexes with their string keys and
- * every attribute projected. A table made by infrastructure code is checked against it at
+ * (hash) and {@code sk} (range), both strings, and the indexes with their string keys: the three
+ * read for records and summaries with every attribute projected, and {@link UsageRepair#INDEX}
+ * with any projection (its reader needs only the keys). A table made by infrastructure code is checked against it at
  * start-up, so a wrong one fails at once with every difference named, not at the first query.
  * Pure; no I/O.
  */
@@ -25,7 +26,8 @@ final class TableSchemaCheck {
   static final Map<String, List<String>> INDEXES = Map.of(
       DynamoDbTraceStore.SESSION_INDEX, List.of(DynamoItem.GSI1_PK, DynamoItem.GSI1_SK),
       DynamoDbTraceStore.GSI2, List.of(DynamoItem.GSI2_PK, DynamoItem.GSI2_SK),
-      DynamoDbTraceStore.GSI3, List.of(DynamoItem.GSI3_PK, DynamoItem.GSI3_SK));
+      DynamoDbTraceStore.GSI3, List.of(DynamoItem.GSI3_PK, DynamoItem.GSI3_SK),
+      UsageRepair.INDEX, List.of(UsageRepair.PENDING, DynamoItem.SEQ));
 
   private TableSchemaCheck() {}
 
@@ -44,14 +46,15 @@ final class TableSchemaCheck {
       if (index.isEmpty()) {
         if (indexesRequired) {
           problems.add("index '" + wanted.getKey() + "' is missing (keys " + wanted.getValue().get(0)
-              + " HASH, " + wanted.getValue().get(1) + " RANGE, projection ALL)");
+              + " HASH, " + wanted.getValue().get(1) + " RANGE, projection "
+              + (wanted.getKey().equals(UsageRepair.INDEX) ? "KEYS_ONLY" : "ALL") + ")");
         }
         continue;
       }
       String what = "index '" + wanted.getKey() + "'";
       keys(what, index.get().keySchema(), wanted.getValue().get(0), wanted.getValue().get(1), types, problems);
       ProjectionType projection = index.get().projection() == null ? null : index.get().projection().projectionType();
-      if (projection != ProjectionType.ALL) {
+      if (projection != ProjectionType.ALL && !wanted.getKey().equals(UsageRepair.INDEX)) {
         problems.add(what + " must project ALL attributes, projects " + projection);
       }
     }

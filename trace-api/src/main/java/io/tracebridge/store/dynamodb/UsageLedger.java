@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * contribution is not counted as it is: a Put of its marker ({@code TRACE#…} / {@code
  * USAGE#{recordId}}, holding what it is counted under and its {@link Contribution#signature()}),
  * conditioned on {@code attribute_not_exists(pk)} for a first count or on the signature read for
- * a move; a ConditionCheck that the record item still holds the version being counted (its
- * content hash), so a stale version never overwrites a newer one's count; the ADDs (the new
+ * a move; a check that the record item still holds the version being counted (its content
+ * hash), so a stale version never overwrites a newer one's count, which is an Update removing the
+ * record's {@link UsageRepair#PENDING} mark (the mark goes when the count lands); the ADDs (the new
  * contribution, minus the old one for a move) to the {@link UsageKind} aggregates and the
  * trace's summary, merged across the chunk so each aggregate is one item; and, when the trace's
  * counting mode changes, a version-conditioned write of the trace's mode item, which also holds
@@ -140,29 +141,10 @@ final class UsageLedger {
     ModeState modeRead = modeItem == null ? null : new ModeState(modeItem);
     List<Entry> pending = new ArrayList<>();
     for (Entry e : entries) {
-      if (e.remove()) {
+      if (e.remove() || needsCount(e.record(), markers.get(e.record().recordId()), modeRead)) {
         pending.add(e);
-        continue;
-      }
-      FunctionalRecord r = e.record();
-      Contribution now = UsageAccounting.contribution(r);
-      switch (UsageAccounting.role(r)) {
-        case CALL -> {
-          Marker m = markers.get(r.recordId());
-          if (m != null && (m.legacy() || now.sameAs(m.counted()))) {
-            alreadyCounted.incrementAndGet();
-          } else {
-            pending.add(e);
-          }
-        }
-        case AGENT_LEVEL -> {
-          if (modeRead != null && (modeRead.calls() || now.sameAs(modeRead.agentLevel(r.recordId())))) {
-            alreadyCounted.incrementAndGet();
-          } else {
-            pending.add(e);
-          }
-        }
-        case NONE -> { }
+      } else if (UsageAccounting.role(e.record()) != UsageAccounting.Role.NONE) {
+        alreadyCounted.incrementAndGet();
       }
     }
     Map<String, Marker> known = new HashMap<>(markers);
@@ -196,6 +178,27 @@ final class UsageLedger {
       }
       DynamoDbTraceStore.sleep(store.backoff(attempt++));
     }
+  }
+
+  /**
+   * Whether {@code r}'s usage is still to be counted, judged from its call marker and the trace's
+   * mode item as read before ({@code modeItem} null: not read): false for a record that counts
+   * nothing or is counted as it is. A writer marks the records it is about to store with {@link
+   * UsageRepair#PENDING} exactly when this holds, so a crash before their count leaves them
+   * findable.
+   */
+  static boolean needsCount(FunctionalRecord r, @Nullable Marker marker,
+      @Nullable Map<String, AttributeValue> modeItem) {
+    return needsCount(r, marker, modeItem == null ? null : new ModeState(modeItem));
+  }
+
+  private static boolean needsCount(FunctionalRecord r, @Nullable Marker marker, @Nullable ModeState mode) {
+    Contribution now = UsageAccounting.contribution(r);
+    return switch (UsageAccounting.role(r)) {
+      case CALL -> marker == null || (!marker.legacy() && !now.sameAs(marker.counted()));
+      case AGENT_LEVEL -> mode == null || (!mode.calls() && !now.sameAs(mode.agentLevel(r.recordId())));
+      case NONE -> false;
+    };
   }
 
   /** What one transaction did: counted (or nothing left to count), or lost a race. */
@@ -394,12 +397,16 @@ final class UsageLedger {
     return Map.of(DynamoItem.PK, pk, DynamoItem.SK, AttributeValue.fromS(DynamoItem.recordSk(recordId)));
   }
 
-  /** A check that the record item holds the version with {@code contentHash}. */
+  /**
+   * A check that the record item holds the version with {@code contentHash}, which also takes the
+   * record's {@link UsageRepair#PENDING} mark away: the mark goes exactly when the count lands.
+   */
   private TransactWriteItem recordCheck(AttributeValue pk, String recordId, String contentHash) {
-    return TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
+    return TransactWriteItem.builder().update(u -> u.tableName(table)
         .key(recordKey(pk, recordId))
+        .updateExpression("REMOVE #pending")
         .conditionExpression("#h = :h")
-        .expressionAttributeNames(Map.of("#h", DynamoItem.CONTENT_HASH))
+        .expressionAttributeNames(Map.of("#h", DynamoItem.CONTENT_HASH, "#pending", UsageRepair.PENDING))
         .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(contentHash)))).build();
   }
 

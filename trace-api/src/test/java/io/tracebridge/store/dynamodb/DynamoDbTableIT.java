@@ -63,7 +63,8 @@ class DynamoDbTableIT {
         .containsExactlyInAnyOrder(
             "bySession([gsi1pk:HASH, gsi1sk:RANGE]," + ProjectionType.ALL + ")",
             "gsi2([gsi2pk:HASH, gsi2sk:RANGE]," + ProjectionType.ALL + ")",
-            "gsi3([gsi3pk:HASH, gsi3sk:RANGE]," + ProjectionType.ALL + ")");
+            "gsi3([gsi3pk:HASH, gsi3sk:RANGE]," + ProjectionType.ALL + ")",
+            "usagePending([usagePending:HASH, seq:RANGE]," + ProjectionType.KEYS_ONLY + ")");
 
     DynamoDbTraceStore second = DynamoDbTraceStore.create(client, config);
     assertThat(second.findByTrace(tenant, record.traceId()).toCompletableFuture().get())

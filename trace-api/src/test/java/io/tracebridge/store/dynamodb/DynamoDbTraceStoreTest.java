@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.Usage;
@@ -23,11 +21,7 @@ import io.tracebridge.store.UsageCell;
 import io.tracebridge.store.UsageKind;
 import io.tracebridge.store.dynamodb.FaultInjectingDynamoDbProxy.Action;
 import io.tracebridge.store.dynamodb.FaultInjectingDynamoDbProxy.Call;
-import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -42,9 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import org.eclipse.jetty.server.AbstractNetworkConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,14 +46,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -97,7 +83,7 @@ class DynamoDbTraceStoreTest {
   private static final int ATTEMPTS = 1 + FAST_RETRIES.maxRetries();
   private static final LocalDate DAY = LocalDate.ofInstant(BASE_TIME, ZoneOffset.UTC);
 
-  private static DynamoDBProxyServer dynamoDbLocal;
+  private static DynamoDbLocalServer dynamoDbLocal;
   private static URI dynamoDbLocalEndpoint;
   private static FaultInjectingDynamoDbProxy proxy;
   private static DynamoDbClient client;
@@ -108,12 +94,8 @@ class DynamoDbTraceStoreTest {
 
   @BeforeAll
   static void startDynamoDbLocalAndProxy() throws Exception {
-    int port = freePort();
-    dynamoDbLocal = ServerRunner.createServerFromCommandLineArgs(
-        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
-    bindToLoopback(dynamoDbLocal);
-    dynamoDbLocal.start();
-    dynamoDbLocalEndpoint = URI.create("http://127.0.0.1:" + port);
+    dynamoDbLocal = DynamoDbLocalServer.start();
+    dynamoDbLocalEndpoint = dynamoDbLocal.endpoint();
     proxy = FaultInjectingDynamoDbProxy.start(dynamoDbLocalEndpoint);
     client = client(proxy.endpoint());
     // The first store creates the table (through the proxy); the others find it.
@@ -134,7 +116,7 @@ class DynamoDbTraceStoreTest {
       proxy.close();
     }
     if (dynamoDbLocal != null) {
-      dynamoDbLocal.stop();
+      dynamoDbLocal.close();
     }
   }
 
@@ -609,14 +591,7 @@ class DynamoDbTraceStoreTest {
   }
 
   static DynamoDbClient client(URI endpoint) {
-    return DynamoDbClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .endpointOverride(endpoint)
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create("fakeAccessKey", "fakeSecretKey")))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
+    return DynamoDbLocalServer.client(endpoint);
   }
 
   private List<FunctionalRecord> records(int count) {
@@ -657,27 +632,6 @@ class DynamoDbTraceStoreTest {
   private static Arguments classified(
       String name, Action answer, boolean retryable, Class<? extends SdkException> parsedAs) {
     return Arguments.of(Named.of(name, answer), retryable, parsedAs);
-  }
-
-  /**
-   * DynamoDB Local's server listens on every interface and has no option for the address: its
-   * Jetty connector is moved to loopback before it starts.
-   */
-  private static void bindToLoopback(DynamoDBProxyServer server) throws ReflectiveOperationException {
-    Field jetty = DynamoDBProxyServer.class.getDeclaredField("server");
-    jetty.setAccessible(true);
-    Connector[] connectors = ((Server) jetty.get(server)).getConnectors();
-    assertThat(connectors).as("DynamoDB Local's Jetty connectors").isNotEmpty()
-        .allSatisfy(c -> assertThat(c).isInstanceOf(AbstractNetworkConnector.class));
-    for (Connector connector : connectors) {
-      ((AbstractNetworkConnector) connector).setHost(InetAddress.getLoopbackAddress().getHostAddress());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

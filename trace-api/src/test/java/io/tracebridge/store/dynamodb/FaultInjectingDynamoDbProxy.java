@@ -49,14 +49,20 @@ import javax.annotation.Nullable;
  *
  * <p>Tests script it per operation with {@link #on(String)} rules (first matching rule wins; a
  * request no rule takes is forwarded unchanged), and read what clients sent from {@link #calls()}.
- * Thread-safe; each request runs on its own thread, so a held request blocks no other.
+ * {@link #crashAtWrite} plays a writer that dies at a chosen write: it is public, with {@link
+ * #start}, {@link #endpoint()} and {@link #close()}, for other modules' crash tests (a process
+ * killed at that write). Thread-safe; each request runs on its own thread, so a held request
+ * blocks no other.
  */
-final class FaultInjectingDynamoDbProxy implements AutoCloseable {
+public final class FaultInjectingDynamoDbProxy implements AutoCloseable {
   /** The {@code X-Amz-Target} prefix of DynamoDB's operations. */
   static final String TARGET_PREFIX = "DynamoDB_20120810.";
   /** The namespace of DynamoDB's error types in {@code __type}. */
   static final String ERROR_TYPE_PREFIX = "com.amazonaws.dynamodb.v20120810#";
   static final String CONTENT_TYPE = "application/x-amz-json-1.0";
+  /** The operations that change the table, the write boundaries {@link #crashAtWrite} counts. */
+  public static final Set<String> WRITES =
+      Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Headers java.net.http refuses to set, or that describe one hop only. */
@@ -72,6 +78,7 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
   private final List<Rule> rules = new ArrayList<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<Hold> holds = new CopyOnWriteArrayList<>();
+  @Nullable private volatile Crash crash;
 
   static {
     // The JDK server writes headers and body in separate packets; with Nagle's algorithm on, each
@@ -99,7 +106,7 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
   }
 
   /** A proxy on a free loopback port, forwarding to {@code target} (for example DynamoDB Local). */
-  static FaultInjectingDynamoDbProxy start(URI target) {
+  public static FaultInjectingDynamoDbProxy start(URI target) {
     try {
       FaultInjectingDynamoDbProxy proxy = new FaultInjectingDynamoDbProxy(target);
       proxy.server.start();
@@ -110,7 +117,7 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
   }
 
   /** Where clients send their requests. */
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
   }
 
@@ -122,11 +129,52 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
     return new Rule(operation);
   }
 
-  /** Drops every rule and the log of calls, and lets held requests go on. */
-  void reset() {
+  /**
+   * From now on the proxy plays a writer's death at its {@code n}th write (1-based, counting every
+   * request of one of {@link #WRITES}): that write reaches DynamoDB first if {@code forwardIt}
+   * (the write took effect, its answer never came) or never does; then {@code onCrash} runs (for
+   * example: kill the process that sent it) and that request and every later one, of any kind,
+   * get a dropped connection, so nothing more of that writer reaches the table. Requests are
+   * handled one at a time while a crash is armed, so "the nth write" is the nth to arrive.
+   * {@link #reset()} disarms it and lets requests through again.
+   */
+  public void crashAtWrite(int n, boolean forwardIt, Runnable onCrash) {
+    crashAt(WRITES::contains, body -> true, n, forwardIt, onCrash);
+  }
+
+  /**
+   * {@link #crashAtWrite}, counting only the requests of {@code operation} whose JSON body {@code
+   * body} accepts: say the first PutItem of an item with {@code usage}.
+   */
+  public void crashAt(String operation, Predicate<JsonNode> body, int n, boolean forwardIt, Runnable onCrash) {
+    crashAt(operation::equals, body, n, forwardIt, onCrash);
+  }
+
+  private void crashAt(Predicate<String> operation, Predicate<JsonNode> body, int n, boolean forwardIt,
+      Runnable onCrash) {
+    if (n < 1) {
+      throw new IllegalArgumentException("requests count from 1: " + n);
+    }
+    crash = new Crash(call -> operation.test(call.operation()) && body.test(call.body()), n, forwardIt, onCrash);
+  }
+
+  /** Whether an armed {@link #crashAtWrite} has happened. */
+  public boolean crashed() {
+    Crash c = crash;
+    return c != null && c.happened;
+  }
+
+  /** How many writes ({@link #WRITES}) arrived since the last {@link #reset()}. */
+  public int writes() {
+    return (int) calls.stream().filter(c -> WRITES.contains(c.operation())).count();
+  }
+
+  /** Drops every rule, an armed crash and the log of calls, and lets held requests go on. */
+  public void reset() {
     synchronized (rules) {
       rules.clear();
     }
+    crash = null;
     holds.forEach(Hold::release);
     holds.clear();
     calls.clear();
@@ -145,6 +193,7 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
   /** Stops at once: held requests are let go, clients then find the port closed. */
   @Override
   public void close() {
+    crash = null;
     holds.forEach(Hold::release);
     server.stop(0);
     threads.shutdownNow();
@@ -166,7 +215,8 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
       Upstream forward = () -> forward(exchange, body);
       Reply reply;
       try {
-        reply = actionFor(call).handle(call, forward);
+        Crash armed = crash;
+        reply = armed != null ? armed.handle(call, forward) : actionFor(call).handle(call, forward);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         reply = Reply.DISCONNECT;
@@ -421,6 +471,39 @@ final class FaultInjectingDynamoDbProxy implements AutoCloseable {
 
     void release() {
       released.countDown();
+    }
+  }
+
+  /** The action of {@link #crashAtWrite}: forwards until the nth boundary, then nothing. */
+  private static final class Crash implements Action {
+    private final Predicate<Call> boundary;
+    private final int at;
+    private final boolean forwardIt;
+    private final Runnable onCrash;
+    private int seen;
+    volatile boolean happened;
+
+    Crash(Predicate<Call> boundary, int at, boolean forwardIt, Runnable onCrash) {
+      this.boundary = boundary;
+      this.at = at;
+      this.forwardIt = forwardIt;
+      this.onCrash = onCrash;
+    }
+
+    @Override
+    public synchronized Reply handle(Call call, Upstream upstream) throws IOException, InterruptedException {
+      if (happened) {
+        return Reply.DISCONNECT;
+      }
+      if (!boundary.test(call) || ++seen < at) {
+        return upstream.forward();
+      }
+      if (forwardIt) {
+        upstream.forward();
+      }
+      happened = true;
+      onCrash.run();
+      return Reply.DISCONNECT;
     }
   }
 
