@@ -81,6 +81,8 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::add);
     router.route().failureHandler(HttpErrors::routerFailure);
+    router.errorHandler(404, HttpErrors::routerFailure); // no route took it
+    router.errorHandler(405, HttpErrors::routerFailure); // a route took the path, not the method
     HealthRoutes.install(router, readiness);
     router.get("/metrics").handler(this::metrics);
     router.get(WEBSOCKET_PATH).handler(ctx -> upgrade(ctx, sockets));
