@@ -37,6 +37,8 @@ final class CursorSeal {
     this.encryptionKey = new SecretKeySpec(derive(secret, "tracebridge cursor encryption v1"), "AES");
     this.nonceKey = new SecretKeySpec(derive(secret, "tracebridge cursor nonce v1"), "HmacSHA256");
     this.shared = shared;
+    // Loads the JCE providers now, at start-up, rather than on the first live frame's cursor.
+    open("warm-up", "", seal("warm-up", "", new byte[0]));
   }
 
   /** Keys derived from {@code secret}: every node given the same secret reads the others' cursors. */
