@@ -36,10 +36,9 @@ final class HttpErrors {
    * store says retrying helps, else 500.
    */
   static void fault(RoutingContext ctx, Throwable failure) {
-    Throwable cause = unwrap(failure);
-    String requestId = UUID.randomUUID().toString();
-    boolean retryable = cause instanceof StoreException s && s.retryable();
-    LOG.error("request {} {} {} failed", requestId, ctx.request().method(), ctx.request().path(), cause);
+    Fault fault = Fault.logged(failure, ctx.request().method() + " " + ctx.request().path());
+    String requestId = fault.requestId();
+    boolean retryable = fault.retryable();
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -71,6 +70,19 @@ final class HttpErrors {
       return;
     }
     fault(ctx, ctx.failure() == null ? new IllegalStateException("status " + ctx.statusCode()) : ctx.failure());
+  }
+
+  /**
+   * A server fault, logged with the exception under a new request id, the one thing of it a
+   * client is told. Retryable when the store says so (throttling, time-outs).
+   */
+  record Fault(String requestId, boolean retryable) {
+    static Fault logged(Throwable failure, String what) {
+      Throwable cause = unwrap(failure);
+      Fault fault = new Fault(UUID.randomUUID().toString(), cause instanceof StoreException s && s.retryable());
+      LOG.error("request {} ({}) failed", fault.requestId(), what, cause);
+      return fault;
+    }
   }
 
   /** The exception inside the wrappers futures add. */

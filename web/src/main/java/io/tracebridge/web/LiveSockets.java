@@ -8,7 +8,6 @@ import io.tracebridge.mapper.RecordJson;
 import io.tracebridge.mapper.TraceIds;
 import io.tracebridge.store.FeedScope;
 import io.tracebridge.store.IngestSeq;
-import io.tracebridge.store.StoreException;
 import io.tracebridge.store.StoredRecord;
 import io.tracebridge.store.TraceReader;
 import io.vertx.core.Context;
@@ -436,14 +435,11 @@ final class LiveSockets {
      * retryable) or 500 with that id and never the exception's text, as on REST.
      */
     private void fault(String id, Throwable failure) {
-      Throwable cause = HttpErrors.unwrap(failure);
-      String requestId = java.util.UUID.randomUUID().toString();
-      LOG.error("websocket request {} (subscription {}) failed", requestId, id, cause);
-      boolean retryable = cause instanceof StoreException s && s.retryable();
-      ObjectNode frame = errorFrame(id, retryable ? 503 : 500, retryable
+      HttpErrors.Fault fault = HttpErrors.Fault.logged(failure, "websocket, subscription " + id);
+      ObjectNode frame = errorFrame(id, fault.retryable() ? 503 : 500, fault.retryable()
           ? "the store is unavailable; subscribe again shortly with your cursor"
           : "internal error; quote the requestId when you report it");
-      frame.put("requestId", requestId);
+      frame.put("requestId", fault.requestId());
       write(frame);
     }
 
