@@ -30,12 +30,26 @@ final class CursorSeal {
   private static final int TAG_BITS = 128;
 
   private final SecretKeySpec encryptionKey;
-  private final SecretKeySpec nonceKey;
   private final boolean shared;
+  /**
+   * A Mac is not thread-safe and costs a key set-up: one per thread (event loops). Ciphers are
+   * made per call: the JDK's GCM refuses to encrypt twice with one key and nonce on the same
+   * instance, which a synthetic nonce does on purpose for an unchanged cursor.
+   */
+  private final ThreadLocal<Mac> nonceMac;
 
   private CursorSeal(byte[] secret, boolean shared) {
     this.encryptionKey = new SecretKeySpec(derive(secret, "tracebridge cursor encryption v1"), "AES");
-    this.nonceKey = new SecretKeySpec(derive(secret, "tracebridge cursor nonce v1"), "HmacSHA256");
+    SecretKeySpec nonceKey = new SecretKeySpec(derive(secret, "tracebridge cursor nonce v1"), "HmacSHA256");
+    this.nonceMac = ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(nonceKey);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+      }
+    });
     this.shared = shared;
     // Loads the JCE providers now, at start-up, rather than on the first live frame's cursor.
     open("warm-up", "", seal("warm-up", "", new byte[0]));
@@ -62,8 +76,7 @@ final class CursorSeal {
   String seal(String purpose, String tenant, byte[] plain) {
     byte[] aad = aad(purpose, tenant);
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(nonceKey);
+      Mac mac = nonceMac.get();
       mac.update(aad);
       byte[] nonce = Arrays.copyOf(mac.doFinal(plain), NONCE_BYTES);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
