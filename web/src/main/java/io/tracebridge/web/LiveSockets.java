@@ -506,6 +506,7 @@ final class LiveSockets {
           LOG.info("dropping the TCP connection of a websocket that did not answer its close within {}",
               config.closeTimeout());
           drop.run();
+          closed(); // whether or not Vert.x reports the close of a connection it did not close itself
         }
       });
     }

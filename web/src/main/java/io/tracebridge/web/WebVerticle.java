@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -132,8 +133,21 @@ public final class WebVerticle extends VerticleBase {
     }
     HttpConnection connection = ctx.request().connection();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> sockets.handle(ws, tenant, connection::close))
+        .onSuccess(ws -> sockets.handle(ws, tenant, () -> drop(connection)))
         .onFailure(e -> HttpErrors.send(ctx, 400, "GET " + WEBSOCKET_PATH + " needs a websocket upgrade"));
+  }
+
+  /**
+   * Closes the TCP connection at once. {@link HttpConnection#close()} first writes out what is
+   * queued, which never happens for a client that stopped reading; the connection's Netty
+   * channel (Vert.x's own connection class, the one that exposes it) closes without waiting.
+   */
+  private static void drop(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().close();
+    } else {
+      connection.close();
+    }
   }
 
   /**
