@@ -1,7 +1,7 @@
 // The live timeline of one agent run (/traces/{id}) or of every run of a session
 // (/sessions/{id}): subscribes on /ws and shows each step in words a person can follow.
 // No framework, no build step, nothing fetched from outside this server.
-import { socketUrl } from '/common.js';
+import { socketProtocols, socketUrl } from '/common.js';
 
 const STEPS = {
   prompt: { label: 'You asked' },
@@ -123,18 +123,26 @@ function updateSummary() {
   summary.textContent = `${steps.size} steps · ${calls} model calls · ${input} tokens in · ${output} tokens out · ${state}`;
 }
 
+const SUBSCRIPTION = 'view';
+
 function connect() {
-  const ws = new WebSocket(socketUrl());
+  const ws = new WebSocket(socketUrl(), socketProtocols());
   ws.addEventListener('open', () => {
-    const subscribe = { op: 'subscribe', [scope]: scopeId };
+    const subscribe = { op: 'subscribe', id: SUBSCRIPTION, [scope]: scopeId };
     if (cursor) subscribe.cursor = cursor; // resume: everything after what we have, once
     ws.send(JSON.stringify(subscribe));
   });
   ws.addEventListener('message', (e) => {
     const frame = JSON.parse(e.data);
     if (frame.cursor) cursor = frame.cursor;
+    if (frame.cursors && frame.cursors[SUBSCRIPTION]) cursor = frame.cursors[SUBSCRIPTION];
     if (frame.type === 'record') place(frame.record);
-    else if (frame.type === 'error') summary.textContent = frame.message;
+    else if (frame.type === 'error' && frame.code === 'bad_cursor') {
+      // A cursor this server no longer takes (another deployment, or a restart without a shared
+      // secret): load the run again from the start; steps already shown are replaced, not doubled.
+      cursor = null;
+      ws.close();
+    } else if (frame.type === 'error') summary.textContent = frame.message;
     else if (frame.type === 'synced') {
       synced = true;
       if (steps.size === 0) summary.textContent = 'Waiting for the first step…';

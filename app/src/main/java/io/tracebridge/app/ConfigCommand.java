@@ -1,5 +1,6 @@
 package io.tracebridge.app;
 
+import io.tracebridge.app.config.RoleOptions;
 import io.tracebridge.app.config.SettingSources;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -62,6 +63,9 @@ final class ConfigCommand implements Callable<Integer> {
         continue;
       }
       Object value = option.getValue();
+      if (value != null && RoleOptions.Web.SECRET_OPTIONS.contains(option.longestName())) {
+        value = "****";
+      }
       out.printf("%-24s = %-28s # %s%n", option.longestName(), value == null ? "(none)" : value,
           sources.source(roleSpec, option));
     }

@@ -310,7 +310,10 @@ public final class EmbeddedStack implements AutoCloseable {
         return this;
       }
 
-      /** Web limits (settle window, heartbeat, queue per client); host, port, tenancy, prices ignored. */
+      /**
+       * Web limits and secrets (settle window, heartbeat, queue per client, subscription caps,
+       * close time-out, cursor secret, metrics key); host, port, tenancy, prices ignored.
+       */
       public Builder webLimits(@Nullable WebConfig webLimits) {
         this.webLimits = webLimits;
         return this;
@@ -416,6 +419,12 @@ public final class EmbeddedStack implements AutoCloseable {
                 .settleWindow(limits.settleWindow())
                 .heartbeatInterval(limits.heartbeatInterval())
                 .maxPendingRecords(limits.maxPendingRecords())
+                .maxSubscriptionsPerSocket(limits.maxSubscriptionsPerSocket())
+                .maxSubscriptionsPerTenant(limits.maxSubscriptionsPerTenant())
+                .maxFeedReads(limits.maxFeedReads())
+                .closeTimeout(limits.closeTimeout())
+                .cursorSecret(limits.cursorSecret())
+                .metricsKey(limits.metricsKey())
                 .authenticator(keysRequired ? authenticator : null)
                 .prices(options.pricesFile() == null ? null : PriceTable.fromFile(options.pricesFile()))
                 .build(),

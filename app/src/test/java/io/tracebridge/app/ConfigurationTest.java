@@ -62,6 +62,16 @@ class ConfigurationTest {
         .doesNotContain("wJalrXUtnFEMI").doesNotContain("sk-live-123").doesNotContain("EXAMPLE12345");
   }
 
+  @Test
+  void configMasksTheCursorSecretAndTheMetricsKey() throws Exception {
+    Run run = run(Map.of("TRACEBRIDGE_CURSOR_SECRET", "cursor-secret-of-every-node"),
+        "config", "web", "--metrics-key", "scraper-key-123");
+    assertThat(run.status).isZero();
+    assertThat(run.line("--cursor-secret")).contains("****").endsWith("# TRACEBRIDGE_CURSOR_SECRET");
+    assertThat(run.line("--metrics-key")).contains("****").endsWith("# flag");
+    assertThat(run.out).doesNotContain("cursor-secret-of-every-node").doesNotContain("scraper-key-123");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       "typo_in_a_key.properties, unknown setting 'grpc-prot'",
@@ -81,6 +91,8 @@ class ConfigurationTest {
       "TRACEBRIDGE_HEARTBEAT, 1ms, web, invalid --heartbeat (from TRACEBRIDGE_HEARTBEAT): must be at least 10ms",
       "TRACEBRIDGE_STORE_THREADS, 0, receiver, invalid --store-threads (from TRACEBRIDGE_STORE_THREADS)",
       "TRACEBRIDGE_CLUSTER_PORT, 0, web, invalid --cluster-port (from TRACEBRIDGE_CLUSTER_PORT)",
+      "TRACEBRIDGE_CURSOR_SECRET, short, web, invalid --cursor-secret (from TRACEBRIDGE_CURSOR_SECRET): must have at least 16",
+      "TRACEBRIDGE_MAX_SUBSCRIPTIONS_PER_SOCKET, 0, up, invalid --max-subscriptions-per-socket (from TRACEBRIDGE_MAX_SUBSCRIPTIONS_PER_SOCKET)",
       "TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT, 0, up, invalid --max-exports-in-flight (from TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT)",
   })
   void aBadVariableStopsStartUpNamingIt(String name, String value, String role, String expected) throws Exception {

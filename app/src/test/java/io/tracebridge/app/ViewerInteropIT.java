@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracebridge.mapper.Dialect;
+import io.tracebridge.mapper.FunctionalRecord;
+import io.tracebridge.mapper.RecordIds;
+import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.ToolCall;
+import io.tracebridge.web.WebConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,12 +29,12 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * The viewer in real headless Chromium (Debian's {@code /usr/bin/chromium} through {@code
@@ -102,6 +111,33 @@ class ViewerInteropIT {
     Files.createDirectories(shot.getParent());
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.size(shot)).isGreaterThan(10_000);
+  }
+
+  /** Issue 12, item 11: before the wrap rules the page was 1,139,115 px wide. */
+  @Test
+  void aHundredThousandCharacterWordWrapsInsteadOfWideningThePage() throws Exception {
+    String session = "wide-" + UUID.randomUUID();
+    String traceId = UUID.randomUUID().toString().replace("-", "");
+    String word = "x".repeat(100_000);
+    FunctionalRecord record = FunctionalRecord.builder()
+        .tenant(WebConfig.DEFAULT_TENANT).traceId(traceId).spanId("00f067aa0ba902b7")
+        .recordId(RecordIds.of(traceId, "00f067aa0ba902b7", "wide"))
+        .type(RecordType.TOOL_RESPONSE).timestamp(Instant.now()).dialect(Dialect.GENAI_SEMCONV)
+        .sessionId(session).text(word).tool(ToolCall.named("echo", "call-1", word, word, "success"))
+        .build();
+    stack.store().accept(List.of(record)).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    browser.get(stack.webBaseUrl() + "/sessions/" + session);
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("li.step[data-type='tool_response'] pre.output")));
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    long pageWidth = (Long) js.executeScript("return document.documentElement.scrollWidth;");
+    long viewport = (Long) js.executeScript("return document.documentElement.clientWidth;");
+    long textWidth = (Long) js.executeScript(
+        "return document.querySelector(\"li.step[data-type='tool_response'] p.text\").scrollWidth;");
+    assertThat(pageWidth).as("page width").isLessThanOrEqualTo(viewport);
+    assertThat(textWidth).as("the word's paragraph").isLessThanOrEqualTo(viewport);
   }
 
   private HttpResponse<String> invoke(String session) throws Exception {

@@ -406,9 +406,9 @@ class ProductionTopologyIT {
       return frames.stream().filter(f -> f.type().equals("record")).toList();
     }
 
-    /** Heartbeat frames of the subscription (each follows a catch-up read of the store). */
+    /** Heartbeat frames with the subscription's cursor (each follows a catch-up read of the store). */
     synchronized int heartbeats() {
-      return (int) frames.stream().filter(isType("heartbeat")).filter(f -> f.json().hasNonNull("subscription")).count();
+      return (int) frames.stream().filter(isType("heartbeat")).filter(f -> f.json().path("cursors").size() > 0).count();
     }
 
     /** The last version received of each record, by recordId. */

@@ -130,6 +130,8 @@ public final class Topology implements AutoCloseable {
     int port = freePorts(1).get(0);
     Map<String, String> env = roleEnvironment(false);
     env.put("TRACEBRIDGE_WEB_PORT", Integer.toString(port));
+    // One cursor secret for every web node: a client resumes on any of them with its cursor.
+    env.put("TRACEBRIDGE_CURSOR_SECRET", "topology-" + table + "-cursor-secret");
     return startRole(name, "web", env, extra, Map.of("web", port), "web");
   }
 

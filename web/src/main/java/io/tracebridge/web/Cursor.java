@@ -3,7 +3,6 @@ package io.tracebridge.web;
 import io.tracebridge.store.IngestSeq;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -13,14 +12,16 @@ import javax.annotation.Nullable;
  * A websocket resume position: a watermark (ingest stamp, ns) up to which the client has every
  * record version, plus the versions after it that it already has. Resuming sends every stored
  * version after the watermark that is not in that set: no gap, no duplicate (README of
- * trace-api, "Cursors"). Opaque to clients: {@code c1.} + base64url(watermark, then 16 bytes per
- * version: its stamp and a 64-bit hash of its record id). Not thread-safe: one per subscription,
- * on the event loop.
+ * trace-api, "Cursors"). Its bytes (the watermark, then 16 bytes per version: its stamp and a
+ * 64-bit hash of its record id) reach clients only sealed by {@link CursorSeal} for the
+ * connection's tenant, so a client can neither read nor alter them. Not thread-safe: one per
+ * subscription, on the event loop.
  */
 final class Cursor {
   /** Versions above the watermark a cursor carries; past it the oldest are left out (duplicates possible, gaps not). */
   static final int MAX_RECENT = 512;
-  private static final String PREFIX = "c1.";
+  /** What the seal binds a websocket cursor to, so a REST page cursor is never taken for one. */
+  private static final String PURPOSE = "ws";
 
   record Version(long stamp, long idHash) {}
 
@@ -37,25 +38,20 @@ final class Cursor {
   }
 
   /**
-   * @throws IllegalArgumentException for anything this class did not write
+   * The cursor sealed into {@code text} for {@code tenant}.
+   *
+   * @throws CursorSeal.BadCursorException for anything this deployment did not issue to the tenant
    */
-  static Cursor parse(String text) {
-    try {
-      if (!text.startsWith(PREFIX)) {
-        throw new IllegalArgumentException("not a cursor");
-      }
-      ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(text.substring(PREFIX.length())));
-      Cursor c = new Cursor(b.getLong());
-      if (b.remaining() % 16 != 0) {
-        throw new IllegalArgumentException("truncated");
-      }
-      while (b.hasRemaining()) {
-        c.recent.add(new Version(b.getLong(), b.getLong()));
-      }
-      return c;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("malformed cursor: use one the server sent", e);
+  static Cursor parse(CursorSeal seal, String tenant, String text) {
+    ByteBuffer b = ByteBuffer.wrap(seal.open(PURPOSE, tenant, text));
+    if (b.remaining() < 8 || (b.remaining() - 8) % 16 != 0) {
+      throw new CursorSeal.BadCursorException("malformed cursor: use one the server sent");
     }
+    Cursor c = new Cursor(b.getLong());
+    while (b.hasRemaining()) {
+      c.recent.add(new Version(b.getLong(), b.getLong()));
+    }
+    return c;
   }
 
   static Version version(String seq) {
@@ -100,7 +96,8 @@ final class Cursor {
     return recent.size();
   }
 
-  String encode() {
+  /** The cursor's text for clients of {@code tenant}. */
+  String encode(CursorSeal seal, String tenant) {
     int n = Math.min(recent.size(), MAX_RECENT);
     ByteBuffer b = ByteBuffer.allocate(8 + 16 * n);
     b.putLong(watermark);
@@ -112,7 +109,7 @@ final class Cursor {
       Version v = it.next();
       b.putLong(v.stamp()).putLong(v.idHash());
     }
-    return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    return seal.seal(PURPOSE, tenant, b.array());
   }
 
   /** FNV-1a, 64 bits. */

@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * optional; a {@code tenant} other than the connection's is refused with a 403 error frame) and
  * {@code {"op":"unsubscribe","id":"..."}}. Server frames: {@code subscribed}, {@code record} (with
  * {@code subscription}, {@code seq}, {@code cursor} and {@code record}), {@code synced}, {@code
- * heartbeat} (per subscription, with its cursor), {@code error} and {@code resync}.
+ * heartbeat} (one per socket: {@code cursors}, each synced subscription's cursor by its id),
+ * {@code error} (with {@code status}, {@code message}, and {@code code} {@code bad_cursor} for a
+ * cursor this deployment did not issue to the tenant) and {@code resync}. Every op gets an
+ * answer, a failure included.
  *
  * <p>No gap, no duplicate: the cursor ({@link Cursor}) is a watermark plus the versions after it
  * already sent. The stored phase reads the store's feed after the watermark in sequence order;
@@ -50,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * (1013): it reconnects and resumes from the cursor of the last frame it read, never silently
  * skipped. The stored phase reads pages only as the client drains them.
  *
+ * <p>Bounded work: a socket holds at most {@link WebConfig#maxSubscriptionsPerSocket()}
+ * subscriptions and a tenant {@link WebConfig#maxSubscriptionsPerTenant()} on this node; their
+ * store reads go through a {@link ReadGate} per socket (one at a time) and one per node, so they
+ * cannot fill the store's shared queue. A socket the server closes (1013) that does not answer
+ * the close within {@link WebConfig#closeTimeout()} has its TCP connection dropped.
+ *
  * <p>Confined to the web verticle's event loop: every method runs on {@code context}.
  */
 final class LiveSockets {
@@ -57,8 +66,6 @@ final class LiveSockets {
   /** WebSocket close code 1013, "try again later". */
   private static final short CLOSE_TRY_AGAIN_LATER = 1013;
   static final int FEED_PAGE = 200;
-  /** How long a client told to resync may take to read what was already sent before it is closed. */
-  static final java.time.Duration RESYNC_GRACE = java.time.Duration.ofSeconds(60);
   static final int CATCH_UP_LIMIT = 1000;
 
   private final TraceReader reader;
@@ -66,9 +73,16 @@ final class LiveSockets {
   private final Context context;
   private final WebMetrics metrics;
   private final Clock clock;
+  private final CursorSeal cursors;
   private final Set<Connection> connections = new HashSet<>();
+  /** Subscriptions held per tenant on this node. */
+  private final Map<String, Integer> tenantSubscriptions = new HashMap<>();
+  private final ReadGate nodeReads;
 
-  LiveSockets(TraceReader reader, WebConfig config, Context context, WebMetrics metrics, Clock clock) {
+  LiveSockets(TraceReader reader, WebConfig config, Context context, WebMetrics metrics, Clock clock,
+      CursorSeal cursors) {
+    this.cursors = cursors;
+    this.nodeReads = new ReadGate(config.maxFeedReads());
     this.reader = reader;
     this.config = config;
     this.context = context;
@@ -76,8 +90,12 @@ final class LiveSockets {
     this.clock = clock;
   }
 
-  void handle(ServerWebSocket ws, String tenant) {
-    Connection connection = new Connection(ws, tenant);
+  /**
+   * Serves {@code ws} for {@code tenant}; {@code drop} closes its TCP connection at once (for a
+   * client that does not answer the close).
+   */
+  void handle(ServerWebSocket ws, String tenant, Runnable drop) {
+    Connection connection = new Connection(ws, tenant, drop);
     connections.add(connection);
     metrics.clients().incrementAndGet();
     ws.closeHandler(v -> connection.closed());
@@ -102,7 +120,7 @@ final class LiveSockets {
     }
   }
 
-  /** Heartbeat: catch every synced subscription up from the store and send its cursor. */
+  /** Heartbeat: catch every synced subscription up from the store, then send each socket its cursors. */
   void heartbeat() {
     for (Connection connection : List.copyOf(connections)) {
       connection.heartbeat();
@@ -114,6 +132,16 @@ final class LiveSockets {
     return Math.max(1, Math.min(FEED_PAGE, config.maxPendingRecords() / 2));
   }
 
+  private int tenantCount(String tenant) {
+    return tenantSubscriptions.getOrDefault(tenant, 0);
+  }
+
+  private void countTenant(String tenant, int delta) {
+    if (delta != 0) {
+      tenantSubscriptions.merge(tenant, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
   private long nowNanos() {
     Instant now = clock.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -122,16 +150,20 @@ final class LiveSockets {
   private final class Connection {
     private final ServerWebSocket ws;
     private final String tenant;
+    private final Runnable drop;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final ArrayDeque<String> backlog = new ArrayDeque<>();
+    private final ReadGate socketReads = new ReadGate(1);
     private Runnable onDrained;
     private boolean closing;
     private boolean closed;
+    private boolean heartbeatPending;
     private int nextId;
 
-    Connection(ServerWebSocket ws, String tenant) {
+    Connection(ServerWebSocket ws, String tenant, Runnable drop) {
       this.ws = ws;
       this.tenant = tenant;
+      this.drop = drop;
     }
 
     void closed() {
@@ -153,11 +185,40 @@ final class LiveSockets {
       }
       metrics.queuedFrames().addAndGet(-held);
       backlog.clear();
-      subscriptions.values().forEach(s -> s.pending = null);
+      countTenant(tenant, -subscriptions.size());
+      subscriptions.clear();
       onDrained = null;
     }
 
+    /** Ends {@code id}'s subscription, if there is one, and frees what it holds. */
+    private void unsubscribe(String id) {
+      Subscription removed = subscriptions.remove(id);
+      if (removed == null) {
+        return;
+      }
+      countTenant(tenant, -1);
+      if (removed.pending != null) {
+        metrics.queuedFrames().addAndGet(-removed.pending.size());
+        removed.pending = null;
+      }
+    }
+
+    /** One store read for {@code sub}, through the socket's and the node's gates; empty once it is gone. */
+    private Future<List<StoredRecord>> feed(Subscription sub, String after, int limit) {
+      return socketReads.submit(() -> nodeReads.submit(() -> closing || subscriptions.get(sub.id) != sub
+          ? Future.succeededFuture(List.of())
+          : Future.fromCompletionStage(reader.feed(tenant, sub.scope, sub.scopeId, after, limit), context)));
+    }
+
     void onMessage(String text) {
+      try {
+        handleMessage(text);
+      } catch (RuntimeException e) {
+        fault(null, e);
+      }
+    }
+
+    private void handleMessage(String text) {
       JsonNode message;
       try {
         message = RecordJson.mapper().readTree(text);
@@ -168,12 +229,7 @@ final class LiveSockets {
       String op = message.path("op").asText("");
       switch (op) {
         case "subscribe" -> subscribe(message);
-        case "unsubscribe" -> {
-          Subscription removed = subscriptions.remove(message.path("id").asText(""));
-          if (removed != null && removed.pending != null) {
-            metrics.queuedFrames().addAndGet(-removed.pending.size());
-          }
-        }
+        case "unsubscribe" -> unsubscribe(message.path("id").asText(""));
         default -> sendError(null, 400, "unknown op '" + op + "': use 'subscribe' or 'unsubscribe'");
       }
     }
@@ -211,17 +267,28 @@ final class LiveSockets {
       }
       Cursor cursor;
       try {
-        cursor = message.hasNonNull("cursor") ? Cursor.parse(message.get("cursor").asText()) : Cursor.start();
-      } catch (IllegalArgumentException e) {
-        sendError(id, 400, e.getMessage());
+        cursor = message.hasNonNull("cursor")
+            ? Cursor.parse(cursors, tenant, message.get("cursor").asText()) : Cursor.start();
+      } catch (CursorSeal.BadCursorException e) {
+        ObjectNode error = errorFrame(id, 400, e.getMessage());
+        error.put("code", "bad_cursor");
+        write(error);
         return;
       }
-      Subscription previous = subscriptions.remove(id);
-      if (previous != null && previous.pending != null) {
-        metrics.queuedFrames().addAndGet(-previous.pending.size());
+      unsubscribe(id); // the same id again replaces it
+      if (subscriptions.size() >= config.maxSubscriptionsPerSocket()) {
+        sendError(id, 429, "too many subscriptions on this connection: it holds "
+            + subscriptions.size() + ", the most allowed; unsubscribe one first");
+        return;
+      }
+      if (tenantCount(tenant) >= config.maxSubscriptionsPerTenant()) {
+        sendError(id, 429, "too many subscriptions for this tenant on this web node: "
+            + tenantCount(tenant) + ", the most allowed; unsubscribe some first");
+        return;
       }
       Subscription sub = new Subscription(id, scope, scopeId, cursor);
       subscriptions.put(id, sub);
+      countTenant(tenant, 1);
       ObjectNode ack = frame("subscribed", id);
       ack.put(scope.field(), scopeId);
       write(ack);
@@ -231,13 +298,12 @@ final class LiveSockets {
     /** The stored phase, one page at a time, the next page only once the client drained. */
     private void load(Subscription sub, String after, long startedNanos, int sentSoFar) {
       int pageSize = pageSize();
-      Future.fromCompletionStage(
-              reader.feed(tenant, sub.scope, sub.scopeId, after, pageSize), context)
+      feed(sub, after, pageSize)
           .onFailure(e -> {
-            if (subscriptions.remove(sub.id) == sub && sub.pending != null) {
-              metrics.queuedFrames().addAndGet(-sub.pending.size());
+            if (subscriptions.get(sub.id) == sub) {
+              unsubscribe(sub.id);
+              fault(sub.id, e);
             }
-            sendError(sub.id, 503, "store unavailable: " + e.getMessage());
           })
           .onSuccess(page -> {
             if (closing || subscriptions.get(sub.id) != sub) {
@@ -275,7 +341,7 @@ final class LiveSockets {
             held.forEach(r -> deliver(sub, r));
             ObjectNode synced = frame("synced", sub.id);
             synced.put("stored", sent);
-            synced.put("cursor", sub.cursor.encode());
+            synced.put("cursor", sub.cursor.encode(cursors, tenant));
             write(synced);
           });
     }
@@ -301,41 +367,42 @@ final class LiveSockets {
       }
     }
 
+    /**
+     * Catches every synced subscription up from the store, then sends one heartbeat with all
+     * their cursors. A socket whose last heartbeat's reads are still running skips this one.
+     */
     void heartbeat() {
-      if (closing) {
+      if (closing || heartbeatPending) {
         return;
       }
-      if (subscriptions.isEmpty()) {
+      heartbeatPending = true;
+      long started = nowNanos();
+      List<Future<?>> catchUps = new ArrayList<>();
+      for (Subscription sub : subscriptions.values()) {
+        if (sub.pending == null) { // synced; one still loading its stored records is caught up by that
+          catchUps.add(feed(sub, sub.cursor.after(), CATCH_UP_LIMIT).onSuccess(page -> {
+            if (closing || subscriptions.get(sub.id) != sub) {
+              return;
+            }
+            page.forEach(r -> deliver(sub, r));
+            if (page.size() < CATCH_UP_LIMIT) {
+              sub.cursor.advance(started - config.settleWindow().toNanos());
+            }
+          }));
+        }
+      }
+      Future.join(catchUps).onComplete(ar -> {
+        heartbeatPending = false;
+        if (closing) {
+          return;
+        }
         ObjectNode beat = frame("heartbeat", null);
         beat.put("time", clock.instant().toString());
+        ObjectNode byId = beat.putObject("cursors");
+        subscriptions.values().stream().filter(sub -> sub.pending == null)
+            .forEach(sub -> byId.put(sub.id, sub.cursor.encode(cursors, tenant)));
         write(beat);
-        return;
-      }
-      for (Subscription sub : List.copyOf(subscriptions.values())) {
-        if (sub.pending != null || sub.catchingUp) {
-          continue; // still loading its stored records, or the last catch-up is still running
-        }
-        sub.catchingUp = true;
-        long started = nowNanos();
-        Future.fromCompletionStage(
-                reader.feed(tenant, sub.scope, sub.scopeId, sub.cursor.after(), CATCH_UP_LIMIT), context)
-            .onComplete(ar -> {
-              sub.catchingUp = false;
-              if (closing || subscriptions.get(sub.id) != sub) {
-                return;
-              }
-              if (ar.succeeded()) {
-                ar.result().forEach(r -> deliver(sub, r));
-                if (ar.result().size() < CATCH_UP_LIMIT) {
-                  sub.cursor.advance(started - config.settleWindow().toNanos());
-                }
-              }
-              ObjectNode beat = frame("heartbeat", sub.id);
-              beat.put("time", clock.instant().toString());
-              beat.put("cursor", sub.cursor.encode());
-              write(beat);
-            });
-      }
+      });
     }
 
     /** Sends {@code r} unless the client has it; true if sent. */
@@ -346,16 +413,33 @@ final class LiveSockets {
       sub.cursor.delivered(r.seq());
       ObjectNode frame = frame("record", sub.id);
       frame.put("seq", r.seq());
-      frame.put("cursor", sub.cursor.encode());
+      frame.put("cursor", sub.cursor.encode(cursors, tenant));
       frame.set("record", RecordJson.mapper().valueToTree(r.record()));
       write(frame);
       return true;
     }
 
     private void sendError(String id, int status, String message) {
+      write(errorFrame(id, status, message));
+    }
+
+    private ObjectNode errorFrame(String id, int status, String message) {
       ObjectNode frame = frame("error", id);
       frame.put("status", status);
       frame.put("message", message);
+      return frame;
+    }
+
+    /**
+     * A failure that is not the client's: logged with a request id, answered 503 (the store,
+     * retryable) or 500 with that id and never the exception's text, as on REST.
+     */
+    private void fault(String id, Throwable failure) {
+      HttpErrors.Fault fault = HttpErrors.Fault.logged(failure, "websocket, subscription " + id);
+      ObjectNode frame = errorFrame(id, fault.retryable() ? 503 : 500, fault.retryable()
+          ? "the store is unavailable; subscribe again shortly with your cursor"
+          : "internal error; quote the requestId when you report it");
+      frame.put("requestId", fault.requestId());
       write(frame);
     }
 
@@ -412,13 +496,17 @@ final class LiveSockets {
       frame.put("message",
           "client too slow: reconnect and subscribe again with the cursor of the last frame you read");
       release();
-      // Close once the resync frame is flushed: closing earlier could discard it with the frames
-      // still in the connection's buffer. A client that never reads is closed after a grace time.
-      ws.writeTextMessage(frame.toString())
-          .onComplete(ar -> ws.close(CLOSE_TRY_AGAIN_LATER, "slow consumer: resubscribe from your cursor"));
-      context.owner().setTimer(RESYNC_GRACE.toMillis(), id -> {
-        if (!ws.isClosed()) {
-          ws.close(CLOSE_TRY_AGAIN_LATER, "slow consumer: resubscribe from your cursor");
+      // The resync frame goes out before the close frame. A client that reads neither never
+      // answers the close, and Vert.x's own close time-out only starts once the close frame is
+      // flushed, which it never is: drop the TCP connection after the close time-out.
+      ws.writeTextMessage(frame.toString());
+      ws.close(CLOSE_TRY_AGAIN_LATER, "slow consumer: resubscribe from your cursor");
+      context.owner().setTimer(config.closeTimeout().toMillis(), id -> {
+        if (!closed) {
+          LOG.info("dropping the TCP connection of a websocket that did not answer its close within {}",
+              config.closeTimeout());
+          drop.run();
+          closed(); // whether or not Vert.x reports the close of a connection it did not close itself
         }
       });
     }
@@ -431,7 +519,6 @@ final class LiveSockets {
     final Cursor cursor;
     /** Live versions held while the stored ones load; null once synced. */
     List<StoredRecord> pending = new ArrayList<>();
-    boolean catchingUp;
 
     Subscription(String id, FeedScope scope, String scopeId, Cursor cursor) {
       this.id = id;

@@ -11,6 +11,7 @@ import io.tracebridge.mapper.TraceUsage;
 import io.tracebridge.mapper.legacy.LegacyTraceView;
 import io.tracebridge.store.AuthenticationException;
 import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.TracePage;
 import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceReader;
 import io.vertx.core.Context;
@@ -21,7 +22,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.annotation.Nullable;
 
 /**
@@ -40,9 +45,11 @@ final class TraceRoutes {
   private final PriceTable prices;
   private final Context context;
   private final Clock clock;
+  private final CursorSeal cursors;
 
   TraceRoutes(TraceReader reader, TenantAuthenticator authenticator, PriceTable prices,
-      Context context, Clock clock) {
+      Context context, Clock clock, CursorSeal cursors) {
+    this.cursors = cursors;
     this.reader = reader;
     this.authenticator = authenticator;
     this.prices = prices;
@@ -51,24 +58,14 @@ final class TraceRoutes {
   }
 
   /**
-   * The credentials of a request: {@code Authorization} or, for browsers' websockets, an {@code
-   * access_token} query parameter.
-   */
-  static String authenticate(TenantAuthenticator authenticator, @Nullable String header,
-      @Nullable String accessToken) throws AuthenticationException {
-    return authenticator.authenticate(
-        header == null && accessToken != null && !accessToken.isBlank() ? "Bearer " + accessToken : header);
-  }
-
-  /**
-   * Authenticates an {@code /api} call: 401 without or with an unknown key, 403 when it names
-   * (with {@code ?tenant=}) a tenant other than its key's.
+   * Authenticates an {@code /api} call by its {@code Authorization} header (keys never travel in
+   * URLs, which end up in access logs and browser history): 401 without or with an unknown key,
+   * 403 when it names (with {@code ?tenant=}) a tenant other than its key's.
    */
   void authenticate(RoutingContext ctx) {
     String tenant;
     try {
-      tenant = authenticate(authenticator, ctx.request().getHeader("Authorization"),
-          ctx.queryParams().get("access_token"));
+      tenant = authenticator.authenticate(ctx.request().getHeader("Authorization"));
     } catch (AuthenticationException e) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tracebridge\"");
       HttpErrors.send(ctx, 401, e.getMessage());
@@ -101,17 +98,13 @@ final class TraceRoutes {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Future.fromCompletionStage(reader.findByTrace(ctx.get(TENANT), traceId), context)
-        .onFailure(e -> HttpErrors.send(ctx, 503, "store unavailable: " + e.getMessage()))
-        .onSuccess(
-            records -> {
-              if (records.isEmpty()) {
-                HttpErrors.send(ctx, 404, "no records for trace " + traceId);
-                return;
-              }
-              Object body = view.equals(VIEW_LEGACY) ? LegacyTraceView.of(records) : withTotals(traceId, records);
-              sendJson(ctx, body);
-            });
+    answer(ctx, () -> reader.findByTrace(ctx.get(TENANT), traceId), records -> {
+      if (records.isEmpty()) {
+        HttpErrors.send(ctx, 404, "no records for trace " + traceId);
+        return;
+      }
+      sendJson(ctx, view.equals(VIEW_LEGACY) ? LegacyTraceView.of(records) : withTotals(traceId, records));
+    });
   }
 
   /**
@@ -120,22 +113,53 @@ final class TraceRoutes {
    * instants or UTC dates (a date {@code to} includes that day).
    */
   void listTraces(RoutingContext ctx) {
+    String tenant = ctx.get(TENANT);
     TraceQuery query;
+    String purpose;
     try {
       var p = ctx.queryParams();
-      Instant from = p.get("from") == null ? null : instant(p.get("from"), false);
-      Instant to = p.get("to") == null ? null : instant(p.get("to"), true);
-      int limit = p.get("limit") == null ? TraceQuery.DEFAULT_LIMIT : Integer.parseInt(p.get("limit"));
-      query = new TraceQuery(blankToNull(p.get("sessionId")), blankToNull(p.get("agentId")), from, to,
-          limit, blankToNull(p.get("cursor")));
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+      Instant from = p.get("from") == null ? null : instant("from", p.get("from"), false);
+      Instant to = p.get("to") == null ? null : instant("to", p.get("to"), true);
+      int limit = limit(p.get("limit"));
+      String sessionId = blankToNull(p.get("sessionId"));
+      String agentId = blankToNull(p.get("agentId"));
+      purpose = pagePurpose(sessionId, agentId, from, to);
+      String cursor = blankToNull(p.get("cursor"));
+      query = new TraceQuery(sessionId, agentId, from, to, limit,
+          cursor == null ? null : new String(cursors.open(purpose, tenant, cursor), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
-    Future.fromCompletionStage(reader.listTraces(ctx.get(TENANT), query), context)
-        .onFailure(e -> HttpErrors.send(ctx, e instanceof IllegalArgumentException ? 400 : 503,
-            e instanceof IllegalArgumentException ? e.getMessage() : "store unavailable: " + e.getMessage()))
-        .onSuccess(page -> sendJson(ctx, page));
+    answer(ctx, () -> reader.listTraces(tenant, query), page -> sendJson(ctx, new TracePage(page.traces(),
+        page.nextCursor() == null ? null
+            : cursors.seal(purpose, tenant, page.nextCursor().getBytes(StandardCharsets.UTF_8)))));
+  }
+
+  /**
+   * What a page cursor is sealed for: this list (scope and time range; the page size may
+   * change), so a cursor of another list is refused here rather than handed to the store.
+   */
+  private static String pagePurpose(@Nullable String sessionId, @Nullable String agentId,
+      @Nullable Instant from, @Nullable Instant to) {
+    return "traces\nsession:" + sessionId + "\nagent:" + agentId + "\nfrom:" + from + "\nto:" + to;
+  }
+
+  private static int limit(@Nullable String value) {
+    if (value == null) {
+      return TraceQuery.DEFAULT_LIMIT;
+    }
+    String problem = "limit must be a whole number from 1 to " + TraceQuery.MAX_LIMIT + ", was '"
+        + (value.length() > 20 ? value.substring(0, 20) + "…" : value) + "'";
+    try {
+      int limit = Integer.parseInt(value.trim());
+      if (limit < 1 || limit > TraceQuery.MAX_LIMIT) {
+        throw new IllegalArgumentException(problem);
+      }
+      return limit;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 
   /**
@@ -151,12 +175,12 @@ final class TraceRoutes {
     try {
       var p = ctx.queryParams();
       groupBy = UsageReport.GroupBy.parse(p.get("groupBy") == null ? "model" : p.get("groupBy"));
-      to = p.get("to") == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : day(p.get("to"));
-      from = p.get("from") == null ? to.minusDays(DEFAULT_USAGE_DAYS - 1) : day(p.get("from"));
+      to = p.get("to") == null ? LocalDate.now(clock.withZone(ZoneOffset.UTC)) : day("to", p.get("to"));
+      from = p.get("from") == null ? to.minusDays(DEFAULT_USAGE_DAYS - 1) : day("from", p.get("from"));
       if (to.isBefore(from)) {
         throw new IllegalArgumentException("from must not be after to");
       }
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
     }
@@ -164,26 +188,48 @@ final class TraceRoutes {
     UsageReport.GroupBy g = groupBy;
     LocalDate f = from;
     LocalDate t = to;
-    Future<List<io.tracebridge.store.UsageCell>> cells;
+    answer(ctx, () -> reader.usage(tenant, g.source(), f, t), list -> {
+      UsageReport.Report report = UsageReport.build(list, g, tenant, f, t, prices);
+      if (csv) {
+        ctx.response()
+            .putHeader("content-type", "text/csv; charset=utf-8")
+            .putHeader("content-disposition",
+                "attachment; filename=\"usage-" + g.wireName() + "-" + f + "-" + t + ".csv\"")
+            .end(UsageReport.csv(report));
+      } else {
+        sendJson(ctx, report);
+      }
+    });
+  }
+
+  /**
+   * Runs a store call and hands its result to {@code onResult}, so that every request is
+   * answered: the call throwing or failing, or {@code onResult} throwing (a stored item the
+   * answer cannot be built from), is a server fault ({@link HttpErrors#fault}), never a
+   * connection left hanging. Only the call refusing its arguments before reading anything
+   * ({@link IllegalArgumentException} thrown, not failed) is the caller's mistake: 400.
+   */
+  private <T> void answer(RoutingContext ctx, Supplier<CompletionStage<T>> call, Consumer<T> onResult) {
+    Future<T> result;
     try {
-      cells = Future.fromCompletionStage(reader.usage(tenant, groupBy.source(), from, to), context);
+      result = Future.fromCompletionStage(call.get(), context);
     } catch (IllegalArgumentException e) {
       HttpErrors.send(ctx, 400, e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
     }
-    cells.onFailure(e -> HttpErrors.send(ctx, 503, "store unavailable: " + e.getMessage()))
-        .onSuccess(list -> {
-          UsageReport.Report report = UsageReport.build(list, g, tenant, f, t, prices);
-          if (csv) {
-            ctx.response()
-                .putHeader("content-type", "text/csv; charset=utf-8")
-                .putHeader("content-disposition",
-                    "attachment; filename=\"usage-" + g.wireName() + "-" + f + "-" + t + ".csv\"")
-                .end(UsageReport.csv(report));
-          } else {
-            sendJson(ctx, report);
-          }
-        });
+    result.onComplete(ar -> {
+      try {
+        if (ar.succeeded()) {
+          onResult.accept(ar.result());
+        } else {
+          HttpErrors.fault(ctx, ar.cause());
+        }
+      } catch (RuntimeException e) {
+        HttpErrors.fault(ctx, e);
+      }
+    });
   }
 
   private static void sendJson(RoutingContext ctx, Object body) {
@@ -192,7 +238,7 @@ final class TraceRoutes {
           .putHeader("content-type", "application/json")
           .end(RecordJson.mapper().writeValueAsString(body));
     } catch (JsonProcessingException e) {
-      HttpErrors.send(ctx, 500, "cannot serialise the answer: " + e.getOriginalMessage());
+      HttpErrors.fault(ctx, e);
     }
   }
 
@@ -206,16 +252,29 @@ final class TraceRoutes {
   }
 
   /** An instant, or a UTC date: its start, or (for an end bound) the start of the next day. */
-  private static Instant instant(String value, boolean end) {
-    if (value.length() == 10) {
-      LocalDate d = LocalDate.parse(value);
-      return (end ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
+  private static Instant instant(String name, String value, boolean end) {
+    try {
+      if (value.length() == 10) {
+        LocalDate d = LocalDate.parse(value);
+        return (end ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw badTime(name, value);
     }
-    return Instant.parse(value);
   }
 
-  private static LocalDate day(String value) {
-    return value.length() == 10 ? LocalDate.parse(value) : LocalDate.ofInstant(Instant.parse(value), ZoneOffset.UTC);
+  private static LocalDate day(String name, String value) {
+    try {
+      return value.length() == 10 ? LocalDate.parse(value) : LocalDate.ofInstant(Instant.parse(value), ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw badTime(name, value);
+    }
+  }
+
+  private static IllegalArgumentException badTime(String name, String value) {
+    return new IllegalArgumentException(name + " must be a UTC date (2026-03-01) or an ISO-8601 instant"
+        + " (2026-03-01T10:00:00Z), was '" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "'");
   }
 
   @Nullable

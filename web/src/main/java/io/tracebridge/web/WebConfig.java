@@ -23,6 +23,23 @@ public final class WebConfig {
   public static final Duration DEFAULT_SETTLE_WINDOW = Duration.ofSeconds(10);
   /** Heartbeat frames, each with the subscription's cursor, and the catch-up read behind them. */
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  /** Subscriptions one websocket may hold: a viewer needs one; a dashboard a few dozen. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET = 100;
+  /** Subscriptions one tenant may hold on one web node, all its sockets together. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT = 1_000;
+  /**
+   * Store reads for websocket subscriptions (stored phase and heartbeat catch-up) in flight on one
+   * web node; the rest wait their turn here, so subscriptions never fill the store's own queue,
+   * which exporters and REST share. Each socket also has at most one such read in flight.
+   */
+  public static final int DEFAULT_MAX_FEED_READS = 16;
+  /**
+   * How long a websocket closed by the server may take to answer the close before its TCP
+   * connection is dropped: a client that stopped reading never would.
+   */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Shortest cursor secret accepted: 128 bits of base64 or hex, more of a passphrase. */
+  public static final int MIN_CURSOR_SECRET_CHARS = 16;
 
   private final String host;
   private final int port;
@@ -32,6 +49,13 @@ public final class WebConfig {
   private final Duration settleWindow;
   private final Duration heartbeatInterval;
   private final PriceTable prices;
+  private final int maxSubscriptionsPerSocket;
+  private final int maxSubscriptionsPerTenant;
+  private final int maxFeedReads;
+  private final Duration closeTimeout;
+  @Nullable private final String cursorSecret;
+  @Nullable private final String metricsKey;
+  private final boolean metricsOpen;
 
   private WebConfig(Builder b) {
     this.host = b.host;
@@ -43,6 +67,49 @@ public final class WebConfig {
     this.settleWindow = b.settleWindow;
     this.heartbeatInterval = b.heartbeatInterval;
     this.prices = b.prices != null ? b.prices : PriceTable.bundled();
+    this.maxSubscriptionsPerSocket = b.maxSubscriptionsPerSocket;
+    this.maxSubscriptionsPerTenant = b.maxSubscriptionsPerTenant;
+    this.maxFeedReads = b.maxFeedReads;
+    this.closeTimeout = b.closeTimeout;
+    this.cursorSecret = b.cursorSecret;
+    this.metricsKey = b.metricsKey;
+    this.metricsOpen = b.authenticator == null;
+  }
+
+  public int maxSubscriptionsPerSocket() {
+    return maxSubscriptionsPerSocket;
+  }
+
+  public int maxSubscriptionsPerTenant() {
+    return maxSubscriptionsPerTenant;
+  }
+
+  public int maxFeedReads() {
+    return maxFeedReads;
+  }
+
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /** The secret cursors are sealed with; null: a random key per process (cursors node-local). */
+  @Nullable
+  public String cursorSecret() {
+    return cursorSecret;
+  }
+
+  /** The bearer key {@code /metrics} asks for; null: see {@link #metricsOpen()}. */
+  @Nullable
+  public String metricsKey() {
+    return metricsKey;
+  }
+
+  /**
+   * Whether {@code /metrics} answers without a key when no {@link #metricsKey()} is set: only
+   * without bearer keys (one tenant, e.g. {@code tracebridge up}); with keys it is then refused.
+   */
+  public boolean metricsOpen() {
+    return metricsOpen;
   }
 
   /** Maps bearer keys to tenants; by default every request acts for {@link #defaultTenant()}. */
@@ -89,7 +156,10 @@ public final class WebConfig {
     return "WebConfig{host=" + host + ", port=" + port + ", defaultTenant=" + defaultTenant
         + ", maxPendingRecords=" + maxPendingRecords + ", authenticator=" + authenticator
         + ", settleWindow=" + settleWindow + ", heartbeatInterval=" + heartbeatInterval
-        + ", prices=" + prices + "}";
+        + ", prices=" + prices + ", maxSubscriptionsPerSocket=" + maxSubscriptionsPerSocket
+        + ", maxSubscriptionsPerTenant=" + maxSubscriptionsPerTenant + ", maxFeedReads=" + maxFeedReads
+        + ", closeTimeout=" + closeTimeout + ", cursorSecret=" + (cursorSecret == null ? "(random)" : "****")
+        + ", metricsKey=" + (metricsKey == null ? "(none)" : "****") + "}";
   }
 
   /** Builder with the defaults above. */
@@ -102,8 +172,46 @@ public final class WebConfig {
     private Duration settleWindow = DEFAULT_SETTLE_WINDOW;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private PriceTable prices;
+    private int maxSubscriptionsPerSocket = DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET;
+    private int maxSubscriptionsPerTenant = DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT;
+    private int maxFeedReads = DEFAULT_MAX_FEED_READS;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private String cursorSecret;
+    private String metricsKey;
 
     private Builder() {}
+
+    public Builder maxSubscriptionsPerSocket(int max) {
+      this.maxSubscriptionsPerSocket = max;
+      return this;
+    }
+
+    public Builder maxSubscriptionsPerTenant(int max) {
+      this.maxSubscriptionsPerTenant = max;
+      return this;
+    }
+
+    public Builder maxFeedReads(int max) {
+      this.maxFeedReads = max;
+      return this;
+    }
+
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = Objects.requireNonNull(closeTimeout, "web.closeTimeout");
+      return this;
+    }
+
+    /** The same on every web node, so each accepts the others' cursors; null for a random one. */
+    public Builder cursorSecret(@Nullable String cursorSecret) {
+      this.cursorSecret = cursorSecret;
+      return this;
+    }
+
+    /** The bearer key of {@code /metrics}; null: open without tenants' keys, refused with them. */
+    public Builder metricsKey(@Nullable String metricsKey) {
+      this.metricsKey = metricsKey;
+      return this;
+    }
 
     /** Bearer keys → tenants (e.g. {@code ApiKeyAuthenticator}); null for the default tenant only. */
     public Builder authenticator(@Nullable TenantAuthenticator authenticator) {
@@ -158,6 +266,20 @@ public final class WebConfig {
       if (settleWindow.isNegative() || heartbeatInterval.toMillis() < 10) {
         throw new IllegalArgumentException(
             "web.settleWindow must not be negative and web.heartbeatInterval at least 10 ms");
+      }
+      if (maxSubscriptionsPerSocket < 1 || maxSubscriptionsPerTenant < 1 || maxFeedReads < 1) {
+        throw new IllegalArgumentException("web.maxSubscriptionsPerSocket, web.maxSubscriptionsPerTenant"
+            + " and web.maxFeedReads must be positive");
+      }
+      if (closeTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("web.closeTimeout must be at least 1 ms, was " + closeTimeout);
+      }
+      if (cursorSecret != null && cursorSecret.length() < MIN_CURSOR_SECRET_CHARS) {
+        throw new IllegalArgumentException(
+            "web.cursorSecret must have at least " + MIN_CURSOR_SECRET_CHARS + " characters");
+      }
+      if (metricsKey != null && metricsKey.isBlank()) {
+        throw new IllegalArgumentException("web.metricsKey must not be blank");
       }
       if (host.isBlank() || defaultTenant.isBlank()) {
         throw new IllegalArgumentException("web.host and web.defaultTenant must not be blank");

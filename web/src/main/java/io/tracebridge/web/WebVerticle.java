@@ -5,11 +5,17 @@ import io.tracebridge.store.TraceReader;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +28,21 @@ import org.slf4j.LoggerFactory;
  * <p>Deploy one instance per web node. It subscribes to {@link LiveRecordBus#ADDRESS} for live
  * records; queries go to the {@link TraceReader} and come back on this verticle's context. {@code
  * /api} and {@code /ws} need a bearer key when {@link WebConfig#authenticator()} has keys;
- * {@code /health}, {@code /metrics} and the viewer's static files do not.
+ * {@code /health} and the viewer's static files do not; {@code /metrics} has its own rule
+ * ({@link WebConfig#metricsKey()}). Every answer carries {@link SecurityHeaders}; every failure
+ * is answered ({@link HttpErrors}).
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebVerticle.class);
   static final String WEBSOCKET_PATH = "/ws";
+  /** Client messages are subscribe and unsubscribe ops: a few hundred bytes. */
+  static final int MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
   private final WebConfig config;
   private final TraceReader reader;
   private final WebMetrics metrics;
   private final Readiness readiness;
+  private final CursorSeal cursors;
   private volatile int actualPort = -1;
   private MessageConsumer<String> liveConsumer;
   private long heartbeatTimer = -1;
@@ -51,19 +62,31 @@ public final class WebVerticle extends VerticleBase {
     this.reader = reader;
     this.metrics = metrics;
     this.readiness = readiness;
+    if (config.cursorSecret() != null) {
+      this.cursors = CursorSeal.fromSecret(config.cursorSecret());
+    } else {
+      this.cursors = CursorSeal.random();
+      LOG.warn("no cursor secret set: cursors are sealed with a random key, so only this web node, until it"
+          + " restarts, accepts them; give every web node the same --cursor-secret (TRACEBRIDGE_CURSOR_SECRET)"
+          + " so clients can resume on any of them");
+    }
   }
 
   @Override
   public Future<?> start() {
     Clock clock = Clock.systemUTC();
-    TraceRoutes traces = new TraceRoutes(reader, config.authenticator(), config.prices(), context, clock);
-    LiveSockets sockets = new LiveSockets(reader, config, context, metrics, clock);
+    TraceRoutes traces =
+        new TraceRoutes(reader, config.authenticator(), config.prices(), context, clock, cursors);
+    LiveSockets sockets = new LiveSockets(reader, config, context, metrics, clock, cursors);
 
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::add);
+    router.route().failureHandler(HttpErrors::routerFailure);
+    router.errorHandler(404, HttpErrors::routerFailure); // no route took it
+    router.errorHandler(405, HttpErrors::routerFailure); // a route took the path, not the method
     HealthRoutes.install(router, readiness);
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape()));
+    router.get("/metrics").handler(this::metrics);
+    router.get(WEBSOCKET_PATH).handler(ctx -> upgrade(ctx, sockets));
     router.route("/api/*").handler(traces::authenticate);
     router.get("/api/traces").handler(traces::listTraces);
     router.get("/api/traces/:id").handler(traces::getTrace);
@@ -78,32 +101,12 @@ public final class WebVerticle extends VerticleBase {
         vertx.eventBus().<String>consumer(LiveRecordBus.ADDRESS, m -> sockets.onLive(m.body()));
     heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> sockets.heartbeat());
 
-    HttpServer server =
-        vertx
-            .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-            .webSocketHandshakeHandler(
-                handshake -> {
-                  if (!WEBSOCKET_PATH.equals(handshake.path())) {
-                    handshake.reject(404);
-                    return;
-                  }
-                  try {
-                    TraceRoutes.authenticate(config.authenticator(),
-                        handshake.headers().get("Authorization"), accessToken(handshake.query()));
-                    handshake.accept();
-                  } catch (AuthenticationException e) {
-                    handshake.reject(401);
-                  }
-                })
-            .webSocketHandler(ws -> {
-              try {
-                sockets.handle(ws, TraceRoutes.authenticate(
-                    config.authenticator(), ws.headers().get("Authorization"), accessToken(ws.query())));
-              } catch (AuthenticationException e) {
-                ws.close((short) 1008, "unauthenticated");
-              }
-            })
-            .requestHandler(router);
+    HttpServer server = vertx
+        .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+            .setWebSocketSubProtocols(List.of(WebSocketAuth.PROTOCOL))
+            .setMaxWebSocketMessageSize(MAX_CLIENT_MESSAGE_BYTES)
+            .setWebSocketClosingTimeout(closingTimeoutSeconds()))
+        .requestHandler(router);
     return liveConsumer
         .completion()
         .compose(v -> server.listen())
@@ -115,17 +118,66 @@ public final class WebVerticle extends VerticleBase {
             });
   }
 
-  private static String accessToken(String query) {
-    if (query == null) {
-      return null;
+  /**
+   * {@code /ws}: authenticated before the upgrade (401 otherwise) by the {@code Authorization}
+   * header or the bearer subprotocol ({@link WebSocketAuth}); never by a URL parameter.
+   */
+  private void upgrade(RoutingContext ctx, LiveSockets sockets) {
+    String tenant;
+    try {
+      tenant = config.authenticator().authenticate(WebSocketAuth.authorization(ctx.request().headers()));
+    } catch (AuthenticationException e) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tracebridge\"");
+      HttpErrors.send(ctx, 401, e.getMessage());
+      return;
     }
-    for (String part : query.split("&")) {
-      if (part.startsWith("access_token=")) {
-        return java.net.URLDecoder.decode(part.substring("access_token=".length()),
-            java.nio.charset.StandardCharsets.UTF_8);
-      }
+    HttpConnection connection = ctx.request().connection();
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> sockets.handle(ws, tenant, () -> drop(connection)))
+        .onFailure(e -> HttpErrors.send(ctx, 400, "GET " + WEBSOCKET_PATH + " needs a websocket upgrade"));
+  }
+
+  /**
+   * Closes the TCP connection at once. {@link HttpConnection#close()} first writes out what is
+   * queued, which never happens for a client that stopped reading; the connection's Netty
+   * channel (Vert.x's own connection class, the one that exposes it) closes without waiting.
+   */
+  private static void drop(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base) {
+      base.channel().close();
+    } else {
+      connection.close();
     }
-    return null;
+  }
+
+  /**
+   * {@code /metrics}: with {@link WebConfig#metricsKey()} only for that bearer key; without one,
+   * open only when no tenants' keys are configured. Its meters carry no tenant.
+   */
+  private void metrics(RoutingContext ctx) {
+    String key = config.metricsKey();
+    if (key == null && !config.metricsOpen()) {
+      HttpErrors.send(ctx, 403, "/metrics is off on a node with API keys: start it with --metrics-key");
+      return;
+    }
+    if (key != null && !MessageDigest.isEqual(("Bearer " + key).getBytes(StandardCharsets.UTF_8),
+        String.valueOf(ctx.request().getHeader("Authorization")).getBytes(StandardCharsets.UTF_8))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tracebridge-metrics\"");
+      HttpErrors.send(ctx, 401, "/metrics needs Authorization: Bearer <the metrics key>");
+      return;
+    }
+    ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape());
+  }
+
+  /**
+   * Vert.x's own close time-out, whole seconds, starts only once the close frame is flushed;
+   * {@link LiveSockets} drops connections that never get that far after {@link
+   * WebConfig#closeTimeout()}.
+   */
+  private int closingTimeoutSeconds() {
+    return (int) Math.max(1, (config.closeTimeout().toMillis() + 999) / 1000);
   }
 
   @Override

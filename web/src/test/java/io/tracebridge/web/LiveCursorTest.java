@@ -63,7 +63,7 @@ class LiveCursorTest {
         seen.addAll(resumed);
         assertThat(seen).containsExactlyInAnyOrderElementsOf(all.stream().map(FunctionalRecord::recordId).toList());
 
-        // Live after the resume, and a heartbeat that carries the cursor.
+        // Live after the resume, and a heartbeat that carries the cursor (sealed: "v1.").
         FunctionalRecord later = RecordFixtures.trace(TENANT, RecordFixtures.newTraceId(), session, 1, Instant.now()).get(0);
         web.store.accept(List.of(later)).toCompletableFuture().join();
         List<JsonNode> live = second.until(
@@ -71,7 +71,7 @@ class LiveCursorTest {
         assertThat(recordIds(live)).containsExactly(later.recordId());
         JsonNode beat = second.until(f -> f.path("type").asText().equals("heartbeat"), WAIT)
             .stream().reduce((a, b) -> b).orElseThrow();
-        assertThat(beat.path("cursor").asText()).startsWith("c1.");
+        assertThat(beat.path("cursors").path("s1").asText()).startsWith("v1.");
       }
     }
   }
@@ -80,7 +80,8 @@ class LiveCursorTest {
   void aClientThatStopsReadingIsToldToResyncAndTheServerQueueStaysBounded() throws Exception {
     int maxPending = 50;
     try (WebTestSupport web = new WebTestSupport(
-        WebConfig.builder().maxPendingRecords(maxPending).heartbeatInterval(Duration.ofHours(1)))) {
+        WebConfig.builder().maxPendingRecords(maxPending).heartbeatInterval(Duration.ofHours(1))
+            .closeTimeout(Duration.ofMinutes(5)))) { // this client reads again after the close
       String session = RecordFixtures.newSessionId();
       String big = "x".repeat(8 * 1024);
       try (WebSocketTestClient slow = WebSocketTestClient.connect(web.wsUrl())) {

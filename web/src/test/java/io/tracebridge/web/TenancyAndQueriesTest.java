@@ -63,7 +63,7 @@ class TenancyAndQueriesTest {
       assertThatThrownBy(() -> WebSocketTestClient.connect(web.wsUrl(), Map.of("Authorization", "Bearer nope")))
           .hasStackTraceContaining("status code 401");
       try (WebSocketTestClient b = WebSocketTestClient.connect(web.wsUrl(), Map.of("Authorization", "Bearer " + KEY_B));
-          WebSocketTestClient a = WebSocketTestClient.connect(web.wsUrl() + "?access_token=" + KEY_A)) {
+          WebSocketTestClient a = WebSocketTestClient.connectWithKey(web.wsUrl(), KEY_A)) {
         b.send("{\"op\":\"subscribe\",\"traceId\":\"" + traceA + "\"}");
         List<JsonNode> frames = b.until(f -> f.path("type").asText().equals("synced"), WAIT);
         assertThat(recordIds(frames)).isEmpty();

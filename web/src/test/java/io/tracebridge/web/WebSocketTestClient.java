@@ -25,19 +25,40 @@ public final class WebSocketTestClient implements AutoCloseable {
   private volatile boolean owed;
   private final WebSocket socket;
 
-  private WebSocketTestClient(String url, java.util.Map<String, String> headers) {
+  private WebSocketTestClient(String url, java.util.Map<String, String> headers, List<String> protocols) {
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
     headers.forEach(builder::header);
+    if (!protocols.isEmpty()) {
+      builder.subprotocols(protocols.get(0), protocols.subList(1, protocols.size()).toArray(String[]::new));
+    }
     this.socket = builder.buildAsync(URI.create(url), new Listener()).join();
   }
 
   public static WebSocketTestClient connect(String url) {
-    return new WebSocketTestClient(url, java.util.Map.of());
+    return new WebSocketTestClient(url, java.util.Map.of(), List.of());
   }
 
   /** Connects with extra handshake headers (e.g. Authorization); fails if the server refuses. */
   public static WebSocketTestClient connect(String url, java.util.Map<String, String> headers) {
-    return new WebSocketTestClient(url, headers);
+    return new WebSocketTestClient(url, headers, List.of());
+  }
+
+  /**
+   * Connects as the viewer does in a browser: {@code key} in the bearer subprotocol, offered with
+   * {@code tracebridge.v1} (README, "Websocket"); fails if the server refuses.
+   */
+  public static WebSocketTestClient connectWithKey(String url, String key) {
+    return connectWithProtocols(url, List.of(WebSocketAuth.PROTOCOL, WebSocketAuth.bearerProtocol(key)));
+  }
+
+  /** Connects offering these subprotocols, in this order. */
+  public static WebSocketTestClient connectWithProtocols(String url, List<String> protocols) {
+    return new WebSocketTestClient(url, java.util.Map.of(), protocols);
+  }
+
+  /** The subprotocol the server selected; empty for none. */
+  public String protocol() {
+    return socket.getSubprotocol();
   }
 
   /** Stops reading from the socket: the server's frames pile up in the network buffers. */

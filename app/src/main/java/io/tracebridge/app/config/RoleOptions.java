@@ -231,9 +231,48 @@ public final class RoleOptions {
         description = "Frames queued for one slow websocket client before it is told to resync (default: ${DEFAULT-VALUE}).")
     public int maxPendingRecords;
 
+    @Option(names = "--max-subscriptions-per-socket", defaultValue = "" + WebConfig.DEFAULT_MAX_SUBSCRIPTIONS_PER_SOCKET,
+        description = "Subscriptions one websocket may hold; more are refused with an error frame (default: ${DEFAULT-VALUE}).")
+    public int maxSubscriptionsPerSocket;
+
+    @Option(names = "--max-subscriptions-per-tenant", defaultValue = "" + WebConfig.DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT,
+        description = "Subscriptions one tenant may hold on this web node, all its websockets together (default: ${DEFAULT-VALUE}).")
+    public int maxSubscriptionsPerTenant;
+
+    @Option(names = "--max-feed-reads", defaultValue = "" + WebConfig.DEFAULT_MAX_FEED_READS,
+        description = "Store reads for websocket subscriptions in flight on this node; the rest wait (default: ${DEFAULT-VALUE}).")
+    public int maxFeedReads;
+
+    @Option(names = "--close-timeout", defaultValue = "5s", converter = DurationConverter.class,
+        description = "How long a websocket the server closes may take to answer before its TCP connection is dropped (default: ${DEFAULT-VALUE}).")
+    public Duration closeTimeout;
+
+    @Option(names = "--cursor-secret", paramLabel = "SECRET",
+        description = "Secret (16+ characters) that seals REST and websocket cursors; the same on every web node so a client "
+            + "resumes on any of them. Unset: a random key per process (cursors then work on this node, until it restarts).")
+    @Nullable
+    public String cursorSecret;
+
+    @Option(names = "--metrics-key", paramLabel = "KEY",
+        description = "Bearer key GET /metrics asks for. Unset: /metrics is open without --api-keys and refused with them.")
+    @Nullable
+    public String metricsKey;
+
+    /** Options whose values {@code tracebridge config} masks. */
+    public static final java.util.Set<String> SECRET_OPTIONS = java.util.Set.of("--cursor-secret", "--metrics-key");
+
     /** The builder, validated field by field; the caller adds tenancy and prices. */
     public WebConfig.Builder toConfig(String host) {
       require(spec, validPort(port), "--web-port", "must be 0..65535, was " + port);
+      require(spec, maxSubscriptionsPerSocket >= 1, "--max-subscriptions-per-socket",
+          "must be positive, was " + maxSubscriptionsPerSocket);
+      require(spec, maxSubscriptionsPerTenant >= 1, "--max-subscriptions-per-tenant",
+          "must be positive, was " + maxSubscriptionsPerTenant);
+      require(spec, maxFeedReads >= 1, "--max-feed-reads", "must be positive, was " + maxFeedReads);
+      require(spec, closeTimeout.toMillis() >= 1, "--close-timeout", "must be at least 1ms, was " + closeTimeout);
+      require(spec, cursorSecret == null || cursorSecret.length() >= WebConfig.MIN_CURSOR_SECRET_CHARS,
+          "--cursor-secret", "must have at least " + WebConfig.MIN_CURSOR_SECRET_CHARS + " characters");
+      require(spec, metricsKey == null || !metricsKey.isBlank(), "--metrics-key", "must not be blank");
       require(spec, !settleWindow.isNegative(), "--settle-window", "must not be negative, was " + settleWindow);
       require(spec, heartbeat.toMillis() >= 10, "--heartbeat", "must be at least 10ms, was " + heartbeat);
       require(spec, maxPendingRecords >= 1, "--max-pending-records", "must be positive, was " + maxPendingRecords);
@@ -242,7 +281,13 @@ public final class RoleOptions {
           .port(port)
           .settleWindow(settleWindow)
           .heartbeatInterval(heartbeat)
-          .maxPendingRecords(maxPendingRecords);
+          .maxPendingRecords(maxPendingRecords)
+          .maxSubscriptionsPerSocket(maxSubscriptionsPerSocket)
+          .maxSubscriptionsPerTenant(maxSubscriptionsPerTenant)
+          .maxFeedReads(maxFeedReads)
+          .closeTimeout(closeTimeout)
+          .cursorSecret(cursorSecret)
+          .metricsKey(metricsKey);
     }
   }
 
