@@ -6,6 +6,8 @@ import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.internal.Json;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Tools for the end-to-end scenarios. */
@@ -26,11 +28,14 @@ final class TestTools {
   }
 
   /**
-   * Sleeps for {@link #sleep} by design, then sets {@link #returned} just before returning: tests
-   * compare what they saw against that flag, not against time.
+   * Does not return until the test opens its {@link #gate} (or {@link #MAX_HOLD} passes, longer
+   * than any test waits, so a test whose check failed still ends). Tests that need "seen while the
+   * tool was still running" open the gate only after they saw it: an order, not a race with time.
+   * {@link #returned} is set just before it returns.
    */
   static final class Slow implements Tool {
-    volatile Duration sleep = Duration.ofSeconds(2);
+    static final Duration MAX_HOLD = Duration.ofSeconds(90);
+    volatile CountDownLatch gate = new CountDownLatch(0);
     volatile AtomicBoolean returned = new AtomicBoolean();
 
     @Override
@@ -41,13 +46,13 @@ final class TestTools {
     @Override
     public ToolResult invoke(JsonNode input) {
       try {
-        Thread.sleep(sleep.toMillis());
+        gate.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return ToolResult.error("interrupted");
       }
       returned.set(true);
-      return ToolResult.success("{\"slept\":" + sleep.toMillis() + "}");
+      return ToolResult.success("{\"held\":true}");
     }
   }
 }
