@@ -62,6 +62,15 @@ public final class HttpGuard {
   }
 
   /**
+   * Whether the peer of {@code connection} is still connected, as the socket says now (Vert.x's
+   * own close notification runs a little later, on the event loop): work for a request whose
+   * connection is gone can be dropped before it is done.
+   */
+  public static boolean connected(HttpConnection connection) {
+    return pipelineOf(connection).channel().isActive();
+  }
+
+  /**
    * Guards one connection: call from the server's connection handler, before its first request
    * is read. An HTTP/2 connection (TLS with ALPN) is left alone: its framing is binary and
    * Netty's HTTP/2 codec validates it.
@@ -70,13 +79,17 @@ public final class HttpGuard {
    *     can be reached (a changed Vert.x internal)
    */
   public static void attach(HttpConnection connection, GuardLimits limits) {
-    if (!(connection instanceof ConnectionBase base)) {
-      throw new IllegalStateException("cannot guard " + connection.getClass().getName()
-          + ": not a Vert.x ConnectionBase (has the Vert.x version changed?)");
-    }
-    ChannelPipeline pipeline = base.channel().pipeline();
+    ChannelPipeline pipeline = pipelineOf(connection);
     if (pipeline.get(HTTP_DECODER) != null && pipeline.get(HANDLER_NAME) == null) {
       pipeline.addBefore(HTTP_DECODER, HANDLER_NAME, new RequestFramingGuard(limits));
     }
+  }
+
+  private static ChannelPipeline pipelineOf(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      throw new IllegalStateException("cannot reach the socket of " + connection.getClass().getName()
+          + ": not a Vert.x ConnectionBase (has the Vert.x version changed?)");
+    }
+    return base.channel().pipeline();
   }
 }

@@ -176,7 +176,7 @@ public final class OtlpHttpVerticle extends VerticleBase {
         return;
       }
       byte[] body = read.result().getBytes();
-      BooleanSupplier callerGone = () -> request.response().closed();
+      BooleanSupplier callerGone = () -> !HttpGuard.connected(request.connection());
       workers.<CompletionStage<ExportOutcome>>executeBlocking(
               () -> export(signal, tenant, admission, body, gzip, format, max, callerGone), false)
           .compose(stage -> Future.fromCompletionStage(stage, context))
