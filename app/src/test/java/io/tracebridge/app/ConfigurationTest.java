@@ -82,6 +82,7 @@ class ConfigurationTest {
       "TRACEBRIDGE_STORE_THREADS, 0, receiver, invalid --store-threads (from TRACEBRIDGE_STORE_THREADS)",
       "TRACEBRIDGE_CLUSTER_PORT, 0, web, invalid --cluster-port (from TRACEBRIDGE_CLUSTER_PORT)",
       "TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT, 0, up, invalid --max-exports-in-flight (from TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT)",
+      "TRACEBRIDGE_OTLP_BODY_TIMEOUT, 0s, receiver, invalid --otlp-body-timeout (from TRACEBRIDGE_OTLP_BODY_TIMEOUT): must be positive",
   })
   void aBadVariableStopsStartUpNamingIt(String name, String value, String role, String expected) throws Exception {
     Map<String, String> env = new HashMap<>();
