@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * refused (RESOURCE_EXHAUSTED / UNAVAILABLE with retry advice) and how fast (p50 / p99 from send
  * to refusal), how many timed out at the client (DEADLINE_EXCEEDED: the failure mode this guards
  * against), and the most heap used during the run against {@code -Xmx}. Each export is one
- * fresh trace of {@code --calls} chat spans (hook-event convention) of ~{@code --kb} KB.
+ * fresh trace of {@code --calls} chat spans (hook-event convention) of ~{@code --kb} KB. {@code
+ * --latency-target 3600s} keeps the export bound at its maximum (64) whatever the store does:
+ * the fixed bound of before, for comparison.
  */
 public final class OverloadBench {
   private static final Duration SDK_DEADLINE = Duration.ofSeconds(10);
@@ -57,13 +59,15 @@ public final class OverloadBench {
 
   private OverloadBench() {}
 
-  record Options(Duration delay, long seconds, int concurrency, int calls, int kb) {
+  record Options(Duration delay, long seconds, int concurrency, int calls, int kb,
+      Duration latencyTarget) {
     static Options parse(String[] args) {
       Duration delay = Duration.ofMillis(10);
       long seconds = 20;
       int concurrency = 4;
       int calls = 4;
       int kb = 1;
+      Duration latencyTarget = ReceiverConfig.DEFAULT_STORE_LATENCY_TARGET;
       for (int i = 0; i + 1 < args.length; i += 2) {
         String value = args[i + 1];
         switch (args[i]) {
@@ -72,10 +76,12 @@ public final class OverloadBench {
           case "--concurrency" -> concurrency = Integer.parseInt(value);
           case "--calls" -> calls = Integer.parseInt(value);
           case "--kb" -> kb = Integer.parseInt(value);
+          case "--latency-target" ->
+              latencyTarget = Duration.ofSeconds(Long.parseLong(value.replace("s", "")));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
-      return new Options(delay, seconds, concurrency, calls, kb);
+      return new Options(delay, seconds, concurrency, calls, kb, latencyTarget);
     }
   }
 
@@ -116,7 +122,8 @@ public final class OverloadBench {
     SlowedDynamoDb dynamo = SlowedDynamoDb.start(options.delay());
     DynamoDbTraceStore store = DynamoDbTraceStore.create(dynamo.client(),
         DynamoDbStoreConfig.builder().tableName("bench-overload").build());
-    ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0).build();
+    ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0)
+        .storeLatencyTarget(options.latencyTarget()).build();
     TraceContextFiller filler = new TraceContextFiller(store);
     SpanMapper mapper = new SpanMapper();
     var live = TraceSinks.composite(List.of());

@@ -153,7 +153,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   /** The request message as grpc-java received it: its bytes, parsed by the handler. */
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
@@ -170,64 +170,46 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
   };
 
-  /** How one signal's request is parsed and exported. */
-  private interface Export<Q> {
+  /** Parses one signal's request ({@code ExportTraceServiceRequest::parseFrom}). */
+  private interface Parser<Q> {
     Q parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
 
+  /** Exports one signal's request ({@code OtlpIngest::exportTraces}). */
+  private interface Exporter<Q> {
     CompletionStage<ExportOutcome> export(
         OtlpIngest.Admission admission, String tenant, Q request, BooleanSupplier callerGone);
   }
 
   private static ServerServiceDefinition traces(OtlpIngest ingest) {
     return service(TraceServiceGrpc.getExportMethod(), ExportTraceServiceRequest.class,
-        new Export<ExportTraceServiceRequest>() {
-          @Override
-          public ExportTraceServiceRequest parse(byte[] bytes)
-              throws InvalidProtocolBufferException {
-            return ExportTraceServiceRequest.parseFrom(bytes);
-          }
-
-          @Override
-          public CompletionStage<ExportOutcome> export(OtlpIngest.Admission admission,
-              String tenant, ExportTraceServiceRequest request, BooleanSupplier callerGone) {
-            return ingest.exportTraces(admission, tenant, request, callerGone);
-          }
-        }, ExportOutcome::toTracesResponse, ingest);
+        ExportTraceServiceRequest::parseFrom, ingest::exportTraces,
+        ExportOutcome::toTracesResponse, ingest);
   }
 
   private static ServerServiceDefinition logs(OtlpIngest ingest) {
     return service(LogsServiceGrpc.getExportMethod(), ExportLogsServiceRequest.class,
-        new Export<ExportLogsServiceRequest>() {
-          @Override
-          public ExportLogsServiceRequest parse(byte[] bytes)
-              throws InvalidProtocolBufferException {
-            return ExportLogsServiceRequest.parseFrom(bytes);
-          }
-
-          @Override
-          public CompletionStage<ExportOutcome> export(OtlpIngest.Admission admission,
-              String tenant, ExportLogsServiceRequest request, BooleanSupplier callerGone) {
-            return ingest.exportLogs(admission, tenant, request, callerGone);
-          }
-        }, ExportOutcome::toLogsResponse, ingest);
+        ExportLogsServiceRequest::parseFrom, ingest::exportLogs,
+        ExportOutcome::toLogsResponse, ingest);
   }
 
   /** The OTLP service of {@code method}, its request taken as bytes. */
   private static <Q, R> ServerServiceDefinition service(MethodDescriptor<Q, R> method,
-      Class<Q> requestType, Export<Q> export, Function<ExportOutcome, R> toResponse,
-      OtlpIngest ingest) {
+      Class<Q> requestType, Parser<Q> parser, Exporter<Q> exporter,
+      Function<ExportOutcome, R> toResponse, OtlpIngest ingest) {
     MethodDescriptor<byte[], R> bytesIn =
         method.toBuilder(BYTES, method.getResponseMarshaller()).build();
     String name = requestType.getSimpleName();
     return ServerServiceDefinition.builder(method.getServiceName())
         .addMethod(bytesIn, ServerCalls.asyncUnaryCall((bytes, observer) ->
-            answer(ingest, bytes, name, export, toResponse, observer)))
+            answer(ingest, bytes, name, parser, exporter, toResponse, observer)))
         .build();
   }
 
   /** Reserves, parses, admits, exports, and answers once the export completes. */
   private static <Q, R> void answer(OtlpIngest ingest, byte[] bytes, String requestName,
-      Export<Q> export, Function<ExportOutcome, R> toResponse, StreamObserver<R> observer) {
+      Parser<Q> parser, Exporter<Q> exporter, Function<ExportOutcome, R> toResponse,
+      StreamObserver<R> observer) {
     OtlpIngest.Admission admission;
     try {
       admission = ingest.reserve(bytes.length);
@@ -237,7 +219,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
     Q request;
     try {
-      request = export.parse(bytes);
+      request = parser.parse(bytes);
       admission.startExport();
     } catch (InvalidProtocolBufferException e) {
       admission.close();
@@ -252,7 +234,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     }
     String tenant = TenantInterceptor.TENANT.get();
     Context call = Context.current();
-    export.export(admission, tenant, request, call::isCancelled).whenComplete((outcome, failure) -> {
+    exporter.export(admission, tenant, request, call::isCancelled).whenComplete((outcome, failure) -> {
       if (failure != null) {
         observer.onError(ExportErrors.toGrpcException(failure));
       } else {

@@ -47,10 +47,6 @@ import io.tracebridge.store.StoreException;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.TraceSink;
 import io.tracebridge.http.GuardLimits;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -312,22 +308,8 @@ class OtlpGrpcReceiverTest {
         assertThat(r.tenant()).isEqualTo(TestKeys.TENANT_A));
   }
 
-  /** A client-side marshaller that sends whatever bytes it is given. */
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
+  /** Sends whatever bytes it is given: the receiver's own bytes marshaller, client side. */
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = OtlpGrpcReceiver.BYTES;
 
   @Test
   void anUnparseableRequestIsInvalidArgumentWithTheParseErrorOnBothServices() {
