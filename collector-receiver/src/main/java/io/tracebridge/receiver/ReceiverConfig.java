@@ -25,9 +25,9 @@ public final class ReceiverConfig {
    */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
   /**
-   * Exports (both transports, both signals) being decoded, mapped or stored at once; beyond it a
-   * sender is told to retry later. With {@link #DEFAULT_MAX_INBOUND_MESSAGE_BYTES} this bounds the
-   * request bytes held at once to 1 GiB in the worst case, and to a few MB for ordinary batches.
+   * The most exports (both transports, both signals) being decoded, mapped or stored at once;
+   * beyond the bound in force (this, or lower while the store is slow) a sender is told to retry
+   * later. Request memory is bounded apart, by {@link #DEFAULT_MAX_BYTES_IN_FLIGHT}.
    */
   public static final int DEFAULT_MAX_EXPORTS_IN_FLIGHT = 64;
   /**
