@@ -304,7 +304,10 @@ public final class EmbeddedStack implements AutoCloseable {
         return this;
       }
 
-      /** Receiver limits (exports in flight, request bytes, retry advice); host and ports are ignored. */
+      /**
+       * Receiver limits (exports and bytes in flight, store latency target, request size, slow and
+       * idle connection limits, retry advice); host and ports are ignored.
+       */
       public Builder receiverLimits(@Nullable ReceiverConfig receiverLimits) {
         this.receiverLimits = receiverLimits;
         return this;

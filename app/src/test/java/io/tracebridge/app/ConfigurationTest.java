@@ -94,6 +94,7 @@ class ConfigurationTest {
       "TRACEBRIDGE_CURSOR_SECRET, short, web, invalid --cursor-secret (from TRACEBRIDGE_CURSOR_SECRET): must have at least 16",
       "TRACEBRIDGE_MAX_SUBSCRIPTIONS_PER_SOCKET, 0, up, invalid --max-subscriptions-per-socket (from TRACEBRIDGE_MAX_SUBSCRIPTIONS_PER_SOCKET)",
       "TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT, 0, up, invalid --max-exports-in-flight (from TRACEBRIDGE_MAX_EXPORTS_IN_FLIGHT)",
+      "TRACEBRIDGE_OTLP_BODY_TIMEOUT, 0s, receiver, invalid --otlp-body-timeout (from TRACEBRIDGE_OTLP_BODY_TIMEOUT): must be positive",
   })
   void aBadVariableStopsStartUpNamingIt(String name, String value, String role, String expected) throws Exception {
     Map<String, String> env = new HashMap<>();

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
  *   <tr><td>{@link AuthenticationException}</td><td>UNAUTHENTICATED</td><td>401</td></tr>
  *   <tr><td>{@link OverloadedException}</td><td>RESOURCE_EXHAUSTED + RetryInfo</td>
  *       <td>429 + Retry-After</td></tr>
+ *   <tr><td>{@link CallerGoneException} (nobody reads it)</td><td>CANCELLED</td><td>408</td></tr>
  *   <tr><td>retryable {@link StoreException}</td><td>UNAVAILABLE</td><td>503 + Retry-After</td></tr>
  *   <tr><td>permanent {@link StoreException}</td><td>INVALID_ARGUMENT</td><td>400</td></tr>
  *   <tr><td>{@link RequestRejectedException}</td><td>INVALID_ARGUMENT / RESOURCE_EXHAUSTED</td>
@@ -43,6 +44,9 @@ public final class ExportErrors {
     }
     if (cause instanceof OverloadedException busy) {
       return Status.RESOURCE_EXHAUSTED.withDescription(busy.getMessage());
+    }
+    if (cause instanceof CallerGoneException gone) {
+      return Status.CANCELLED.withDescription(gone.getMessage());
     }
     if (cause instanceof StoreException store) {
       return (store.retryable() ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT)
@@ -93,6 +97,9 @@ public final class ExportErrors {
     }
     if (cause instanceof OverloadedException) {
       return 429;
+    }
+    if (cause instanceof CallerGoneException) {
+      return 408;
     }
     if (cause instanceof StoreException store) {
       return store.retryable() ? 503 : 400;

@@ -4,27 +4,42 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tracebridge.store.AuthenticationException;
 import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.store.StoreException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
 
 /**
  * What both OTLP transports share: who the caller is, whether there is room for its export, and
- * the two export handlers (as the collector's {@code internal/trace/otlp.go}). Transports decode
- * a request, then call {@link #authenticate}, {@link #admit} and {@link #exportTraces} / {@link
- * #exportLogs}; they never map or store themselves.
+ * the two export handlers (as the collector's {@code internal/trace/otlp.go}). Transports call
+ * {@link #authenticate}, {@link #reserve} (the request's bytes), {@link Admission#startExport()}
+ * once the whole request is in memory, then {@link #exportTraces} / {@link #exportLogs}; they
+ * never map or store themselves.
  *
- * <p><b>Backpressure.</b> At most {@link ReceiverConfig#maxExportsInFlight()} exports, both
- * transports and both signals together, are between {@link #admit} and the completion of their
- * export (for HTTP that includes reading the body). The next one is turned away at once with an
- * {@link OverloadedException} carrying {@link ReceiverConfig#retryAfter()}; nothing queues. The
- * durable store bounds its own queue too (a full queue is a retryable {@code StoreException}).
+ * <p><b>Admission, in two parts, both refused at once with an {@link OverloadedException}
+ * carrying {@link ReceiverConfig#retryAfter()}; nothing queues:</b>
+ *
+ * <ol>
+ *   <li><b>Bytes in flight</b>, at most {@link ReceiverConfig#maxBytesInFlight()}: taken for a
+ *       request's declared or received size while its body is read, kept until its export
+ *       completes. This bounds request memory, whatever the number of requests.
+ *   <li><b>Exports in flight</b>: taken only when the whole request has arrived, so a slow or
+ *       stalled sender holds bytes (and the transport's read time-outs close it) but never an
+ *       export slot. The bound adapts ({@link AdaptiveExportLimit}) between 1 and {@link
+ *       ReceiverConfig#maxExportsInFlight()} to keep exports within {@link
+ *       ReceiverConfig#storeLatencyTarget()}: when the store falls behind, senders are refused
+ *       early rather than left waiting past their time-out.
+ * </ol>
+ *
+ * <p><b>Abandoning.</b> An export whose sender is gone by the time it would be mapped and stored
+ * (the transport's {@code callerGone} says so) is failed with {@link CallerGoneException} and
+ * never reaches the store.
  *
  * <p>Thread-safe; one instance serves both transports.
  */
@@ -33,16 +48,20 @@ public final class OtlpIngest {
   private final LogsExportHandler logs;
   private final TenantAuthenticator authenticator;
   private final int maxInFlight;
+  private final long maxBytes;
   private final Duration retryAfter;
-  private final Semaphore inFlight;
+  private final AdaptiveExportLimit exports;
+  private final AtomicLong bytesInFlight = new AtomicLong();
   private final AtomicLong turnedAway = new AtomicLong();
+  private final AtomicLong abandoned = new AtomicLong();
 
   /**
    * @param traces the traces export handler
    * @param logs the logs export handler
    * @param authenticator maps the {@code authorization} header / metadata to a tenant; embedded
    *     mode: {@code TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT)}
-   * @param config the bound of exports in flight and the retry advice
+   * @param config the bounds of exports and bytes in flight, the store latency target and the
+   *     retry advice
    */
   public OtlpIngest(
       TraceExportHandler traces,
@@ -53,8 +72,10 @@ public final class OtlpIngest {
     this.logs = Objects.requireNonNull(logs, "logs");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.maxInFlight = config.maxExportsInFlight();
+    this.maxBytes = config.maxBytesInFlight();
     this.retryAfter = config.retryAfter();
-    this.inFlight = new Semaphore(maxInFlight);
+    this.exports =
+        new AdaptiveExportLimit(maxInFlight, config.storeLatencyTarget().toNanos());
   }
 
   /**
@@ -88,64 +109,145 @@ public final class OtlpIngest {
   }
 
   /**
-   * Takes one of the in-flight slots, or turns the request away.
+   * Reserves {@code bytes} of the bytes-in-flight budget for one request (its {@code
+   * Content-Length}, 0 when unknown and grown with {@link Admission#grow} as it arrives).
    *
-   * @throws OverloadedException when every slot is taken
+   * @throws OverloadedException when the budget has no room for them
    */
-  public Admission admit() {
-    if (!inFlight.tryAcquire()) {
-      turnedAway.incrementAndGet();
-      throw new OverloadedException(
-          "receiver busy: " + maxInFlight + " exports in flight, retry after "
-              + retryAfter.toMillis() + " ms", retryAfter);
-    }
-    return new Admission();
+  public Admission reserve(long bytes) {
+    Admission admission = new Admission();
+    admission.grow(bytes);
+    return admission;
   }
 
-  /** Maps and stores a traces request; releases {@code admission} when the export completes. */
-  public CompletionStage<ExportOutcome> exportTraces(
-      Admission admission, String tenant, ExportTraceServiceRequest request) {
-    return run(admission, () -> traces.export(tenant, request));
+  /**
+   * Maps and stores a traces request; releases {@code admission} when the export completes.
+   *
+   * @param callerGone true once the sender has given up: then the export is abandoned
+   */
+  public CompletionStage<ExportOutcome> exportTraces(Admission admission, String tenant,
+      ExportTraceServiceRequest request, BooleanSupplier callerGone) {
+    return run(admission, callerGone, () -> traces.export(tenant, request));
   }
 
-  /** Maps and stores a logs request; releases {@code admission} when the export completes. */
-  public CompletionStage<ExportOutcome> exportLogs(
-      Admission admission, String tenant, ExportLogsServiceRequest request) {
-    return run(admission, () -> logs.export(tenant, request));
+  /** Maps and stores a logs request, as {@link #exportTraces}. */
+  public CompletionStage<ExportOutcome> exportLogs(Admission admission, String tenant,
+      ExportLogsServiceRequest request, BooleanSupplier callerGone) {
+    return run(admission, callerGone, () -> logs.export(tenant, request));
   }
 
-  /** Requests turned away because every slot was taken, since start. */
+  /** Requests turned away (bytes or exports at their bound) since start. */
   public long turnedAway() {
     return turnedAway.get();
   }
 
-  /** Slots taken now. */
+  /** Exports abandoned because their sender had gone, since start. */
+  public long abandoned() {
+    return abandoned.get();
+  }
+
+  /** Export slots taken now. */
   public int inFlight() {
-    return maxInFlight - inFlight.availablePermits();
+    return exports.inFlight();
   }
 
-  private static CompletionStage<ExportOutcome> run(
-      Admission admission, Supplier<CompletionStage<ExportOutcome>> export) {
+  /** The bound on exports in flight now (lower than the maximum while the store is slow). */
+  public int exportLimit() {
+    return exports.limit();
+  }
+
+  /** Request bytes reserved now. */
+  public long bytesInFlight() {
+    return bytesInFlight.get();
+  }
+
+  private CompletionStage<ExportOutcome> run(Admission admission, BooleanSupplier callerGone,
+      Supplier<CompletionStage<ExportOutcome>> export) {
     CompletionStage<ExportOutcome> result;
-    try {
-      result = export.get();
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
+    if (callerGone.getAsBoolean()) {
+      abandoned.incrementAndGet();
+      result = CompletableFuture.failedFuture(new CallerGoneException());
+    } else {
+      try {
+        result = export.get();
+      } catch (RuntimeException e) {
+        result = CompletableFuture.failedFuture(e);
+      }
     }
-    return result.whenComplete((outcome, failure) -> admission.close());
+    return result.whenComplete((outcome, failure) -> admission.finish(failure));
   }
 
-  /** One taken slot; {@link #close()} gives it back (idempotent). */
+  private OverloadedException overloaded(String why) {
+    turnedAway.incrementAndGet();
+    return new OverloadedException(
+        "receiver busy: " + why + ", retry after " + retryAfter.toMillis() + " ms", retryAfter);
+  }
+
+  /**
+   * One request's share of the receiver: its reserved bytes and, once {@link #startExport()}ed,
+   * an export slot. {@link #close()} gives both back (idempotent); transports close it on every
+   * path that does not reach an export. {@link #grow} and {@link #startExport} are called by the
+   * request's one thread (or event loop) at a time; the release may race with them safely.
+   */
   public final class Admission implements AutoCloseable {
+    private volatile long bytes;
+    private volatile long exportStartNanos;
+    private volatile boolean exporting;
     private final AtomicBoolean released = new AtomicBoolean();
 
     private Admission() {}
 
+    /**
+     * Reserves {@code more} bytes for this request.
+     *
+     * @throws OverloadedException when the budget has no room (nothing more is reserved)
+     */
+    public void grow(long more) {
+      if (more <= 0) {
+        return;
+      }
+      long now = bytesInFlight.addAndGet(more);
+      if (now > maxBytes) {
+        bytesInFlight.addAndGet(-more);
+        throw overloaded(maxBytes + " bytes of requests in flight");
+      }
+      bytes += more;
+    }
+
+    /**
+     * Takes an export slot: call once the whole request is in memory.
+     *
+     * @throws OverloadedException when the bound in force is reached
+     */
+    public void startExport() {
+      if (!exports.tryAcquire()) {
+        throw overloaded(exports.inFlight() + " exports in flight (bound now " + exports.limit()
+            + " of " + maxInFlight + ", the store is slower than its target)");
+      }
+      exporting = true;
+      exportStartNanos = System.nanoTime();
+    }
+
+    /** The bytes reserved. */
+    public long bytes() {
+      return bytes;
+    }
+
+    private void finish(@Nullable Throwable failure) {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      bytesInFlight.addAndGet(-bytes);
+      if (exporting) {
+        boolean storeBusy = ExportErrors.unwrap(failure) instanceof StoreException store
+            && store.retryable();
+        exports.release(System.nanoTime() - exportStartNanos, storeBusy);
+      }
+    }
+
     @Override
     public void close() {
-      if (released.compareAndSet(false, true)) {
-        inFlight.release();
-      }
+      finish(null);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.tracebridge.receiver;
 
+import io.tracebridge.http.GuardLimits;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,11 +25,30 @@ public final class ReceiverConfig {
    */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
   /**
-   * Exports (both transports, both signals) being decoded, mapped or stored at once; beyond it a
-   * sender is told to retry later. With {@link #DEFAULT_MAX_INBOUND_MESSAGE_BYTES} this bounds the
-   * request bytes held at once to 1 GiB in the worst case, and to a few MB for ordinary batches.
+   * The most exports (both transports, both signals) being decoded, mapped or stored at once;
+   * beyond the bound in force (this, or lower while the store is slow) a sender is told to retry
+   * later. Request memory is bounded apart, by {@link #DEFAULT_MAX_BYTES_IN_FLIGHT}.
    */
   public static final int DEFAULT_MAX_EXPORTS_IN_FLIGHT = 64;
+  /**
+   * Request bytes held at once (bodies being read, decoded, mapped or stored), both transports:
+   * the memory bound of ingest. Four maximal requests, or thousands of ordinary batches.
+   */
+  public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 4L * DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+  /**
+   * The store latency an export should see: while exports take longer, fewer are admitted at once
+   * (down to one) and the rest are refused at once with retry advice; while they are faster, the
+   * bound grows back to {@link #DEFAULT_MAX_EXPORTS_IN_FLIGHT}. Well under the OTel SDKs' 10 s
+   * export time-out, so an admitted export is answered before its sender gives up.
+   */
+  public static final Duration DEFAULT_STORE_LATENCY_TARGET = Duration.ofSeconds(2);
+  /**
+   * Server keep-alive pings on an idle gRPC connection, to find peers that are gone (grpc-java's
+   * default is 2 h).
+   */
+  public static final Duration DEFAULT_GRPC_KEEP_ALIVE_TIME = Duration.ofSeconds(60);
+  /** The most often a gRPC client may ping; more often and the connection is closed. */
+  public static final Duration DEFAULT_GRPC_PERMIT_KEEP_ALIVE_TIME = Duration.ofSeconds(20);
   /** The retry delay advised to a sender that was turned away (RetryInfo / Retry-After). */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   /** The tenant of the embedded mode, which needs no keys. */
@@ -40,6 +60,11 @@ public final class ReceiverConfig {
   private final int maxInboundMessageBytes;
   private final int maxExportsInFlight;
   private final Duration retryAfter;
+  private final long maxBytesInFlight;
+  private final Duration storeLatencyTarget;
+  private final GuardLimits connectionLimits;
+  private final Duration grpcKeepAliveTime;
+  private final Duration grpcPermitKeepAliveTime;
 
   private ReceiverConfig(Builder b) {
     this.host = b.host;
@@ -48,6 +73,11 @@ public final class ReceiverConfig {
     this.maxInboundMessageBytes = b.maxInboundMessageBytes;
     this.maxExportsInFlight = b.maxExportsInFlight;
     this.retryAfter = b.retryAfter;
+    this.maxBytesInFlight = b.maxBytesInFlight;
+    this.storeLatencyTarget = b.storeLatencyTarget;
+    this.connectionLimits = b.connectionLimits;
+    this.grpcKeepAliveTime = b.grpcKeepAliveTime;
+    this.grpcPermitKeepAliveTime = b.grpcPermitKeepAliveTime;
   }
 
   public static Builder builder() {
@@ -66,7 +96,12 @@ public final class ReceiverConfig {
         .httpPort(httpPort)
         .maxInboundMessageBytes(maxInboundMessageBytes)
         .maxExportsInFlight(maxExportsInFlight)
-        .retryAfter(retryAfter);
+        .retryAfter(retryAfter)
+        .maxBytesInFlight(maxBytesInFlight)
+        .storeLatencyTarget(storeLatencyTarget)
+        .connectionLimits(connectionLimits)
+        .grpcKeepAliveTime(grpcKeepAliveTime)
+        .grpcPermitKeepAliveTime(grpcPermitKeepAliveTime);
   }
 
   /** The interface both servers bind. */
@@ -89,7 +124,11 @@ public final class ReceiverConfig {
     return maxInboundMessageBytes;
   }
 
-  /** Exports handled at once across both transports; more are turned away with retry advice. */
+  /**
+   * The most exports handled at once across both transports; more are turned away with retry
+   * advice. The bound in force is lower while the store is slower than {@link
+   * #storeLatencyTarget()}.
+   */
   public int maxExportsInFlight() {
     return maxExportsInFlight;
   }
@@ -99,11 +138,44 @@ public final class ReceiverConfig {
     return retryAfter;
   }
 
+  /** Request bytes held at once across both transports; beyond, requests are turned away. */
+  public long maxBytesInFlight() {
+    return maxBytesInFlight;
+  }
+
+  /** The store latency above which fewer exports are admitted at once. */
+  public Duration storeLatencyTarget() {
+    return storeLatencyTarget;
+  }
+
+  /**
+   * Slow and idle connections, both transports. HTTP: all of {@link GuardLimits} (applied by
+   * {@code HttpGuard}). gRPC: {@code headerTimeout} bounds the HTTP/2 handshake, {@code
+   * bodyTimeout} the time from a call's start to its whole request message, {@code idleTimeout}
+   * a connection without calls ({@code maxConnectionIdle}).
+   */
+  public GuardLimits connectionLimits() {
+    return connectionLimits;
+  }
+
+  /** How long a gRPC connection may be silent before the server pings it. */
+  public Duration grpcKeepAliveTime() {
+    return grpcKeepAliveTime;
+  }
+
+  /** The shortest interval at which a gRPC client may send keep-alive pings. */
+  public Duration grpcPermitKeepAliveTime() {
+    return grpcPermitKeepAliveTime;
+  }
+
   @Override
   public String toString() {
     return "ReceiverConfig{host=" + host + ", grpcPort=" + grpcPort + ", httpPort=" + httpPort
         + ", maxInboundMessageBytes=" + maxInboundMessageBytes
-        + ", maxExportsInFlight=" + maxExportsInFlight + ", retryAfter=" + retryAfter + "}";
+        + ", maxExportsInFlight=" + maxExportsInFlight + ", retryAfter=" + retryAfter
+        + ", maxBytesInFlight=" + maxBytesInFlight + ", storeLatencyTarget=" + storeLatencyTarget
+        + ", connectionLimits=" + connectionLimits + ", grpcKeepAliveTime=" + grpcKeepAliveTime
+        + ", grpcPermitKeepAliveTime=" + grpcPermitKeepAliveTime + "}";
   }
 
   /** Builder with the defaults above. */
@@ -114,6 +186,11 @@ public final class ReceiverConfig {
     private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private int maxExportsInFlight = DEFAULT_MAX_EXPORTS_IN_FLIGHT;
     private Duration retryAfter = DEFAULT_RETRY_AFTER;
+    private long maxBytesInFlight = DEFAULT_MAX_BYTES_IN_FLIGHT;
+    private Duration storeLatencyTarget = DEFAULT_STORE_LATENCY_TARGET;
+    private GuardLimits connectionLimits = GuardLimits.defaults();
+    private Duration grpcKeepAliveTime = DEFAULT_GRPC_KEEP_ALIVE_TIME;
+    private Duration grpcPermitKeepAliveTime = DEFAULT_GRPC_PERMIT_KEEP_ALIVE_TIME;
 
     private Builder() {}
 
@@ -147,6 +224,33 @@ public final class ReceiverConfig {
       return this;
     }
 
+    public Builder maxBytesInFlight(long maxBytesInFlight) {
+      this.maxBytesInFlight = maxBytesInFlight;
+      return this;
+    }
+
+    public Builder storeLatencyTarget(Duration storeLatencyTarget) {
+      this.storeLatencyTarget =
+          Objects.requireNonNull(storeLatencyTarget, "receiver.storeLatencyTarget");
+      return this;
+    }
+
+    public Builder connectionLimits(GuardLimits connectionLimits) {
+      this.connectionLimits = Objects.requireNonNull(connectionLimits, "receiver.connectionLimits");
+      return this;
+    }
+
+    public Builder grpcKeepAliveTime(Duration grpcKeepAliveTime) {
+      this.grpcKeepAliveTime = Objects.requireNonNull(grpcKeepAliveTime, "receiver.grpcKeepAliveTime");
+      return this;
+    }
+
+    public Builder grpcPermitKeepAliveTime(Duration grpcPermitKeepAliveTime) {
+      this.grpcPermitKeepAliveTime =
+          Objects.requireNonNull(grpcPermitKeepAliveTime, "receiver.grpcPermitKeepAliveTime");
+      return this;
+    }
+
     public ReceiverConfig build() {
       checkPort("receiver.grpcPort", grpcPort);
       checkPort("receiver.httpPort", httpPort);
@@ -162,14 +266,25 @@ public final class ReceiverConfig {
         throw new IllegalArgumentException(
             "receiver.maxExportsInFlight must be at least 1, was " + maxExportsInFlight);
       }
-      if (retryAfter.isNegative() || retryAfter.isZero()) {
-        throw new IllegalArgumentException(
-            "receiver.retryAfter must be positive, was " + retryAfter);
+      checkPositive("receiver.retryAfter", retryAfter);
+      checkPositive("receiver.storeLatencyTarget", storeLatencyTarget);
+      checkPositive("receiver.grpcKeepAliveTime", grpcKeepAliveTime);
+      checkPositive("receiver.grpcPermitKeepAliveTime", grpcPermitKeepAliveTime);
+      if (maxBytesInFlight < maxInboundMessageBytes) {
+        throw new IllegalArgumentException("receiver.maxBytesInFlight must be at least "
+            + "receiver.maxInboundMessageBytes (" + maxInboundMessageBytes + "), was "
+            + maxBytesInFlight);
       }
       if (host.isBlank()) {
         throw new IllegalArgumentException("receiver.host must not be blank");
       }
       return new ReceiverConfig(this);
+    }
+
+    private static void checkPositive(String key, Duration value) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(key + " must be positive, was " + value);
+      }
     }
 
     private static void checkPort(String key, int port) {

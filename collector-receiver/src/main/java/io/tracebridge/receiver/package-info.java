@@ -9,7 +9,8 @@
  *
  * <p><b>Flow.</b> A transport decodes, then calls {@link io.tracebridge.receiver.OtlpIngest}:
  * {@code authenticate} (the {@code authorization} header / metadata through the {@code
- * TenantAuthenticator}), {@code admit} (a bounded number of exports in flight), then {@link
+ * TenantAuthenticator}), {@code reserve} (bytes in flight) and {@code startExport} once the
+ * whole request has arrived (an export bound that adapts to the store's latency), then {@link
  * io.tracebridge.receiver.TraceExportHandler} or {@link io.tracebridge.receiver.LogsExportHandler},
  * which map ({@code SpanMapper.map} / {@code mapLogs}), write to the durable sink, and only then
  * publish live. The durable sink is normally a {@link io.tracebridge.receiver.TraceContextFiller}

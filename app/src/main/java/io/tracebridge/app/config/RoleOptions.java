@@ -1,5 +1,6 @@
 package io.tracebridge.app.config;
 
+import io.tracebridge.http.GuardLimits;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.web.WebConfig;
@@ -173,6 +174,42 @@ public final class RoleOptions {
         description = "Delay advised to a sender that was turned away (default: ${DEFAULT-VALUE}).")
     public Duration retryAfter;
 
+    @Option(names = "--max-bytes-in-flight", defaultValue = "" + ReceiverConfig.DEFAULT_MAX_BYTES_IN_FLIGHT,
+        description = "Request bytes held at once, both transports; more are told to retry (default: ${DEFAULT-VALUE}).")
+    public long maxBytesInFlight;
+
+    @Option(names = "--store-latency-target", defaultValue = "2s", converter = DurationConverter.class,
+        description = "While exports take longer, fewer are admitted at once and the rest are told to retry (default: ${DEFAULT-VALUE}).")
+    public Duration storeLatencyTarget;
+
+    @Option(names = "--otlp-header-timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "OTLP/HTTP: request headers must arrive within this (408); gRPC: the HTTP/2 handshake (default: ${DEFAULT-VALUE}).")
+    public Duration headerTimeout;
+
+    @Option(names = "--otlp-body-timeout", defaultValue = "60s", converter = DurationConverter.class,
+        description = "OTLP/HTTP body, gRPC request message: must arrive within this, or the connection / call is closed (default: ${DEFAULT-VALUE}).")
+    public Duration bodyTimeout;
+
+    @Option(names = "--otlp-min-body-rate", defaultValue = "" + GuardLimits.DEFAULT_MIN_BODY_BYTES_PER_SECOND,
+        description = "OTLP/HTTP: slowest body, bytes/s over each --otlp-rate-window; slower is closed (default: ${DEFAULT-VALUE}).")
+    public long minBodyRate;
+
+    @Option(names = "--otlp-rate-window", defaultValue = "5s", converter = DurationConverter.class,
+        description = "OTLP/HTTP: the window over which --otlp-min-body-rate is measured (default: ${DEFAULT-VALUE}).")
+    public Duration rateWindow;
+
+    @Option(names = "--otlp-idle-timeout", defaultValue = "60s", converter = DurationConverter.class,
+        description = "OTLP connections idle this long are closed (HTTP: no byte either way; gRPC: no call) (default: ${DEFAULT-VALUE}).")
+    public Duration idleTimeout;
+
+    @Option(names = "--grpc-keep-alive-time", defaultValue = "60s", converter = DurationConverter.class,
+        description = "gRPC: ping a silent connection after this; close it if the ping is not answered (default: ${DEFAULT-VALUE}).")
+    public Duration grpcKeepAliveTime;
+
+    @Option(names = "--grpc-permit-keep-alive-time", defaultValue = "20s", converter = DurationConverter.class,
+        description = "gRPC: clients may ping at most this often; more often closes the connection (default: ${DEFAULT-VALUE}).")
+    public Duration grpcPermitKeepAliveTime;
+
     public ReceiverConfig toConfig(String host) {
       require(spec, validPort(grpcPort), "--grpc-port", "must be 0..65535, was " + grpcPort);
       require(spec, validPort(httpPort), "--http-port", "must be 0..65535, was " + httpPort);
@@ -180,6 +217,15 @@ public final class RoleOptions {
       require(spec, maxExportsInFlight >= 1, "--max-exports-in-flight", "must be at least 1, was " + maxExportsInFlight);
       require(spec, maxRequestBytes >= 1024, "--max-request-bytes", "must be at least 1024, was " + maxRequestBytes);
       require(spec, !retryAfter.isNegative() && !retryAfter.isZero(), "--retry-after", "must be positive, was " + retryAfter);
+      require(spec, maxBytesInFlight >= maxRequestBytes, "--max-bytes-in-flight", "must be at least --max-request-bytes (" + maxRequestBytes + "), was " + maxBytesInFlight);
+      require(spec, minBodyRate >= 0, "--otlp-min-body-rate", "must not be negative, was " + minBodyRate);
+      requirePositive(spec, "--store-latency-target", storeLatencyTarget);
+      requirePositive(spec, "--otlp-header-timeout", headerTimeout);
+      requirePositive(spec, "--otlp-body-timeout", bodyTimeout);
+      requirePositive(spec, "--otlp-rate-window", rateWindow);
+      requirePositive(spec, "--otlp-idle-timeout", idleTimeout);
+      requirePositive(spec, "--grpc-keep-alive-time", grpcKeepAliveTime);
+      requirePositive(spec, "--grpc-permit-keep-alive-time", grpcPermitKeepAliveTime);
       return ReceiverConfig.builder()
           .host(host)
           .grpcPort(grpcPort)
@@ -187,7 +233,17 @@ public final class RoleOptions {
           .maxExportsInFlight(maxExportsInFlight)
           .maxInboundMessageBytes(maxRequestBytes)
           .retryAfter(retryAfter)
+          .maxBytesInFlight(maxBytesInFlight)
+          .storeLatencyTarget(storeLatencyTarget)
+          .connectionLimits(new GuardLimits(headerTimeout, bodyTimeout, minBodyRate, rateWindow,
+              idleTimeout, GuardLimits.DEFAULT_MAX_HEADER_BYTES))
+          .grpcKeepAliveTime(grpcKeepAliveTime)
+          .grpcPermitKeepAliveTime(grpcPermitKeepAliveTime)
           .build();
+    }
+
+    private static void requirePositive(CommandSpec spec, String option, Duration value) {
+      require(spec, !value.isNegative() && !value.isZero(), option, "must be positive, was " + value);
     }
   }
 

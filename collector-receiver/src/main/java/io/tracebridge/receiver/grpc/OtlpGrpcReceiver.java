@@ -1,26 +1,38 @@
 package io.tracebridge.receiver.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Context;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.logs.v1.LogsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import io.tracebridge.http.GuardLimits;
 import io.tracebridge.receiver.ExportErrors;
 import io.tracebridge.receiver.ExportOutcome;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.OverloadedException;
 import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.receiver.RequestRejectedException;
 import io.tracebridge.receiver.TraceExportHandler;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +41,22 @@ import org.slf4j.LoggerFactory;
  * OTLP/gRPC receiver: {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} and
  * {@code opentelemetry.proto.collector.logs.v1.LogsService/Export}.
  *
- * <p>grpc-java decodes (messages above {@link ReceiverConfig#maxInboundMessageBytes()} are
- * refused by grpc-java with RESOURCE_EXHAUSTED). Every call is authenticated from its {@code
- * authorization} metadata by a {@link TenantInterceptor} (UNAUTHENTICATED when missing or
- * unknown), then admitted by {@link OtlpIngest#admit()} (RESOURCE_EXHAUSTED with RetryInfo when
- * the receiver is at its bound), then handed to the shared export handler. The reply is sent only
+ * <p>grpc-java receives the message as bytes (above {@link
+ * ReceiverConfig#maxInboundMessageBytes()} refused by grpc-java with RESOURCE_EXHAUSTED); the
+ * handler parses them itself, so an unparseable request is INVALID_ARGUMENT with the parse error
+ * (a failing grpc-java marshaller would answer UNKNOWN). Every call is authenticated from its
+ * {@code authorization} metadata by a {@link TenantInterceptor} (UNAUTHENTICATED when missing or
+ * unknown); its bytes are reserved ({@link OtlpIngest#reserve}), it is parsed, takes an export
+ * slot ({@link OtlpIngest.Admission#startExport()}; RESOURCE_EXHAUSTED with RetryInfo when the
+ * receiver is at a bound), and is handed to the shared export handler, unless its context is
+ * cancelled by then (the client cancelled or its deadline passed: abandoned).
+ *
+ * <p>Slow and idle connections ({@link ReceiverConfig#connectionLimits()}): the HTTP/2 handshake
+ * must finish within {@code headerTimeout}; a call's whole request message must arrive within
+ * {@code bodyTimeout} ({@link MessageDeadlineInterceptor}); a connection without calls for {@code
+ * idleTimeout} is closed; the server pings after {@link ReceiverConfig#grpcKeepAliveTime()} of
+ * silence and closes a connection that does not answer, and closes one whose client pings more
+ * often than {@link ReceiverConfig#grpcPermitKeepAliveTime()}. The reply is sent only
  * when the handler's stage completes, that is after the records are durable; items the mapper
  * rejects are reported in the reply's {@code partial_success} and the rest of the request is
  * stored. Failures are mapped by {@link ExportErrors}.
@@ -41,12 +64,17 @@ import org.slf4j.LoggerFactory;
 public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpGrpcReceiver.class);
 
+  /** Without an answer to a keep-alive ping within this, the connection is closed. */
+  private static final long KEEP_ALIVE_TIMEOUT_SECONDS = 20;
+
   private final ReceiverConfig config;
   private final Server server;
+  private final ScheduledExecutorService timer;
 
-  private OtlpGrpcReceiver(ReceiverConfig config, Server server) {
+  private OtlpGrpcReceiver(ReceiverConfig config, Server server, ScheduledExecutorService timer) {
     this.config = config;
     this.server = server;
+    this.timer = timer;
   }
 
   /**
@@ -54,20 +82,34 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
    * traces and logs through {@code ingest}; throws if the port cannot be bound.
    */
   public static OtlpGrpcReceiver start(ReceiverConfig config, OtlpIngest ingest) {
-    TenantInterceptor tenants = new TenantInterceptor(ingest);
+    GuardLimits limits = config.connectionLimits();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tracebridge-otlp-grpc-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    ServerInterceptor tenants = new TenantInterceptor(ingest);
+    ServerInterceptor deadline = new MessageDeadlineInterceptor(limits.bodyTimeout(), timer);
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
             .maxInboundMessageSize(config.maxInboundMessageBytes())
-            .addService(ServerInterceptors.intercept(new TraceService(ingest), tenants))
-            .addService(ServerInterceptors.intercept(new LogsService(ingest), tenants))
+            .handshakeTimeout(limits.headerTimeout().toNanos(), TimeUnit.NANOSECONDS)
+            .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTime(config.grpcKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+            .keepAliveTimeout(KEEP_ALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .permitKeepAliveTime(config.grpcPermitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+            .permitKeepAliveWithoutCalls(false)
+            .addService(ServerInterceptors.intercept(traces(ingest), tenants, deadline))
+            .addService(ServerInterceptors.intercept(logs(ingest), tenants, deadline))
             .build();
     try {
       server.start();
     } catch (IOException e) {
+      timer.shutdownNow();
       throw new UncheckedIOException(
           "cannot listen for OTLP/gRPC on " + config.host() + ":" + config.grpcPort(), e);
     }
-    OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(config, server);
+    OtlpGrpcReceiver receiver = new OtlpGrpcReceiver(config, server, timer);
     LOG.info("collector-receiver OTLP/gRPC (traces, logs) listening on {}:{}",
         config.host(), receiver.port());
     return receiver;
@@ -100,6 +142,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      timer.shutdownNow();
     }
   }
 
@@ -108,60 +152,95 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     return "OtlpGrpcReceiver{" + config + "}";
   }
 
-  /** Admits, exports, and answers once the export completes. */
-  private static <R> void answer(
-      OtlpIngest ingest,
-      Function<OtlpIngest.Admission, CompletionStage<ExportOutcome>> export,
-      Function<ExportOutcome, R> toResponse,
-      StreamObserver<R> responseObserver) {
+  /** The request message as grpc-java received it: its bytes, parsed by the handler. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw Status.INTERNAL.withDescription("cannot read the request message")
+            .withCause(e).asRuntimeException();
+      }
+    }
+  };
+
+  /** Parses one signal's request ({@code ExportTraceServiceRequest::parseFrom}). */
+  private interface Parser<Q> {
+    Q parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  /** Exports one signal's request ({@code OtlpIngest::exportTraces}). */
+  private interface Exporter<Q> {
+    CompletionStage<ExportOutcome> export(
+        OtlpIngest.Admission admission, String tenant, Q request, BooleanSupplier callerGone);
+  }
+
+  private static ServerServiceDefinition traces(OtlpIngest ingest) {
+    return service(TraceServiceGrpc.getExportMethod(), ExportTraceServiceRequest.class,
+        ExportTraceServiceRequest::parseFrom, ingest::exportTraces,
+        ExportOutcome::toTracesResponse, ingest);
+  }
+
+  private static ServerServiceDefinition logs(OtlpIngest ingest) {
+    return service(LogsServiceGrpc.getExportMethod(), ExportLogsServiceRequest.class,
+        ExportLogsServiceRequest::parseFrom, ingest::exportLogs,
+        ExportOutcome::toLogsResponse, ingest);
+  }
+
+  /** The OTLP service of {@code method}, its request taken as bytes. */
+  private static <Q, R> ServerServiceDefinition service(MethodDescriptor<Q, R> method,
+      Class<Q> requestType, Parser<Q> parser, Exporter<Q> exporter,
+      Function<ExportOutcome, R> toResponse, OtlpIngest ingest) {
+    MethodDescriptor<byte[], R> bytesIn =
+        method.toBuilder(BYTES, method.getResponseMarshaller()).build();
+    String name = requestType.getSimpleName();
+    return ServerServiceDefinition.builder(method.getServiceName())
+        .addMethod(bytesIn, ServerCalls.asyncUnaryCall((bytes, observer) ->
+            answer(ingest, bytes, name, parser, exporter, toResponse, observer)))
+        .build();
+  }
+
+  /** Reserves, parses, admits, exports, and answers once the export completes. */
+  private static <Q, R> void answer(OtlpIngest ingest, byte[] bytes, String requestName,
+      Parser<Q> parser, Exporter<Q> exporter, Function<ExportOutcome, R> toResponse,
+      StreamObserver<R> observer) {
     OtlpIngest.Admission admission;
     try {
-      admission = ingest.admit();
+      admission = ingest.reserve(bytes.length);
     } catch (OverloadedException e) {
-      responseObserver.onError(ExportErrors.toGrpcException(e));
+      observer.onError(ExportErrors.toGrpcException(e));
       return;
     }
-    export.apply(admission).whenComplete((outcome, failure) -> {
+    Q request;
+    try {
+      request = parser.parse(bytes);
+      admission.startExport();
+    } catch (InvalidProtocolBufferException e) {
+      admission.close();
+      observer.onError(ExportErrors.toGrpcException(new RequestRejectedException(
+          RequestRejectedException.Reason.UNDECODABLE,
+          "request is not a protobuf " + requestName + ": " + e.getMessage(), e)));
+      return;
+    } catch (OverloadedException e) {
+      admission.close();
+      observer.onError(ExportErrors.toGrpcException(e));
+      return;
+    }
+    String tenant = TenantInterceptor.TENANT.get();
+    Context call = Context.current();
+    exporter.export(admission, tenant, request, call::isCancelled).whenComplete((outcome, failure) -> {
       if (failure != null) {
-        responseObserver.onError(ExportErrors.toGrpcException(failure));
+        observer.onError(ExportErrors.toGrpcException(failure));
       } else {
-        responseObserver.onNext(toResponse.apply(outcome));
-        responseObserver.onCompleted();
+        observer.onNext(toResponse.apply(outcome));
+        observer.onCompleted();
       }
     });
-  }
-
-  private static final class TraceService extends TraceServiceGrpc.TraceServiceImplBase {
-    private final OtlpIngest ingest;
-
-    TraceService(OtlpIngest ingest) {
-      this.ingest = ingest;
-    }
-
-    @Override
-    public void export(
-        ExportTraceServiceRequest request,
-        StreamObserver<ExportTraceServiceResponse> responseObserver) {
-      String tenant = TenantInterceptor.TENANT.get();
-      answer(ingest, admission -> ingest.exportTraces(admission, tenant, request),
-          ExportOutcome::toTracesResponse, responseObserver);
-    }
-  }
-
-  private static final class LogsService extends LogsServiceGrpc.LogsServiceImplBase {
-    private final OtlpIngest ingest;
-
-    LogsService(OtlpIngest ingest) {
-      this.ingest = ingest;
-    }
-
-    @Override
-    public void export(
-        ExportLogsServiceRequest request,
-        StreamObserver<ExportLogsServiceResponse> responseObserver) {
-      String tenant = TenantInterceptor.TENANT.get();
-      answer(ingest, admission -> ingest.exportLogs(admission, tenant, request),
-          ExportOutcome::toLogsResponse, responseObserver);
-    }
   }
 }

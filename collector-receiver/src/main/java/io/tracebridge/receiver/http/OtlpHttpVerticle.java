@@ -5,7 +5,10 @@ import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.tracebridge.receiver.ExportErrors;
 import io.tracebridge.receiver.ExportOutcome;
+import io.tracebridge.http.GuardLimits;
+import io.tracebridge.http.HttpGuard;
 import io.tracebridge.receiver.OtlpIngest;
+import io.tracebridge.receiver.OverloadedException;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RequestRejectedException;
 import io.tracebridge.receiver.RequestRejectedException.Reason;
@@ -23,6 +26,8 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +35,18 @@ import org.slf4j.LoggerFactory;
  * OTLP/HTTP receiver: {@code POST /v1/traces} and {@code POST /v1/logs} on {@link
  * ReceiverConfig#httpPort()} (4318), as a Vert.x verticle.
  *
- * <p>Per request, on the event loop: path and method (404 / 405), {@code Content-Type} and
- * {@code Content-Encoding} (415), {@code Authorization} ({@link OtlpIngest#authenticate}, 401),
- * admission ({@link OtlpIngest#admit}, 429 with {@code Retry-After}), then the body is read up to
- * {@link ReceiverConfig#maxInboundMessageBytes()} (413 beyond, by {@code Content-Length} at once
- * or while streaming, and the connection is closed). Then, on a fixed-size worker pool ({@value
+ * <p>Every connection is guarded by {@link HttpGuard} with {@link
+ * ReceiverConfig#connectionLimits()}: strict framing (400 and close), header time-out (408),
+ * body time-out and minimum rate (close), idle limit. Per request, on the event loop: path and
+ * method (404 / 405), {@code Content-Type} and {@code Content-Encoding} (415), {@code
+ * Authorization} ({@link OtlpIngest#authenticate}, 401), size by {@code Content-Length} (413 and
+ * close), its bytes reserved ({@link OtlpIngest#reserve}, 429 with {@code Retry-After}), then the
+ * body is read up to {@link ReceiverConfig#maxInboundMessageBytes()} (413 while streaming, and
+ * the connection is closed). Only the whole body takes an export slot ({@link
+ * OtlpIngest.Admission#startExport()}, 429). Then, on a fixed-size worker pool ({@value
  * #WORKER_POOL}, {@value #WORKER_THREADS} threads): gunzip, decode (400 with the reason when the
- * body is not the expected message) and the shared export handler's mapping. The reply is sent
+ * body is not the expected message), abandon if the connection has closed meanwhile, and the
+ * shared export handler's mapping. The reply is sent
  * when the export's stage completes, that is after the records are durable: 200 with the OTLP
  * response (partial success) in the request's format, or the status {@link ExportErrors} gives
  * with a {@code google.rpc.Status} body in the request's format (JSON when the format itself was
@@ -75,8 +85,10 @@ public final class OtlpHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     workers = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_THREADS);
-    server = vertx.createHttpServer(
-        new HttpServerOptions().setHost(config.host()).setPort(config.httpPort()));
+    GuardLimits limits = config.connectionLimits();
+    server = vertx.createHttpServer(HttpGuard.configure(
+        new HttpServerOptions().setHost(config.host()).setPort(config.httpPort()), limits));
+    HttpGuard.protect(server, limits);
     return server.requestHandler(this::handle)
         .listen()
         .onSuccess(s -> {
@@ -120,45 +132,53 @@ public final class OtlpHttpVerticle extends VerticleBase {
     Format format;
     boolean gzip;
     String tenant;
-    OtlpIngest.Admission admission;
     try {
       format = OtlpHttpCodec.format(request.getHeader("Content-Type"));
     } catch (RequestRejectedException e) {
       fail(request, Format.JSON, e);
       return;
     }
+    int max = config.maxInboundMessageBytes();
+    long declared = parseLength(request.getHeader("Content-Length"));
+    OtlpIngest.Admission admission;
     try {
       gzip = OtlpHttpCodec.gzip(request.getHeader("Content-Encoding"));
       tenant = ingest.authenticate(request.getHeader("Authorization"));
-      admission = ingest.admit();
+      if (declared > max) {
+        failAndClose(request, format, tooLarge(max));
+        return;
+      }
+      admission = ingest.reserve(Math.max(0, declared));
     } catch (RuntimeException | AuthenticationException e) {
       fail(request, format, e);
       return;
     }
-    int max = config.maxInboundMessageBytes();
-    String length = request.getHeader("Content-Length");
-    if (length != null && parseLength(length) > max) {
-      admission.close();
-      failAndClose(request, format, tooLarge(max));
-      return;
-    }
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
-      request.response().writeContinue(); // admitted: the sender may send the body now
+      request.response().writeContinue(); // room for its bytes: the sender may send the body now
     }
-    readBody(request, max).onComplete(read -> {
+    readBody(request, max, declared < 0 ? admission : null).onComplete(read -> {
       if (read.failed()) {
         admission.close();
         if (read.cause() instanceof RequestRejectedException tooBig
-            && tooBig.reason() == Reason.TOO_LARGE) {
-          failAndClose(request, format, tooBig);
-        } else if (!request.response().ended()) {
+            && tooBig.reason() == Reason.TOO_LARGE
+            || read.cause() instanceof OverloadedException) {
+          failAndClose(request, format, read.cause()); // the rest of the body is not read
+        } else {
           fail(request, format, read.cause());
         }
         return;
       }
+      try {
+        admission.startExport(); // only now: a slow body never held an export slot
+      } catch (OverloadedException e) {
+        admission.close();
+        fail(request, format, e);
+        return;
+      }
       byte[] body = read.result().getBytes();
+      BooleanSupplier callerGone = () -> !HttpGuard.connected(request.connection());
       workers.<CompletionStage<ExportOutcome>>executeBlocking(
-              () -> export(signal, tenant, admission, body, gzip, format, max), false)
+              () -> export(signal, tenant, admission, body, gzip, format, max, callerGone), false)
           .compose(stage -> Future.fromCompletionStage(stage, context))
           .onComplete(done -> {
             admission.close(); // idempotent; the export releases it too
@@ -179,19 +199,24 @@ public final class OtlpHttpVerticle extends VerticleBase {
   /** Runs on a worker: decode and map (the store's part completes later). */
   private CompletionStage<ExportOutcome> export(
       Signal signal, String tenant, OtlpIngest.Admission admission,
-      byte[] body, boolean gzip, Format format, int max) {
+      byte[] body, boolean gzip, Format format, int max, BooleanSupplier callerGone) {
     if (signal == Signal.TRACES) {
       ExportTraceServiceRequest request = OtlpHttpCodec.decode(
           body, gzip, format, max, ExportTraceServiceRequest.newBuilder()).build();
-      return ingest.exportTraces(admission, tenant, request);
+      return ingest.exportTraces(admission, tenant, request, callerGone);
     }
     ExportLogsServiceRequest request = OtlpHttpCodec.decode(
         body, gzip, format, max, ExportLogsServiceRequest.newBuilder()).build();
-    return ingest.exportLogs(admission, tenant, request);
+    return ingest.exportLogs(admission, tenant, request, callerGone);
   }
 
-  /** The whole body, failing with TOO_LARGE as soon as it passes {@code max} bytes. */
-  private static Future<Buffer> readBody(HttpServerRequest request, int max) {
+  /**
+   * The whole body, failing with TOO_LARGE as soon as it passes {@code max} bytes; with {@code
+   * growing} (a body of unknown length), each chunk is reserved as it arrives (an {@link
+   * OverloadedException} when the bytes budget is full).
+   */
+  private static Future<Buffer> readBody(
+      HttpServerRequest request, int max, @Nullable OtlpIngest.Admission growing) {
     io.vertx.core.Promise<Buffer> promise = io.vertx.core.Promise.promise();
     Buffer body = Buffer.buffer();
     request.handler(chunk -> {
@@ -201,6 +226,14 @@ public final class OtlpHttpVerticle extends VerticleBase {
       if (body.length() + chunk.length() > max) {
         promise.tryFail(tooLarge(max));
         return;
+      }
+      if (growing != null) {
+        try {
+          growing.grow(chunk.length());
+        } catch (OverloadedException e) {
+          promise.tryFail(e);
+          return;
+        }
       }
       body.appendBuffer(chunk);
     });
@@ -214,7 +247,10 @@ public final class OtlpHttpVerticle extends VerticleBase {
         Reason.TOO_LARGE, "body is larger than the maximum of " + max + " bytes");
   }
 
-  private static long parseLength(String value) {
+  private static long parseLength(@Nullable String value) {
+    if (value == null) {
+      return -1;
+    }
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
@@ -225,7 +261,7 @@ public final class OtlpHttpVerticle extends VerticleBase {
   /** Answers with the status and message {@link ExportErrors} gives, as a google.rpc.Status. */
   private static Future<Void> fail(HttpServerRequest request, Format format, Throwable failure) {
     HttpServerResponse response = request.response();
-    if (response.ended()) {
+    if (response.ended() || response.closed()) {
       return Future.succeededFuture();
     }
     Optional<Duration> retryAfter = ExportErrors.retryAfter(failure);

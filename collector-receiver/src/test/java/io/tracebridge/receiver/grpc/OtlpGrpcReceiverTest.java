@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.RetryInfo;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -41,8 +46,11 @@ import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.StoreException;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.TraceSink;
+import io.tracebridge.http.GuardLimits;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -298,5 +306,113 @@ class OtlpGrpcReceiverTest {
     // A log record with no known convention gives no record (SpanMapper.mapLogs).
     assertThat(durable.records()).allSatisfy(r ->
         assertThat(r.tenant()).isEqualTo(TestKeys.TENANT_A));
+  }
+
+  /** Sends whatever bytes it is given: the receiver's own bytes marshaller, client side. */
+  private static final MethodDescriptor.Marshaller<byte[]> RAW = OtlpGrpcReceiver.BYTES;
+
+  @Test
+  void anUnparseableRequestIsInvalidArgumentWithTheParseErrorOnBothServices() {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    int port = start(durable, new RecordingTraceSink());
+    byte[] garbage = {(byte) 0xff, 0x01, 0x02};
+    for (var method : List.of(TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build(),
+        LogsServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build())) {
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel(port), method,
+              CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), garbage))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription())
+                .startsWith("request is not a protobuf Export")
+                .contains("ServiceRequest: ");
+          });
+    }
+    assertThat(durable.batchCount()).isZero();
+    assertThat(ingest.inFlight()).isZero();
+    assertThat(ingest.bytesInFlight()).isZero();
+
+    blockingStub(port).export(request(hookSpan("00f067aa0ba902b7", "agent_prompt",
+        "agent.prompt", "after the garbage")));
+    assertThat(durable.records()).singleElement()
+        .satisfies(r -> assertThat(r.text()).isEqualTo("after the garbage"));
+  }
+
+  @Test
+  void aCallWhoseMessageNeverArrivesIsClosedAtTheMessageTimeout() throws Exception {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    GuardLimits shortBody = new GuardLimits(Duration.ofSeconds(10), Duration.ofMillis(300),
+        GuardLimits.DEFAULT_MIN_BODY_BYTES_PER_SECOND, GuardLimits.DEFAULT_RATE_WINDOW,
+        Duration.ofSeconds(60), 8192);
+    int port = start(durable, new RecordingTraceSink(),
+        TenantAuthenticator.singleTenant("t"),
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).connectionLimits(shortBody).build());
+    ClientCall<byte[], byte[]> call = channel(port).newCall(
+        TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW)
+            // grpc-java holds a unary call's headers back until its message; this sends them now
+            .setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build(),
+        CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+    CompletableFuture<Status> closed = new CompletableFuture<>();
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        closed.complete(status);
+      }
+    }, new Metadata());
+    call.request(1); // headers sent, no message, no half-close: a stalled sender
+
+    Status status = closed.get(30, TimeUnit.SECONDS);
+    assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(status.getDescription()).isEqualTo("request message not received within 300 ms");
+    assertThat(durable.batchCount()).isZero();
+  }
+
+  @Test
+  void aCallWhoseClientGaveUpBeforeItsExportIsNeverStored() throws Exception {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    // Holds each call (in the interceptor, before any export) until its deadline has passed.
+    TenantAuthenticator untilTheDeadline = authorization -> {
+      CountDownLatch gone = new CountDownLatch(1);
+      Context.current().addListener(context -> gone.countDown(), Runnable::run);
+      try {
+        gone.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "t";
+    };
+    int port = start(durable, new RecordingTraceSink(), untilTheDeadline,
+        ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+
+    assertThatThrownBy(() -> TraceServiceGrpc.newBlockingStub(channel(port))
+            .withDeadlineAfter(200, TimeUnit.MILLISECONDS)
+            .export(request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "late"))))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    receiver.close(); // waits for the call to finish on the server
+    receiver = null;
+    assertThat(durable.batchCount()).isZero();
+    assertThat(ingest.inFlight()).isZero();
+    assertThat(ingest.bytesInFlight()).isZero();
+  }
+
+  @Test
+  void abandoningAnExportWhoseCallIsCancelledReleasesItAndSkipsTheStore() throws Exception {
+    RecordingTraceSink durable = new RecordingTraceSink();
+    start(durable, new RecordingTraceSink());
+    Context.CancellableContext call = Context.current().withCancellation();
+    call.cancel(null);
+    OtlpIngest.Admission admission = ingest.reserve(100);
+    admission.startExport();
+
+    CompletableFuture<?> export = ingest.exportTraces(admission, "t",
+        request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "x")),
+        call::isCancelled).toCompletableFuture();
+
+    assertThatThrownBy(() -> export.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(io.tracebridge.receiver.CallerGoneException.class);
+    assertThat(ingest.abandoned()).isEqualTo(1);
+    assertThat(durable.batchCount()).isZero();
+    assertThat(ingest.inFlight()).isZero();
+    assertThat(ingest.bytesInFlight()).isZero();
   }
 }

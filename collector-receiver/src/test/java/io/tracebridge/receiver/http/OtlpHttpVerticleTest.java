@@ -27,17 +27,21 @@ import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RecordingTraceSink;
 import io.tracebridge.receiver.TestKeys;
 import io.tracebridge.receiver.TraceExportHandler;
+import io.tracebridge.receiver.WorkerBlockingTraceSink;
 import io.tracebridge.store.StoreException;
 import io.tracebridge.store.TraceSink;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -403,5 +407,56 @@ class OtlpHttpVerticleTest {
         URI.create("http://127.0.0.1:" + port + "/v1/traces")).GET().build());
     assertThat(get.statusCode()).isEqualTo(405);
     assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void anExportWhoseConnectionClosedWhileItWaitedForAWorkerIsAbandonedBeforeTheStore()
+      throws Exception {
+    WorkerBlockingTraceSink store = new WorkerBlockingTraceSink();
+    start(store, ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
+    byte[] body = request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "x"))
+        .toByteArray();
+    List<CompletableFuture<HttpResponse<byte[]>>> waiting = new ArrayList<>();
+    for (int i = 0; i < OtlpHttpVerticle.WORKER_THREADS; i++) {
+      waiting.add(http.sendAsync(post("/v1/traces", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    store.awaitCalls(OtlpHttpVerticle.WORKER_THREADS); // every worker is held by the store
+
+    try (Socket gone = new Socket("127.0.0.1", port)) {
+      gone.setSoTimeout(30_000);
+      gone.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: " + TestKeys.bearer(TestKeys.KEY_A) + "\r\n"
+          + "Content-Type: application/x-protobuf\r\nContent-Length: " + body.length
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      gone.getOutputStream().write(body);
+      gone.getOutputStream().flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (ingest.inFlight() <= OtlpHttpVerticle.WORKER_THREADS) { // admitted, queued
+        assertThat(System.nanoTime() < deadline).as("the fifth export admitted").isTrue();
+        Thread.sleep(20);
+      }
+      gone.shutdownOutput(); // the sender gives up; the server closes its side
+      try {
+        assertThat(gone.getInputStream().read()).isEqualTo(-1);
+      } catch (SocketException reset) {
+        // a reset is a close too
+      }
+    }
+
+    store.release();
+    for (CompletableFuture<HttpResponse<byte[]>> response : waiting) {
+      assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ingest.abandoned() == 0) {
+      assertThat(System.nanoTime() < deadline).as("the fifth export abandoned").isTrue();
+      Thread.sleep(20);
+    }
+    assertThat(store.calls()).as("the abandoned export never reached the store")
+        .isEqualTo(OtlpHttpVerticle.WORKER_THREADS);
+    assertThat(ingest.inFlight()).isZero();
+    assertThat(ingest.bytesInFlight()).isZero();
   }
 }

@@ -1,0 +1,93 @@
+package io.tracebridge.store.dynamodb;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A DynamoDB that is slower than the load: DynamoDB Local run as a server on loopback behind
+ * trace-api's {@link FaultInjectingDynamoDbProxy} (its test-jar), which holds every data-plane
+ * request for {@code delay} before forwarding it. Lives in the proxy's package because the proxy
+ * is package-private test code; the bench is its only user outside trace-api's tests.
+ */
+public final class SlowedDynamoDb implements AutoCloseable {
+  /** The operations the store uses on the data path (table set-up is not slowed). */
+  private static final List<String> DATA_OPERATIONS = List.of("PutItem", "UpdateItem",
+      "DeleteItem", "GetItem", "Query", "BatchGetItem", "BatchWriteItem", "TransactWriteItems",
+      "TransactGetItems");
+
+  private final DynamoDBProxyServer dynamoDbLocal;
+  private final FaultInjectingDynamoDbProxy proxy;
+  private final DynamoDbClient client;
+
+  private SlowedDynamoDb(DynamoDBProxyServer dynamoDbLocal, FaultInjectingDynamoDbProxy proxy) {
+    this.dynamoDbLocal = dynamoDbLocal;
+    this.proxy = proxy;
+    this.client = DynamoDbClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .endpointOverride(proxy.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("fakeAccessKey", "fakeSecretKey")))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  /** Starts DynamoDB Local (in memory, loopback) and the proxy adding {@code delay} per call. */
+  public static SlowedDynamoDb start(Duration delay) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+        new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+    bindToLoopback(server);
+    server.start();
+    FaultInjectingDynamoDbProxy proxy =
+        FaultInjectingDynamoDbProxy.start(URI.create("http://127.0.0.1:" + port));
+    for (String operation : DATA_OPERATIONS) {
+      proxy.on(operation).reply((call, upstream) -> {
+        Thread.sleep(delay.toMillis());
+        return upstream.forward();
+      });
+    }
+    return new SlowedDynamoDb(server, proxy);
+  }
+
+  /** A client of the slowed endpoint (the SDK's retries off, as the product's). */
+  public DynamoDbClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.close();
+    proxy.close();
+    dynamoDbLocal.stop();
+  }
+
+  private static void bindToLoopback(DynamoDBProxyServer server)
+      throws ReflectiveOperationException, IOException {
+    Field jetty = DynamoDBProxyServer.class.getDeclaredField("server");
+    jetty.setAccessible(true);
+    for (Connector connector : ((Server) jetty.get(server)).getConnectors()) {
+      ((AbstractNetworkConnector) connector)
+          .setHost(InetAddress.getLoopbackAddress().getHostAddress());
+    }
+  }
+}
