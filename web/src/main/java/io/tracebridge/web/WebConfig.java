@@ -2,6 +2,7 @@ package io.tracebridge.web;
 
 import io.tracebridge.billing.PriceTable;
 import io.tracebridge.store.TenantAuthenticator;
+import io.tracebridge.http.GuardLimits;
 import java.time.Duration;
 import java.util.Objects;
 import javax.annotation.Nullable;
@@ -53,6 +54,7 @@ public final class WebConfig {
   private final int maxSubscriptionsPerTenant;
   private final int maxFeedReads;
   private final Duration closeTimeout;
+  private final GuardLimits connectionLimits;
   @Nullable private final String cursorSecret;
   @Nullable private final String metricsKey;
   private final boolean metricsOpen;
@@ -71,6 +73,7 @@ public final class WebConfig {
     this.maxSubscriptionsPerTenant = b.maxSubscriptionsPerTenant;
     this.maxFeedReads = b.maxFeedReads;
     this.closeTimeout = b.closeTimeout;
+    this.connectionLimits = b.connectionLimits;
     this.cursorSecret = b.cursorSecret;
     this.metricsKey = b.metricsKey;
     this.metricsOpen = b.authenticator == null;
@@ -86,6 +89,15 @@ public final class WebConfig {
 
   public int maxFeedReads() {
     return maxFeedReads;
+  }
+
+  /**
+   * Slow and idle connections and strict HTTP/1.1 framing on the web port (http-guard, as on the
+   * OTLP/HTTP port). The web node raises the idle time-out to at least two heartbeats, so a
+   * websocket that hears nothing but heartbeats is never taken for an idle connection.
+   */
+  public GuardLimits connectionLimits() {
+    return connectionLimits;
   }
 
   public Duration closeTimeout() {
@@ -176,6 +188,7 @@ public final class WebConfig {
     private int maxSubscriptionsPerTenant = DEFAULT_MAX_SUBSCRIPTIONS_PER_TENANT;
     private int maxFeedReads = DEFAULT_MAX_FEED_READS;
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private GuardLimits connectionLimits = GuardLimits.defaults();
     private String cursorSecret;
     private String metricsKey;
 
@@ -188,6 +201,11 @@ public final class WebConfig {
 
     public Builder maxSubscriptionsPerTenant(int max) {
       this.maxSubscriptionsPerTenant = max;
+      return this;
+    }
+
+    public Builder connectionLimits(GuardLimits connectionLimits) {
+      this.connectionLimits = Objects.requireNonNull(connectionLimits, "web.connectionLimits");
       return this;
     }
 

@@ -7,6 +7,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.tracebridge.http.GuardLimits;
+import io.tracebridge.http.HttpGuard;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,12 +104,14 @@ public final class WebVerticle extends VerticleBase {
         vertx.eventBus().<String>consumer(LiveRecordBus.ADDRESS, m -> sockets.onLive(m.body()));
     heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> sockets.heartbeat());
 
+    GuardLimits limits = connectionLimits();
     HttpServer server = vertx
-        .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .createHttpServer(HttpGuard.configure(new HttpServerOptions().setHost(config.host()).setPort(config.port())
             .setWebSocketSubProtocols(List.of(WebSocketAuth.PROTOCOL))
             .setMaxWebSocketMessageSize(MAX_CLIENT_MESSAGE_BYTES)
-            .setWebSocketClosingTimeout(closingTimeoutSeconds()))
+            .setWebSocketClosingTimeout(closingTimeoutSeconds()), limits))
         .requestHandler(router);
+    HttpGuard.protect(server, limits);
     return liveConsumer
         .completion()
         .compose(v -> server.listen())
@@ -116,6 +121,15 @@ public final class WebVerticle extends VerticleBase {
               LOG.info("web listening on http://{}:{} (REST /api, websocket {}, viewer /, /metrics); {}",
                   config.host(), actualPort, WEBSOCKET_PATH, config);
             });
+  }
+
+  /** {@link WebConfig#connectionLimits()}, the idle time-out at least two heartbeats. */
+  private GuardLimits connectionLimits() {
+    GuardLimits l = config.connectionLimits();
+    Duration twoHeartbeats = config.heartbeatInterval().multipliedBy(2);
+    Duration idle = l.idleTimeout().compareTo(twoHeartbeats) >= 0 ? l.idleTimeout() : twoHeartbeats;
+    return new GuardLimits(l.headerTimeout(), l.bodyTimeout(), l.minBodyBytesPerSecond(), l.rateWindow(),
+        idle, l.maxHeaderBytes());
   }
 
   /**
