@@ -93,8 +93,8 @@ public final class WebConfig {
 
   /**
    * Slow and idle connections and strict HTTP/1.1 framing on the web port (http-guard, as on the
-   * OTLP/HTTP port). The web node raises the idle time-out to at least two heartbeats, so a
-   * websocket that hears nothing but heartbeats is never taken for an idle connection.
+   * OTLP/HTTP port). The web node raises the idle time-out to at least two heartbeats: every
+   * websocket hears one each interval, so an open websocket is never taken for an idle connection.
    */
   public GuardLimits connectionLimits() {
     return connectionLimits;
