@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -77,6 +78,7 @@ public final class RecordFixtures {
         .finishReason("tool_use")
         .error(new RecordError("TimeoutError", "the hotel API did not answer"))
         .truncated(true)
+        .truncatedFields(Map.of("text", 400_000L, "sessionId", 300_000L))
         .originalSize(512_345L)
         .dialect(Dialect.HOOK_EVENTS)
         .systemPrompt("You book hotels.")
