@@ -23,7 +23,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Instant;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.tracebridge.runtime.telemetry.TraceHeaders;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,8 @@ public final class AgentRuntimeServer {
   /** Largest accepted request body, in bytes; larger ones get 413. */
   public static final long BODY_LIMIT_BYTES = 1024 * 1024;
   static final String NO_PROMPT = "No prompt provided";
+  /** AgentCore's session header: the runtime session a request belongs to. */
+  public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeServer.class);
 
@@ -60,7 +65,7 @@ public final class AgentRuntimeServer {
   @Nullable private final TraceCapture capture;
   private volatile @Nullable HttpServer server;
   private volatile @Nullable WorkerExecutor workers;
-  private volatile long healthySince;
+  private final HealthStatus health = new HealthStatus(Clock.systemUTC());
 
   private AgentRuntimeServer(
       Vertx vertx, RuntimeConfig config, Agent agent, @Nullable TraceCapture capture) {
@@ -148,7 +153,6 @@ public final class AgentRuntimeServer {
     return http.listen(config.port(), config.host())
         .map(
             s -> {
-              healthySince = Instant.now().getEpochSecond();
               LOG.info("agent-runtime bound port {} ({})", s.actualPort(), config);
               return s.actualPort();
             });
@@ -174,7 +178,7 @@ public final class AgentRuntimeServer {
   }
 
   private void ping(RoutingContext ctx) {
-    ObjectNode body = Json.object().put("status", "Healthy").put("time_of_last_update", healthySince);
+    ObjectNode body = Json.object().put("status", health.status()).put("time_of_last_update", health.timeOfLastUpdate());
     reply(ctx, 200, body);
   }
 
@@ -208,11 +212,12 @@ public final class AgentRuntimeServer {
       reply(ctx, 400, error(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(prompt, body, text(body, "agent_id"));
+    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"));
     String invocationId = UUID.randomUUID().toString();
-    run(request)
+    run(ctx, request)
         .onSuccess(
-            result -> {
+            captured -> {
+              AgentResult result = captured.value();
               ObjectNode out = Json.object();
               out.put("invocation_id", invocationId)
                   .put("session_id", result.sessionId())
@@ -222,8 +227,8 @@ public final class AgentRuntimeServer {
                   .put("input_tokens", result.usage().inputTokens())
                   .put("output_tokens", result.usage().outputTokens())
                   .put("total_tokens", result.usage().totalTokens());
-              out.put("iterations", result.iterations()).put("trace_id", result.traceId());
-              reply(ctx, 200, out);
+              out.put("iterations", result.iterations());
+              reply(ctx, 200, withTraceIds(out, result.traceId()));
             })
         .onFailure(e -> reply(ctx, status(e), withTraceId(error(describe(e)), e)));
   }
@@ -240,12 +245,8 @@ public final class AgentRuntimeServer {
       reply(ctx, 200, nestedFailure(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(prompt, input, text(input, "agent_id"));
-    WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
-    TraceCapture spans = capture;
-    pool.executeBlocking(() -> spans == null
-                ? new TraceCapture.Captured<>(agent.invoke(request), List.of())
-                : spans.during(() -> agent.invoke(request)), false)
+    AgentRequest request = request(ctx, prompt, input, text(input, "agent_id"));
+    run(ctx, request)
         .onSuccess(
             captured -> {
               AgentResult result = captured.value();
@@ -253,23 +254,46 @@ public final class AgentRuntimeServer {
               ObjectNode output = out.putObject("output");
               output.put("message", result.text());
               output.set("traces", LegacyTraces.of(captured.spans()));
-              output.put("trace_id", result.traceId());
+              withTraceIds(output, result.traceId());
               out.put("success", true);
               reply(ctx, 200, out);
             })
         .onFailure(e -> reply(ctx, status(e), withTraceId(nestedFailure(describe(e)), e)));
   }
 
-  private AgentRequest request(String prompt, JsonNode fields, @Nullable String agentId) {
-    String sessionId = text(fields, "session_id");
+  /**
+   * The request's session is AgentCore's {@value #SESSION_HEADER} when sent (the session AgentCore
+   * routes to this micro-VM), else the payload's {@code session_id}, else a new one.
+   */
+  private AgentRequest request(RoutingContext ctx, String prompt, JsonNode fields, @Nullable String agentId) {
+    String header = ctx.request().getHeader(SESSION_HEADER);
+    String sessionId = header != null && !header.isBlank() ? header.trim() : text(fields, "session_id");
     List<HookProvider> hooks = List.of(new SessionContextHook(attributes(fields.path("session_attributes"))));
     return new AgentRequest(
         prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks, text(fields, "model_id"));
   }
 
-  private Future<AgentResult> run(AgentRequest request) {
+  /**
+   * Runs the agent on the worker pool as a child of the caller's trace ({@link TraceHeaders}),
+   * capturing its spans when the server has a {@link TraceCapture}, and counts it as running for
+   * {@code /ping} from now until it ends. The reply echoes the session in {@value #SESSION_HEADER}.
+   */
+  private Future<TraceCapture.Captured<AgentResult>> run(RoutingContext ctx, AgentRequest request) {
     WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
-    return pool.executeBlocking(() -> agent.invoke(request), false);
+    Context parent = TraceHeaders.parent(ctx.request()::getHeader);
+    TraceCapture spans = capture;
+    ctx.response().putHeader(SESSION_HEADER, request.sessionId());
+    health.begin();
+    return pool.<TraceCapture.Captured<AgentResult>>executeBlocking(
+            () -> {
+              try (Scope ignored = parent.makeCurrent()) {
+                return spans == null
+                    ? new TraceCapture.Captured<>(agent.invoke(request), List.of())
+                    : spans.during(() -> agent.invoke(request));
+              }
+            },
+            false)
+        .andThen(done -> health.end());
   }
 
   private void failure(RoutingContext ctx) {
@@ -318,10 +342,12 @@ public final class AgentRuntimeServer {
   }
 
   private static ObjectNode withTraceId(ObjectNode body, Throwable e) {
-    if (e instanceof AgentInvocationException failed) {
-      body.put("trace_id", failed.traceId());
-    }
-    return body;
+    return e instanceof AgentInvocationException failed ? withTraceIds(body, failed.traceId()) : body;
+  }
+
+  /** {@code trace_id} (32 hex, OpenTelemetry) and {@code xray_trace_id} ({@code 1-8hex-24hex}). */
+  private static ObjectNode withTraceIds(ObjectNode body, String traceId) {
+    return body.put("trace_id", traceId).put("xray_trace_id", TraceHeaders.xrayTraceId(traceId));
   }
 
   private static String describe(Throwable e) {
