@@ -1,6 +1,9 @@
 package io.tracebridge.runtime;
 
 import io.tracebridge.runtime.telemetry.SemconvMode;
+import io.tracebridge.runtime.mcp.McpServerSpec;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
@@ -26,7 +29,9 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
- *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none</td></tr>
+ *   <tr><td>DEMO_TOOLS</td><td>false (true: offer calculate and echo)</td></tr>
+ *   <tr><td>MCP_SERVERS</td><td>none (JSON array, see {@link McpServerSpec})</td></tr>
+ *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none (one server named mcp)</td></tr>
  *   <tr><td>MCP_SIGV4</td><td>auto (sign when the host ends with .amazonaws.com)</td></tr>
  * </table>
  */
@@ -43,14 +48,6 @@ public final class RuntimeConfig {
   public static final int MAX_MAX_ITERATIONS = 1_000;
   public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
 
-  /** When MCP requests are SigV4-signed. */
-  public enum McpSigning {
-    /** When the MCP host ends with {@code .amazonaws.com} (AgentCore Gateway). */
-    AUTO,
-    ALWAYS,
-    NEVER
-  }
-
   private final int port;
   private final String host;
   private final String modelId;
@@ -64,8 +61,8 @@ public final class RuntimeConfig {
   private final @Nullable String openAiApiKey;
   private final String openAiMaxTokensField;
   private final @Nullable String bedrockCredentialsSecret;
-  private final @Nullable String mcpServerUrl;
-  private final McpSigning mcpSigning;
+  private final boolean demoTools;
+  private final List<McpServerSpec> mcpServers;
 
   private RuntimeConfig(Builder b) {
     this.port = b.port;
@@ -81,8 +78,8 @@ public final class RuntimeConfig {
     this.openAiApiKey = b.openAiApiKey;
     this.openAiMaxTokensField = b.openAiMaxTokensField;
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
-    this.mcpServerUrl = b.mcpServerUrl;
-    this.mcpSigning = b.mcpSigning;
+    this.demoTools = b.demoTools;
+    this.mcpServers = List.copyOf(b.mcpServers);
   }
 
   public static Builder builder() {
@@ -105,8 +102,8 @@ public final class RuntimeConfig {
         .openAiApiKey(openAiApiKey)
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
-        .mcpServerUrl(mcpServerUrl)
-        .mcpSigning(mcpSigning);
+        .demoTools(demoTools)
+        .mcpServers(mcpServers);
   }
 
   /**
@@ -148,25 +145,56 @@ public final class RuntimeConfig {
       b.openAiMaxTokensField(v);
     }
     b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
-    if ((v = value(env, "MCP_SERVER_URL")) != null || (v = value(env, "GATEWAY_URL")) != null) {
-      b.mcpServerUrl(v);
+    if ((v = value(env, "DEMO_TOOLS")) != null) {
+      b.demoTools(bool("DEMO_TOOLS", v));
     }
-    if ((v = value(env, "MCP_SIGV4")) != null) {
-      switch (v.toLowerCase(java.util.Locale.ROOT)) {
-        case "auto":
-          b.mcpSigning(McpSigning.AUTO);
-          break;
-        case "true":
-          b.mcpSigning(McpSigning.ALWAYS);
-          break;
-        case "false":
-          b.mcpSigning(McpSigning.NEVER);
-          break;
-        default:
-          throw new IllegalArgumentException("MCP_SIGV4 must be auto, true or false, got '" + v + "'");
-      }
-    }
+    b.mcpServers(mcpServers(env));
     return b.build();
+  }
+
+  /** {@code MCP_SERVERS}, or the single server of {@code MCP_SERVER_URL}/{@code MCP_SIGV4}; not both. */
+  private static List<McpServerSpec> mcpServers(Map<String, String> env) {
+    String list = value(env, "MCP_SERVERS");
+    String url = value(env, "MCP_SERVER_URL");
+    if (url == null) {
+      url = value(env, "GATEWAY_URL");
+    }
+    String sign = value(env, "MCP_SIGV4");
+    Boolean signed = sign == null || sign.equalsIgnoreCase("auto") ? null : bool("MCP_SIGV4", sign);
+    if (list != null && url != null) {
+      throw new IllegalArgumentException("set MCP_SERVERS or MCP_SERVER_URL (GATEWAY_URL), not both");
+    }
+    if (list != null) {
+      return McpServerSpec.parseList(list);
+    }
+    if (url == null) {
+      return List.of();
+    }
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MCP_SERVER_URL must be an http(s) URL, got '" + url + "'");
+    }
+    McpServerSpec.Auth auth =
+        signed == null ? McpServerSpec.defaultAuth(uri) : signed ? McpServerSpec.Auth.SIGV4 : McpServerSpec.Auth.NONE;
+    try {
+      return List.of(new McpServerSpec("mcp", uri, auth, null));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MCP_SERVER_URL must be an http(s) URL, got '" + url + "'");
+    }
+  }
+
+  private static boolean bool(String key, String value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException(key + " must be true or false" + (key.equals("MCP_SIGV4") ? " or auto" : "")
+            + ", got '" + value + "'");
+    }
   }
 
   private static @Nullable String value(Map<String, String> env, String key) {
@@ -237,24 +265,14 @@ public final class RuntimeConfig {
     return bedrockCredentialsSecret;
   }
 
-  public @Nullable String mcpServerUrl() {
-    return mcpServerUrl;
+  /** Whether the demo tools {@code calculate} and {@code echo} are offered ({@code DEMO_TOOLS}). */
+  public boolean demoTools() {
+    return demoTools;
   }
 
-  public McpSigning mcpSigning() {
-    return mcpSigning;
-  }
-
-  /** Whether requests to {@link #mcpServerUrl()} are SigV4-signed. */
-  public boolean signMcpRequests() {
-    if (mcpServerUrl == null || mcpSigning == McpSigning.NEVER) {
-      return false;
-    }
-    if (mcpSigning == McpSigning.ALWAYS) {
-      return true;
-    }
-    String host = java.net.URI.create(mcpServerUrl).getHost();
-    return host != null && host.endsWith(".amazonaws.com");
+  /** The MCP servers whose tools are offered, in order. */
+  public List<McpServerSpec> mcpServers() {
+    return mcpServers;
   }
 
   /** The configuration with the system prompt shown by length only and the API key masked. */
@@ -272,7 +290,8 @@ public final class RuntimeConfig {
             ? ", openAiBaseUrl=" + openAiBaseUrl + ", openAiApiKey=" + (openAiApiKey == null ? "none" : "****")
             : "")
         + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
-        + (mcpServerUrl == null ? "" : ", mcpServerUrl=" + mcpServerUrl + ", mcpSigV4=" + signMcpRequests())
+        + ", demoTools=" + demoTools
+        + (mcpServers.isEmpty() ? "" : ", mcpServers=" + mcpServers)
         + "}";
   }
 
@@ -291,8 +310,8 @@ public final class RuntimeConfig {
     private @Nullable String openAiApiKey;
     private String openAiMaxTokensField = "max_tokens";
     private @Nullable String bedrockCredentialsSecret;
-    private @Nullable String mcpServerUrl;
-    private McpSigning mcpSigning = McpSigning.AUTO;
+    private boolean demoTools;
+    private List<McpServerSpec> mcpServers = List.of();
 
     private Builder() {}
 
@@ -321,13 +340,13 @@ public final class RuntimeConfig {
       return this;
     }
 
-    public Builder mcpServerUrl(@Nullable String url) {
-      this.mcpServerUrl = url;
+    public Builder demoTools(boolean demoTools) {
+      this.demoTools = demoTools;
       return this;
     }
 
-    public Builder mcpSigning(McpSigning signing) {
-      this.mcpSigning = Objects.requireNonNull(signing, "MCP_SIGV4");
+    public Builder mcpServers(List<McpServerSpec> servers) {
+      this.mcpServers = List.copyOf(servers);
       return this;
     }
 
@@ -388,7 +407,9 @@ public final class RuntimeConfig {
           openAiMaxTokensField.equals("max_tokens") || openAiMaxTokensField.equals("max_completion_tokens"),
           "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, got '" + openAiMaxTokensField + "'");
       check(url(openAiBaseUrl), "OPENAI_BASE_URL must be an http(s) URL, got '" + openAiBaseUrl + "'");
-      check(mcpServerUrl == null || url(mcpServerUrl), "MCP_SERVER_URL must be an http(s) URL, got '" + mcpServerUrl + "'");
+      check(
+          mcpServers.stream().map(McpServerSpec::name).distinct().count() == mcpServers.size(),
+          "MCP_SERVERS: two servers share a name");
       return new RuntimeConfig(this);
     }
 

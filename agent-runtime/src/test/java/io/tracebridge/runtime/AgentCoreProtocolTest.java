@@ -80,7 +80,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void traceparentMakesTheRunAChildOfTheCallersSpan() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), new ScriptedModel());
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
     HttpResponse<String> response =
         send(invocation("{\"prompt\":\"What is 2+3?\"}").header("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01"));
     assertThat(response.statusCode()).isEqualTo(200);
@@ -95,7 +95,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void xrayHeaderContinuesTheCallersTraceInTheNestedShapeToo() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), new ScriptedModel());
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
     HttpResponse<String> response =
         send(invocation("{\"input\":{\"prompt\":\"hello\"}}")
             .header("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=" + CALLER_SPAN + ";Sampled=1"));
@@ -109,7 +109,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void traceparentWinsOverXray() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), new ScriptedModel());
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
     String other = "0af7651916cd43dd8448eb211c80319c";
     send(invocation("{\"prompt\":\"hello\"}")
         .header("traceparent", "00-" + other + "-b7ad6b7169203331-01")
@@ -120,7 +120,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void withoutOrWithMalformedTraceHeadersTheRunStartsItsOwnTrace() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), new ScriptedModel());
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
     JsonNode plain = Json.read(send(invocation("{\"prompt\":\"hello\"}")).body());
     JsonNode malformed = Json.read(send(invocation("{\"prompt\":\"hello\"}")
         .header("traceparent", "00-nothex-b7ad6b7169203331-01")
@@ -138,7 +138,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void theAgentCoreSessionHeaderSetsTheSessionAndIsEchoed() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), new ScriptedModel());
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
     HttpResponse<String> response = send(invocation("{\"prompt\":\"hello\",\"session_id\":\"from-body\"}")
         .header(AgentRuntimeServer.SESSION_HEADER, "agentcore-session-0123456789012345678901"));
     JsonNode body = Json.read(response.body());
@@ -202,7 +202,7 @@ class AgentCoreProtocolTest {
 
   @Test
   void aFailedInvocationStillEndsBusy() throws Exception {
-    start(AgentRuntimeMain.defaultTools(), ScriptedModel.canned(List.of()));
+    start(AgentRuntimeMain.demoTools(), ScriptedModel.canned(List.of()));
     HttpResponse<String> failed = send(invocation("{\"prompt\":\"hello\"}"));
     assertThat(failed.statusCode()).isEqualTo(500);
     JsonNode body = Json.read(failed.body());

@@ -433,7 +433,7 @@ public final class EmbeddedStack implements AutoCloseable {
             Map.of("otel.exporter.otlp.endpoint", "http://" + options.host() + ":" + grpcPort),
             processors);
     lifecycle.add(telemetry::close);
-    ToolRegistry tools = AgentRuntimeMain.defaultTools();
+    ToolRegistry tools = AgentRuntimeMain.demoTools();
     options.extraTools().forEach(tools::register);
     AgentRuntimeServer runtime =
         AgentRuntimeServer.create(
