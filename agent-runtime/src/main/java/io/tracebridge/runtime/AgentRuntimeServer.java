@@ -140,7 +140,8 @@ public final class AgentRuntimeServer {
       return Future.failedFuture(new IllegalStateException("server already started"));
     }
     Router router = Router.router(vertx);
-    router.route().handler(new RequestLogHandler());
+    router.route().handler(new RequestLogHandler(
+        config.jsonLogs() ? RequestLogHandler.Format.JSON : RequestLogHandler.Format.TEXT, config.logBodyChars()));
     router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
     router.get("/ping").handler(this::ping);
     router.post("/invocations").handler(this::invocations);

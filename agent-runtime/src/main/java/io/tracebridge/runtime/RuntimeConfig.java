@@ -29,6 +29,8 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
+ *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
+ *   <tr><td>LOG_BODY_CHARS</td><td>256 (0 = no body excerpt)</td></tr>
  *   <tr><td>DEMO_TOOLS</td><td>false (true: offer calculate and echo)</td></tr>
  *   <tr><td>MCP_SERVERS</td><td>none (JSON array, see {@link McpServerSpec})</td></tr>
  *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none (one server named mcp)</td></tr>
@@ -47,6 +49,7 @@ public final class RuntimeConfig {
   /** Upper bound of MAX_ITERATIONS, a guard against runaway loops. */
   public static final int MAX_MAX_ITERATIONS = 1_000;
   public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
+  public static final int DEFAULT_LOG_BODY_CHARS = 256;
 
   private final int port;
   private final String host;
@@ -63,6 +66,8 @@ public final class RuntimeConfig {
   private final @Nullable String bedrockCredentialsSecret;
   private final boolean demoTools;
   private final List<McpServerSpec> mcpServers;
+  private final boolean jsonLogs;
+  private final int logBodyChars;
 
   private RuntimeConfig(Builder b) {
     this.port = b.port;
@@ -80,6 +85,8 @@ public final class RuntimeConfig {
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
     this.demoTools = b.demoTools;
     this.mcpServers = List.copyOf(b.mcpServers);
+    this.jsonLogs = b.jsonLogs;
+    this.logBodyChars = b.logBodyChars;
   }
 
   public static Builder builder() {
@@ -103,7 +110,9 @@ public final class RuntimeConfig {
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
         .demoTools(demoTools)
-        .mcpServers(mcpServers);
+        .mcpServers(mcpServers)
+        .jsonLogs(jsonLogs)
+        .logBodyChars(logBodyChars);
   }
 
   /**
@@ -149,6 +158,15 @@ public final class RuntimeConfig {
       b.demoTools(bool("DEMO_TOOLS", v));
     }
     b.mcpServers(mcpServers(env));
+    if ((v = value(env, "LOG_FORMAT")) != null) {
+      if (!v.equalsIgnoreCase("json") && !v.equalsIgnoreCase("text")) {
+        throw new IllegalArgumentException("LOG_FORMAT must be text or json, got '" + v + "'");
+      }
+      b.jsonLogs(v.equalsIgnoreCase("json"));
+    }
+    if ((v = value(env, "LOG_BODY_CHARS")) != null) {
+      b.logBodyChars(integer("LOG_BODY_CHARS", v));
+    }
     return b.build();
   }
 
@@ -270,6 +288,16 @@ public final class RuntimeConfig {
     return demoTools;
   }
 
+  /** Whether request log lines are JSON objects ({@code LOG_FORMAT=json}) rather than text. */
+  public boolean jsonLogs() {
+    return jsonLogs;
+  }
+
+  /** How many characters of a request body the request log shows ({@code LOG_BODY_CHARS}). */
+  public int logBodyChars() {
+    return logBodyChars;
+  }
+
   /** The MCP servers whose tools are offered, in order. */
   public List<McpServerSpec> mcpServers() {
     return mcpServers;
@@ -291,6 +319,7 @@ public final class RuntimeConfig {
             : "")
         + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
         + ", demoTools=" + demoTools
+        + ", logFormat=" + (jsonLogs ? "json" : "text") + ", logBodyChars=" + logBodyChars
         + (mcpServers.isEmpty() ? "" : ", mcpServers=" + mcpServers)
         + "}";
   }
@@ -312,6 +341,8 @@ public final class RuntimeConfig {
     private @Nullable String bedrockCredentialsSecret;
     private boolean demoTools;
     private List<McpServerSpec> mcpServers = List.of();
+    private boolean jsonLogs;
+    private int logBodyChars = DEFAULT_LOG_BODY_CHARS;
 
     private Builder() {}
 
@@ -342,6 +373,16 @@ public final class RuntimeConfig {
 
     public Builder demoTools(boolean demoTools) {
       this.demoTools = demoTools;
+      return this;
+    }
+
+    public Builder jsonLogs(boolean jsonLogs) {
+      this.jsonLogs = jsonLogs;
+      return this;
+    }
+
+    public Builder logBodyChars(int chars) {
+      this.logBodyChars = chars;
       return this;
     }
 
@@ -407,6 +448,9 @@ public final class RuntimeConfig {
           openAiMaxTokensField.equals("max_tokens") || openAiMaxTokensField.equals("max_completion_tokens"),
           "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, got '" + openAiMaxTokensField + "'");
       check(url(openAiBaseUrl), "OPENAI_BASE_URL must be an http(s) URL, got '" + openAiBaseUrl + "'");
+      check(
+          logBodyChars >= 0 && logBodyChars <= AgentRuntimeServer.BODY_LIMIT_BYTES,
+          "LOG_BODY_CHARS must be between 0 and " + AgentRuntimeServer.BODY_LIMIT_BYTES + ", got " + logBodyChars);
       check(
           mcpServers.stream().map(McpServerSpec::name).distinct().count() == mcpServers.size(),
           "MCP_SERVERS: two servers share a name");
