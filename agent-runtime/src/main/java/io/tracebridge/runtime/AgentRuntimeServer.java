@@ -213,25 +213,44 @@ public final class AgentRuntimeServer {
       reply(ctx, 400, error(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"));
     String invocationId = UUID.randomUUID().toString();
+    if (body.path("stream").asBoolean(false)) {
+      stream(ctx, prompt, body, invocationId);
+      return;
+    }
+    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"), List.of());
     run(ctx, request)
-        .onSuccess(
-            captured -> {
-              AgentResult result = captured.value();
-              ObjectNode out = Json.object();
-              out.put("invocation_id", invocationId)
-                  .put("session_id", result.sessionId())
-                  .put("response", result.text())
-                  .put("stop_reason", result.stopReason().wireName());
-              out.putObject("usage")
-                  .put("input_tokens", result.usage().inputTokens())
-                  .put("output_tokens", result.usage().outputTokens())
-                  .put("total_tokens", result.usage().totalTokens());
-              out.put("iterations", result.iterations());
-              reply(ctx, 200, withTraceIds(out, result.traceId()));
-            })
+        .onSuccess(captured -> reply(ctx, 200, flatReply(invocationId, captured.value())))
         .onFailure(e -> reply(ctx, status(e), withTraceId(error(describe(e)), e)));
+  }
+
+  /** {@code "stream": true}: the run as server-sent events ({@link EventStream}), the flat reply last. */
+  private void stream(RoutingContext ctx, String prompt, JsonNode body, String invocationId) {
+    EventStream events = new EventStream(ctx.response(), vertx.getOrCreateContext());
+    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"), List.of(events));
+    run(ctx, request)
+        .onSuccess(captured -> events.end(flatReply(invocationId, captured.value()).put("type", "done")))
+        .onFailure(e -> {
+          if (events.started()) {
+            events.end(withTraceId(error(describe(e)).put("type", "error"), e));
+          } else {
+            reply(ctx, status(e), withTraceId(error(describe(e)), e));
+          }
+        });
+  }
+
+  private static ObjectNode flatReply(String invocationId, AgentResult result) {
+    ObjectNode out = Json.object();
+    out.put("invocation_id", invocationId)
+        .put("session_id", result.sessionId())
+        .put("response", result.text())
+        .put("stop_reason", result.stopReason().wireName());
+    out.putObject("usage")
+        .put("input_tokens", result.usage().inputTokens())
+        .put("output_tokens", result.usage().outputTokens())
+        .put("total_tokens", result.usage().totalTokens());
+    out.put("iterations", result.iterations());
+    return withTraceIds(out, result.traceId());
   }
 
   /** 400 for a request naming an unknown model, 500 for an agent failure. */
@@ -246,7 +265,7 @@ public final class AgentRuntimeServer {
       reply(ctx, 200, nestedFailure(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(ctx, prompt, input, text(input, "agent_id"));
+    AgentRequest request = request(ctx, prompt, input, text(input, "agent_id"), List.of());
     run(ctx, request)
         .onSuccess(
             captured -> {
@@ -266,10 +285,12 @@ public final class AgentRuntimeServer {
    * The request's session is AgentCore's {@value #SESSION_HEADER} when sent (the session AgentCore
    * routes to this micro-VM), else the payload's {@code session_id}, else a new one.
    */
-  private AgentRequest request(RoutingContext ctx, String prompt, JsonNode fields, @Nullable String agentId) {
+  private AgentRequest request(
+      RoutingContext ctx, String prompt, JsonNode fields, @Nullable String agentId, List<HookProvider> extraHooks) {
     String header = ctx.request().getHeader(SESSION_HEADER);
     String sessionId = header != null && !header.isBlank() ? header.trim() : text(fields, "session_id");
-    List<HookProvider> hooks = List.of(new SessionContextHook(attributes(fields.path("session_attributes"))));
+    List<HookProvider> hooks = new java.util.ArrayList<>(extraHooks);
+    hooks.add(0, new SessionContextHook(attributes(fields.path("session_attributes"))));
     return new AgentRequest(
         prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks, text(fields, "model_id"));
   }

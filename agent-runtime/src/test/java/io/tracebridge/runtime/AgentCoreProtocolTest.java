@@ -209,4 +209,59 @@ class AgentCoreProtocolTest {
     assertThat(body.get("xray_trace_id").asText()).startsWith("1-");
     assertThat(ping().get("status").asText()).isEqualTo("Healthy");
   }
+
+  /** The events of an SSE body: each frame is exactly {@code data: <json>} and a blank line. */
+  private static List<JsonNode> events(HttpResponse<String> response) throws Exception {
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("text/event-stream");
+    assertThat(response.body()).endsWith("\n\n");
+    List<JsonNode> out = new java.util.ArrayList<>();
+    for (String frame : response.body().split("\n\n")) {
+      assertThat(frame).startsWith("data: ").doesNotContain("\n");
+      out.add(Json.read(frame.substring("data: ".length())));
+    }
+    return out;
+  }
+
+  @Test
+  void aStreamedRunIsServerSentEventsEndingWithTheUsage() throws Exception {
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
+    HttpResponse<String> response = send(invocation(
+        "{\"prompt\":\"What is 2+3?\",\"stream\":true,\"session_id\":\"st-1\",\"session_attributes\":{\"bonus\":\"0\"}}"));
+    List<JsonNode> events = events(response);
+    assertThat(events).extracting(e -> e.get("type").asText())
+        .containsExactly("text", "tool_use", "tool_result", "text", "done");
+    assertThat(events.get(0).get("text").asText()).isEqualTo("Let me calculate 2+3.");
+    assertThat(events.get(1).get("name").asText()).isEqualTo("calculate");
+    assertThat(events.get(1).get("input").toString()).doesNotContain("sessionAttributes").contains("operand1");
+    assertThat(events.get(2).get("tool_use_id").asText()).isEqualTo(events.get(1).get("tool_use_id").asText());
+    assertThat(events.get(2).get("content").asText()).isEqualTo("{\"result\":5}");
+    assertThat(events.get(3).get("text").asText()).isEqualTo("The result is 5.");
+    JsonNode done = events.get(4);
+    assertThat(done.get("response").asText()).isEqualTo("The result is 5.");
+    assertThat(done.get("session_id").asText()).isEqualTo("st-1");
+    assertThat(done.at("/usage/total_tokens").asLong()).isEqualTo(root().getAttributes()
+        .get(AttributeKey.longKey("gen_ai.usage.total_tokens")));
+    assertThat(done.get("trace_id").asText()).isEqualTo(root().getTraceId());
+  }
+
+  @Test
+  void aStreamedRunFailingMidwayEndsWithAnErrorEvent() throws Exception {
+    start(AgentRuntimeMain.demoTools(), ScriptedModel.canned(List.of(new ModelResponse(
+        List.of(ContentBlock.toolUse("t1", "echo", Json.read("{\"toolParameters\":{\"text\":\"hi\"}}"))),
+        StopReason.TOOL_USE, new Usage(1, 1, 0, 0, 0)))));
+    List<JsonNode> events = events(send(invocation("{\"prompt\":\"go\",\"stream\":true}")));
+    assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("tool_use", "tool_result", "error");
+    assertThat(events.get(2).get("error").asText()).startsWith("agent invocation failed");
+    assertThat(events.get(2).get("trace_id").asText()).isEqualTo(root().getTraceId());
+  }
+
+  @Test
+  void aStreamedRunFailingBeforeAnyStepIsAPlainJsonError() throws Exception {
+    start(AgentRuntimeMain.demoTools(), ScriptedModel.canned(List.of()));
+    HttpResponse<String> response = send(invocation("{\"prompt\":\"go\",\"stream\":true}"));
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(Json.read(response.body()).get("error").asText()).startsWith("agent invocation failed");
+  }
 }
