@@ -102,21 +102,7 @@ public final class AgentRuntimeMain {
    * @throws IllegalStateException when the server cannot start
    */
   public static Running start(RuntimeConfig config, Map<String, String> env, Map<String, String> telemetryOverrides) {
-    ToolRegistry tools = config.demoTools() ? demoTools() : new ToolRegistry();
-    Function<String, Model> models;
-    Model model;
-    List<McpToolSource> mcp = new ArrayList<>();
-    try {
-      Supplier<AwsCredentialsProvider> bedrockCredentials = bedrockCredentials(config);
-      models = Models.resolver(config, bedrockCredentials);
-      model = models.apply(config.modelId());
-      for (McpServerSpec server : config.mcpServers()) {
-        mcp.add(connectMcp(server, config.region(), tools));
-      }
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      mcp.forEach(McpToolSource::close);
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    RuntimeParts parts = RuntimeParts.of(config);
     // Dual export: OTLP to the receiver always; CloudWatch as well when TRACEBRIDGE_CLOUDWATCH_*
     // configures it (see cloudwatch-export/README.md).
     CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(env);
@@ -130,13 +116,14 @@ public final class AgentRuntimeMain {
     OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, extraProcessors, List.of());
     Vertx vertx = Vertx.vertx();
     AgentRuntimeServer server =
-        AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models).withTraceCapture(capture);
+        AgentRuntimeServer.create(vertx, config, telemetry, parts.tools(), parts.model(), parts.models())
+            .withTraceCapture(capture);
     int port;
     try {
       port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       telemetry.close();
-      mcp.forEach(McpToolSource::close);
+      parts.close();
       vertx.close();
       throw new IllegalStateException("agent-runtime failed to start on " + config.host() + ":" + config.port(), e);
     }
@@ -148,7 +135,7 @@ public final class AgentRuntimeMain {
         LOG.warn("agent-runtime did not stop cleanly", e);
       }
       telemetry.shutdown().join(10, TimeUnit.SECONDS);
-      mcp.forEach(McpToolSource::close);
+      parts.close();
       vertx.close();
     });
   }

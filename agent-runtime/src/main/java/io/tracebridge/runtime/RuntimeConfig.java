@@ -121,7 +121,15 @@ public final class RuntimeConfig {
    * @throws IllegalArgumentException naming the key when a value is not a number or out of range
    */
   public static RuntimeConfig fromEnvironment(Map<String, String> env) {
-    Builder b = builder();
+    return fromEnvironment(env, false);
+  }
+
+  /**
+   * As {@link #fromEnvironment(Map)}, with {@code DEMO_TOOLS} defaulting to {@code
+   * demoToolsByDefault} ({@code tracebridge up}, whose demo needs them, passes true).
+   */
+  public static RuntimeConfig fromEnvironment(Map<String, String> env, boolean demoToolsByDefault) {
+    Builder b = builder().demoTools(demoToolsByDefault);
     String v;
     if ((v = value(env, "PORT")) != null) {
       b.port(integer("PORT", v));

@@ -122,4 +122,11 @@ class RuntimeConfigTest {
             "MCP_SERVERS", "[]", "MCP_SERVER_URL", "http://127.0.0.1:9000/mcp")))
         .hasMessage("set MCP_SERVERS or MCP_SERVER_URL (GATEWAY_URL), not both");
   }
+
+  @Test
+  void upOffersTheDemoToolsUnlessToldNot() {
+    assertThat(RuntimeConfig.fromEnvironment(Map.of(), true).demoTools()).isTrue();
+    assertThat(RuntimeConfig.fromEnvironment(Map.of("DEMO_TOOLS", "false"), true).demoTools()).isFalse();
+    assertThat(RuntimeConfig.fromEnvironment(Map.of("DEMO_TOOLS", "true"), false).demoTools()).isTrue();
+  }
 }
