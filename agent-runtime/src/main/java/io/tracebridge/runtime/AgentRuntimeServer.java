@@ -111,9 +111,20 @@ public final class AgentRuntimeServer {
             .systemPrompt(config.systemPrompt())
             .maxIterations(config.maxIterations())
             .maxTokens(config.maxTokens())
+            .maxTokensByModel(maxTokensByModel(config, model))
             .addHook(new TelemetryCaptureHook(openTelemetry))
             .build();
     return create(vertx, config, agent);
+  }
+
+  /** {@code MODEL_MAX_TOKENS}, its {@code MODEL_ID} entry also under the default model's own id. */
+  private static Map<String, Integer> maxTokensByModel(RuntimeConfig config, Model model) {
+    Map<String, Integer> byModel = new LinkedHashMap<>(config.modelMaxTokens());
+    Integer forDefault = byModel.get(config.modelId());
+    if (forDefault != null) {
+      byModel.putIfAbsent(model.modelId(), forDefault);
+    }
+    return byModel;
   }
 
   /** A server in front of an agent built elsewhere (for extra hooks); {@code config} gives the port. */

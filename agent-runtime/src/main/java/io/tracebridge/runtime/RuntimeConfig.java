@@ -21,6 +21,7 @@ import javax.annotation.Nullable;
  *   <tr><td>MODEL_ID</td><td>scripted</td></tr>
  *   <tr><td>AWS_REGION (or AWS_DEFAULT_REGION)</td><td>us-east-1</td></tr>
  *   <tr><td>MAX_TOKENS</td><td>4096</td></tr>
+ *   <tr><td>MODEL_MAX_TOKENS</td><td>none (JSON object: model id to max tokens)</td></tr>
  *   <tr><td>MAX_ITERATIONS</td><td>10</td></tr>
  *   <tr><td>SYSTEM_PROMPT</td><td>none</td></tr>
  *   <tr><td>AGENT_NAME</td><td>tracebridge-agent</td></tr>
@@ -57,6 +58,7 @@ public final class RuntimeConfig {
   private final String region;
   private final int maxTokens;
   private final int maxIterations;
+  private final Map<String, Integer> modelMaxTokens;
   private final @Nullable String systemPrompt;
   private final String agentName;
   private final SemconvMode semconvMode;
@@ -76,6 +78,7 @@ public final class RuntimeConfig {
     this.region = b.region;
     this.maxTokens = b.maxTokens;
     this.maxIterations = b.maxIterations;
+    this.modelMaxTokens = Map.copyOf(b.modelMaxTokens);
     this.systemPrompt = b.systemPrompt;
     this.agentName = b.agentName;
     this.semconvMode = b.semconvMode;
@@ -102,6 +105,7 @@ public final class RuntimeConfig {
         .region(region)
         .maxTokens(maxTokens)
         .maxIterations(maxIterations)
+        .modelMaxTokens(modelMaxTokens)
         .systemPrompt(systemPrompt)
         .agentName(agentName)
         .semconvMode(semconvMode)
@@ -145,6 +149,9 @@ public final class RuntimeConfig {
     }
     if ((v = value(env, "MAX_TOKENS")) != null) {
       b.maxTokens(integer("MAX_TOKENS", v));
+    }
+    if ((v = value(env, "MODEL_MAX_TOKENS")) != null) {
+      b.modelMaxTokens(modelMaxTokens(v));
     }
     if ((v = value(env, "MAX_ITERATIONS")) != null) {
       b.maxIterations(integer("MAX_ITERATIONS", v));
@@ -211,6 +218,28 @@ public final class RuntimeConfig {
     }
   }
 
+  /** {@code {"<model id>": <max tokens>, ...}}. */
+  private static Map<String, Integer> modelMaxTokens(String json) {
+    com.fasterxml.jackson.databind.JsonNode object;
+    try {
+      object = io.tracebridge.runtime.internal.Json.read(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("MODEL_MAX_TOKENS must be a JSON object: " + e.getOriginalMessage());
+    }
+    if (object == null || !object.isObject()) {
+      throw new IllegalArgumentException("MODEL_MAX_TOKENS must be a JSON object {\"<model id>\": <max tokens>}");
+    }
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : object.properties()) {
+      if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().asInt() < 1) {
+        throw new IllegalArgumentException(
+            "MODEL_MAX_TOKENS: " + e.getKey() + " must be an integer >= 1, got " + e.getValue());
+      }
+      out.put(e.getKey(), e.getValue().asInt());
+    }
+    return out;
+  }
+
   private static boolean bool(String key, String value) {
     switch (value.toLowerCase(java.util.Locale.ROOT)) {
       case "true":
@@ -260,6 +289,11 @@ public final class RuntimeConfig {
 
   public int maxIterations() {
     return maxIterations;
+  }
+
+  /** Per-model max tokens over {@link #maxTokens()}, by model id as in {@code MODEL_ID} / {@code model_id}. */
+  public Map<String, Integer> modelMaxTokens() {
+    return modelMaxTokens;
   }
 
   public @Nullable String systemPrompt() {
@@ -318,6 +352,7 @@ public final class RuntimeConfig {
         + ", modelId=" + modelId
         + ", region=" + region
         + ", maxTokens=" + maxTokens
+        + (modelMaxTokens.isEmpty() ? "" : ", modelMaxTokens=" + modelMaxTokens)
         + ", maxIterations=" + maxIterations
         + ", systemPrompt=" + (systemPrompt == null ? "none" : "<" + systemPrompt.length() + " chars>")
         + ", agentName=" + agentName
@@ -340,6 +375,7 @@ public final class RuntimeConfig {
     private String region = DEFAULT_REGION;
     private int maxTokens = DEFAULT_MAX_TOKENS;
     private int maxIterations = DEFAULT_MAX_ITERATIONS;
+    private Map<String, Integer> modelMaxTokens = Map.of();
     private @Nullable String systemPrompt;
     private String agentName = DEFAULT_AGENT_NAME;
     private SemconvMode semconvMode = SemconvMode.LEGACY;
@@ -426,6 +462,11 @@ public final class RuntimeConfig {
 
     public Builder maxIterations(int maxIterations) {
       this.maxIterations = maxIterations;
+      return this;
+    }
+
+    public Builder modelMaxTokens(Map<String, Integer> byModel) {
+      this.modelMaxTokens = Map.copyOf(byModel);
       return this;
     }
 

@@ -264,4 +264,29 @@ class AgentCoreProtocolTest {
     assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(Json.read(response.body()).get("error").asText()).startsWith("agent invocation failed");
   }
+
+  @Test
+  void theDefaultModelsMaxTokensAreFoundByItsModelIdSetting() throws Exception {
+    List<Integer> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ScriptedModel scripted = new ScriptedModel();
+    io.tracebridge.runtime.core.Model m1 = new io.tracebridge.runtime.core.Model() {
+      @Override
+      public String modelId() {
+        return "m1";
+      }
+
+      @Override
+      public ModelResponse converse(List<io.tracebridge.runtime.core.Message> messages, List<ToolSpec> tools,
+          String systemPrompt, io.tracebridge.runtime.core.ModelRequestOptions options) {
+        sent.add(options.maxTokens());
+        return scripted.converse(messages, tools, systemPrompt, options);
+      }
+    };
+    RuntimeConfig config = RuntimeConfig.builder().port(0).host("127.0.0.1").agentName("ac")
+        .modelId("openai:m1").maxTokens(100).modelMaxTokens(java.util.Map.of("openai:m1", 77)).build();
+    server = AgentRuntimeServer.create(vertx, config, telemetry.sdk, new ToolRegistry(), m1);
+    port = server.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertThat(send(invocation("{\"prompt\":\"hello\"}")).statusCode()).isEqualTo(200);
+    assertThat(sent).containsExactly(77);
+  }
 }

@@ -129,4 +129,17 @@ class RuntimeConfigTest {
     assertThat(RuntimeConfig.fromEnvironment(Map.of("DEMO_TOOLS", "false"), true).demoTools()).isFalse();
     assertThat(RuntimeConfig.fromEnvironment(Map.of("DEMO_TOOLS", "true"), false).demoTools()).isTrue();
   }
+
+  @Test
+  void perModelMaxTokens() {
+    RuntimeConfig c = RuntimeConfig.fromEnvironment(Map.of(
+        "MODEL_MAX_TOKENS", "{\"us.anthropic.claude-sonnet-4-20250514-v1:0\":8192,\"openai:gpt-4o-mini\":16384}"));
+    assertThat(c.modelMaxTokens())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("us.anthropic.claude-sonnet-4-20250514-v1:0", 8192, "openai:gpt-4o-mini", 16384));
+    assertThat(c.toBuilder().build().modelMaxTokens()).isEqualTo(c.modelMaxTokens());
+    assertThatThrownBy(() -> RuntimeConfig.fromEnvironment(Map.of("MODEL_MAX_TOKENS", "{\"m\":0}")))
+        .hasMessage("MODEL_MAX_TOKENS: m must be an integer >= 1, got 0");
+    assertThatThrownBy(() -> RuntimeConfig.fromEnvironment(Map.of("MODEL_MAX_TOKENS", "[1]")))
+        .hasMessageStartingWith("MODEL_MAX_TOKENS must be a JSON object");
+  }
 }
