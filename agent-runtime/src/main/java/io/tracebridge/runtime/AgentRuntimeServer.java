@@ -54,6 +54,8 @@ public final class AgentRuntimeServer {
   /** Largest accepted request body, in bytes; larger ones get 413. */
   public static final long BODY_LIMIT_BYTES = 1024 * 1024;
   static final String NO_PROMPT = "No prompt provided";
+  /** Most models one {@code requested_models} invocation may name. */
+  public static final int MAX_REQUESTED_MODELS = 10;
   /** AgentCore's session header: the runtime session a request belongs to. */
   public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 
@@ -225,6 +227,11 @@ public final class AgentRuntimeServer {
       return;
     }
     String invocationId = UUID.randomUUID().toString();
+    JsonNode requested = body.has("requested_models") ? body.get("requested_models") : body.get("requestedModels");
+    if (requested != null) {
+      requestedModels(ctx, prompt, body, invocationId, requested);
+      return;
+    }
     if (body.path("stream").asBoolean(false)) {
       stream(ctx, prompt, body, invocationId);
       return;
@@ -248,6 +255,41 @@ public final class AgentRuntimeServer {
             reply(ctx, status(e), withTraceId(error(describe(e)), e));
           }
         });
+  }
+
+  /**
+   * The seed's {@code requestedModels}: one prompt on each model, each its own run (its own {@code
+   * invoke_agent} span, concurrently, in the session {@code <session>/<model id>} so the models'
+   * conversations stay apart), answered together in the requested order. A model that fails or is
+   * unknown gets an {@code error} entry; the others' results are kept.
+   */
+  private void requestedModels(RoutingContext ctx, String prompt, JsonNode body, String invocationId, JsonNode requested) {
+    List<String> models = new java.util.ArrayList<>();
+    if (requested.isArray()) {
+      requested.forEach(m -> models.add(m.isTextual() ? m.asText().trim() : ""));
+    }
+    if (models.isEmpty() || models.size() > MAX_REQUESTED_MODELS || models.contains("") || new java.util.HashSet<>(models).size() != models.size()) {
+      reply(ctx, 400, error("requested_models must be an array of 1 to " + MAX_REQUESTED_MODELS + " distinct model ids"));
+      return;
+    }
+    AgentRequest base = request(ctx, prompt, body, text(body, "agent_id"), List.of());
+    List<Future<TraceCapture.Captured<AgentResult>>> runs = new java.util.ArrayList<>();
+    for (String model : models) {
+      runs.add(run(ctx, new AgentRequest(prompt, base.sessionId() + "/" + model, base.agentId(), base.hooks(), model)));
+    }
+    Future.join(runs).onComplete(done -> {
+      ObjectNode out = Json.object().put("invocation_id", invocationId).put("session_id", base.sessionId());
+      com.fasterxml.jackson.databind.node.ArrayNode results = out.putArray("results");
+      for (int i = 0; i < models.size(); i++) {
+        Future<TraceCapture.Captured<AgentResult>> run = runs.get(i);
+        ObjectNode entry = run.succeeded()
+            ? flatReply(invocationId, run.result().value()).without(List.of("invocation_id"))
+            : withTraceId(error(describe(run.cause())), run.cause());
+        results.add(Json.object().put("model_id", models.get(i)).setAll(entry));
+      }
+      ctx.response().putHeader(SESSION_HEADER, base.sessionId());
+      reply(ctx, 200, out);
+    });
   }
 
   private static ObjectNode flatReply(String invocationId, AgentResult result) {

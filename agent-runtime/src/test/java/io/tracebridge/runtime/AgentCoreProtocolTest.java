@@ -289,4 +289,54 @@ class AgentCoreProtocolTest {
     assertThat(send(invocation("{\"prompt\":\"hello\"}")).statusCode()).isEqualTo(200);
     assertThat(sent).containsExactly(77);
   }
+
+  @Test
+  void requestedModelsRunThePromptOnEachModelAsItsOwnTracedRun() throws Exception {
+    ModelResponse alt = new ModelResponse(List.of(ContentBlock.text("alt says hi")), StopReason.END_TURN, new Usage(7, 3, 0, 0, 0));
+    RuntimeConfig config = RuntimeConfig.builder().port(0).host("127.0.0.1").agentName("ac").build();
+    server = AgentRuntimeServer.create(vertx, config, telemetry.sdk, AgentRuntimeMain.demoTools(), new ScriptedModel(), id -> {
+      if (id.equals("alt")) {
+        return ScriptedModel.canned(List.of(alt));
+      }
+      throw new IllegalArgumentException("model '" + id + "' is not available in this runtime");
+    });
+    port = server.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+    HttpResponse<String> response = send(invocation(
+        "{\"prompt\":\"What is 2+3?\",\"session_id\":\"cmp\",\"requested_models\":[\"scripted\",\"alt\",\"nope\"]}"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode body = Json.read(response.body());
+    assertThat(body.get("session_id").asText()).isEqualTo("cmp");
+    JsonNode results = body.get("results");
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).get("model_id").asText()).isEqualTo("scripted");
+    assertThat(results.get(0).get("response").asText()).isEqualTo("The result is 5.");
+    assertThat(results.get(0).get("session_id").asText()).isEqualTo("cmp/scripted");
+    assertThat(results.get(1).get("model_id").asText()).isEqualTo("alt");
+    assertThat(results.get(1).get("response").asText()).isEqualTo("alt says hi");
+    assertThat(results.get(1).at("/usage/input_tokens").asLong()).isEqualTo(7);
+    assertThat(results.get(1).at("/usage/output_tokens").asLong()).isEqualTo(3);
+    assertThat(results.get(2).get("model_id").asText()).isEqualTo("nope");
+    assertThat(results.get(2).get("error").asText()).contains("'nope' is not available");
+
+    List<SpanData> roots = telemetry.spansNamed("invoke_agent ac");
+    assertThat(roots).hasSize(2);
+    assertThat(roots).extracting(SpanData::getTraceId)
+        .containsExactlyInAnyOrder(results.get(0).get("trace_id").asText(), results.get(1).get("trace_id").asText())
+        .doesNotHaveDuplicates();
+    SpanData scriptedRoot = roots.stream()
+        .filter(r -> r.getTraceId().equals(results.get(0).get("trace_id").asText())).findFirst().orElseThrow();
+    assertThat(results.get(0).at("/usage/total_tokens").asLong())
+        .isEqualTo(scriptedRoot.getAttributes().get(AttributeKey.longKey("gen_ai.usage.total_tokens")));
+  }
+
+  @Test
+  void badRequestedModelsAre400() throws Exception {
+    start(AgentRuntimeMain.demoTools(), new ScriptedModel());
+    for (String models : List.of("[]", "\"scripted\"", "[\"scripted\",\"scripted\"]", "[1]")) {
+      HttpResponse<String> response = send(invocation("{\"prompt\":\"hi\",\"requested_models\":" + models + "}"));
+      assertThat(response.statusCode()).as(models).isEqualTo(400);
+      assertThat(Json.read(response.body()).get("error").asText()).startsWith("requested_models must be");
+    }
+  }
 }
