@@ -166,17 +166,45 @@ public final class AgentRuntimeMain {
       @Override
       public synchronized AwsCredentialsProvider get() {
         if (fetched == null) {
-          try (SecretsManagerClient client =
-              SecretsManagerClient.builder()
-                  .region(Region.of(config.region()))
-                  .httpClientBuilder(UrlConnectionHttpClient.builder())
-                  .build()) {
+          try (SecretsManagerClient client = secretsManager(config)) {
             fetched = SecretsManagerCredentials.fetch(client, secret);
           }
         }
         return fetched;
       }
     };
+  }
+
+  /**
+   * The OpenAI-compatible key: {@code OPENAI_API_KEY}, or read once, on first use, from the Secrets
+   * Manager secret {@code OPENAI_API_KEY_SECRET} (with the default-chain credentials) as a plain
+   * string or the {@code OPENAI_API_KEY} field of a JSON secret.
+   */
+  static Supplier<String> openAiApiKey(RuntimeConfig config) {
+    String secret = config.openAiApiKeySecret();
+    if (secret == null) {
+      return config::openAiApiKey;
+    }
+    return new Supplier<>() {
+      private String fetched;
+
+      @Override
+      public synchronized String get() {
+        if (fetched == null) {
+          try (SecretsManagerClient client = secretsManager(config)) {
+            fetched = SecretsManagerCredentials.apiKey(client, "OPENAI_API_KEY_SECRET", secret, "OPENAI_API_KEY");
+          }
+        }
+        return fetched;
+      }
+    };
+  }
+
+  private static SecretsManagerClient secretsManager(RuntimeConfig config) {
+    return SecretsManagerClient.builder()
+        .region(Region.of(config.region()))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
   }
 
   /**

@@ -30,6 +30,7 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
+ *   <tr><td>OPENAI_API_KEY_SECRET</td><td>none (Secrets Manager id of the OpenAI key)</td></tr>
  *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
  *   <tr><td>LOG_BODY_CHARS</td><td>256 (0 = no body excerpt)</td></tr>
  *   <tr><td>DEMO_TOOLS</td><td>false (true: offer calculate and echo)</td></tr>
@@ -66,6 +67,7 @@ public final class RuntimeConfig {
   private final @Nullable String openAiApiKey;
   private final String openAiMaxTokensField;
   private final @Nullable String bedrockCredentialsSecret;
+  private final @Nullable String openAiApiKeySecret;
   private final boolean demoTools;
   private final List<McpServerSpec> mcpServers;
   private final boolean jsonLogs;
@@ -86,6 +88,7 @@ public final class RuntimeConfig {
     this.openAiApiKey = b.openAiApiKey;
     this.openAiMaxTokensField = b.openAiMaxTokensField;
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
+    this.openAiApiKeySecret = b.openAiApiKeySecret;
     this.demoTools = b.demoTools;
     this.mcpServers = List.copyOf(b.mcpServers);
     this.jsonLogs = b.jsonLogs;
@@ -113,6 +116,7 @@ public final class RuntimeConfig {
         .openAiApiKey(openAiApiKey)
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
+        .openAiApiKeySecret(openAiApiKeySecret)
         .demoTools(demoTools)
         .mcpServers(mcpServers)
         .jsonLogs(jsonLogs)
@@ -169,6 +173,7 @@ public final class RuntimeConfig {
       b.openAiMaxTokensField(v);
     }
     b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
+    b.openAiApiKeySecret(value(env, "OPENAI_API_KEY_SECRET"));
     if ((v = value(env, "DEMO_TOOLS")) != null) {
       b.demoTools(bool("DEMO_TOOLS", v));
     }
@@ -321,6 +326,11 @@ public final class RuntimeConfig {
     return openAiMaxTokensField;
   }
 
+  /** Secrets Manager secret holding the OpenAI-compatible key ({@code OPENAI_API_KEY_SECRET}). */
+  public @Nullable String openAiApiKeySecret() {
+    return openAiApiKeySecret;
+  }
+
   public @Nullable String bedrockCredentialsSecret() {
     return bedrockCredentialsSecret;
   }
@@ -359,6 +369,7 @@ public final class RuntimeConfig {
         + ", semconv=" + semconvMode
         + (modelId.startsWith("openai:")
             ? ", openAiBaseUrl=" + openAiBaseUrl + ", openAiApiKey=" + (openAiApiKey == null ? "none" : "****")
+                + (openAiApiKeySecret == null ? "" : ", openAiApiKeySecret=" + openAiApiKeySecret)
             : "")
         + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
         + ", demoTools=" + demoTools
@@ -383,6 +394,7 @@ public final class RuntimeConfig {
     private @Nullable String openAiApiKey;
     private String openAiMaxTokensField = "max_tokens";
     private @Nullable String bedrockCredentialsSecret;
+    private @Nullable String openAiApiKeySecret;
     private boolean demoTools;
     private List<McpServerSpec> mcpServers = List.of();
     private boolean jsonLogs;
@@ -407,6 +419,11 @@ public final class RuntimeConfig {
 
     public Builder openAiMaxTokensField(String field) {
       this.openAiMaxTokensField = Objects.requireNonNull(field, "OPENAI_MAX_TOKENS_FIELD");
+      return this;
+    }
+
+    public Builder openAiApiKeySecret(@Nullable String secretId) {
+      this.openAiApiKeySecret = secretId;
       return this;
     }
 
@@ -493,6 +510,7 @@ public final class RuntimeConfig {
           maxIterations >= 1 && maxIterations <= MAX_MAX_ITERATIONS,
           "MAX_ITERATIONS must be between 1 and " + MAX_MAX_ITERATIONS + ", got " + maxIterations);
       check(!agentName.isBlank(), "AGENT_NAME must not be blank");
+      check(openAiApiKey == null || openAiApiKeySecret == null, "set OPENAI_API_KEY or OPENAI_API_KEY_SECRET, not both");
       check(
           openAiMaxTokensField.equals("max_tokens") || openAiMaxTokensField.equals("max_completion_tokens"),
           "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, got '" + openAiMaxTokensField + "'");

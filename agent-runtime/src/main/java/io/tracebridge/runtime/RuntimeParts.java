@@ -39,7 +39,8 @@ public final class RuntimeParts implements AutoCloseable {
     ToolRegistry tools = config.demoTools() ? AgentRuntimeMain.demoTools() : new ToolRegistry();
     List<McpToolSource> mcp = new ArrayList<>();
     try {
-      Function<String, Model> models = Models.resolver(config, AgentRuntimeMain.bedrockCredentials(config));
+      Function<String, Model> models = Models.resolver(
+          config, AgentRuntimeMain.bedrockCredentials(config), AgentRuntimeMain.openAiApiKey(config));
       Model model = models.apply(config.modelId());
       for (McpServerSpec server : config.mcpServers()) {
         mcp.add(AgentRuntimeMain.connectMcp(server, config.region(), tools));

@@ -142,4 +142,13 @@ class RuntimeConfigTest {
     assertThatThrownBy(() -> RuntimeConfig.fromEnvironment(Map.of("MODEL_MAX_TOKENS", "[1]")))
         .hasMessageStartingWith("MODEL_MAX_TOKENS must be a JSON object");
   }
+
+  @Test
+  void theOpenAiKeyComesFromTheEnvironmentOrASecretNotBoth() {
+    RuntimeConfig c = RuntimeConfig.fromEnvironment(Map.of("MODEL_ID", "openai:m", "OPENAI_API_KEY_SECRET", "rt/openai"));
+    assertThat(c.openAiApiKeySecret()).isEqualTo("rt/openai");
+    assertThat(c.toString()).contains("openAiApiKeySecret=rt/openai");
+    assertThatThrownBy(() -> RuntimeConfig.fromEnvironment(Map.of("OPENAI_API_KEY", "sk", "OPENAI_API_KEY_SECRET", "rt/openai")))
+        .hasMessage("set OPENAI_API_KEY or OPENAI_API_KEY_SECRET, not both");
+  }
 }

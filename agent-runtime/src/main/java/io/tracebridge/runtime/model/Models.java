@@ -34,6 +34,15 @@ public final class Models {
    * @throws IllegalArgumentException naming the setting when the id or its settings are invalid
    */
   public static Model create(String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+    return create(id, config, bedrockCredentials, config::openAiApiKey);
+  }
+
+  /**
+   * As {@link #create(String, RuntimeConfig, Supplier)}, the OpenAI-compatible key from {@code
+   * openAiApiKey} (asked for only when such a model is built; null: no key).
+   */
+  public static Model create(
+      String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
     Objects.requireNonNull(id, "MODEL_ID");
     if (id.isBlank()) {
       throw new IllegalArgumentException("MODEL_ID must not be blank");
@@ -44,7 +53,7 @@ public final class Models {
     if (id.startsWith(OpenAiCompatibleModel.PREFIX)) {
       return OpenAiCompatibleModel.builder()
           .baseUrl(config.openAiBaseUrl())
-          .apiKey(config.openAiApiKey())
+          .apiKey(openAiApiKey.get())
           .maxTokensField(config.openAiMaxTokensField())
           .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
           .build();
@@ -58,8 +67,8 @@ public final class Models {
 
   /** A caching resolver over {@link #create}, for {@code Agent.Builder.modelResolver}. */
   public static Function<String, Model> resolver(
-      RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+      RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
     Map<String, Model> cache = new ConcurrentHashMap<>();
-    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials));
+    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials, openAiApiKey));
   }
 }
