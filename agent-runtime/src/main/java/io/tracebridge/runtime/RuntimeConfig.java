@@ -2,6 +2,7 @@ package io.tracebridge.runtime;
 
 import io.tracebridge.runtime.telemetry.SemconvMode;
 import io.tracebridge.runtime.mcp.McpServerSpec;
+import io.tracebridge.runtime.model.OpenAiProvider;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
+ *   <tr><td>OPENAI_PROVIDERS</td><td>none (JSON, see {@link OpenAiProvider})</td></tr>
+ *   <tr><td>GEMINI_API_KEY</td><td>none (the built-in gemini provider's key)</td></tr>
  *   <tr><td>OPENAI_API_KEY_SECRET</td><td>none (Secrets Manager id of the OpenAI key)</td></tr>
  *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
  *   <tr><td>LOG_BODY_CHARS</td><td>256 (0 = no body excerpt)</td></tr>
@@ -68,6 +71,7 @@ public final class RuntimeConfig {
   private final String openAiMaxTokensField;
   private final @Nullable String bedrockCredentialsSecret;
   private final @Nullable String openAiApiKeySecret;
+  private final Map<String, OpenAiProvider> openAiProviders;
   private final boolean demoTools;
   private final List<McpServerSpec> mcpServers;
   private final boolean jsonLogs;
@@ -89,6 +93,7 @@ public final class RuntimeConfig {
     this.openAiMaxTokensField = b.openAiMaxTokensField;
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
     this.openAiApiKeySecret = b.openAiApiKeySecret;
+    this.openAiProviders = Map.copyOf(b.openAiProviders);
     this.demoTools = b.demoTools;
     this.mcpServers = List.copyOf(b.mcpServers);
     this.jsonLogs = b.jsonLogs;
@@ -117,6 +122,7 @@ public final class RuntimeConfig {
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
         .openAiApiKeySecret(openAiApiKeySecret)
+        .openAiProviders(openAiProviders)
         .demoTools(demoTools)
         .mcpServers(mcpServers)
         .jsonLogs(jsonLogs)
@@ -174,6 +180,12 @@ public final class RuntimeConfig {
     }
     b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
     b.openAiApiKeySecret(value(env, "OPENAI_API_KEY_SECRET"));
+    Map<String, OpenAiProvider> providers = new java.util.LinkedHashMap<>();
+    providers.put(OpenAiProvider.GEMINI, OpenAiProvider.gemini(value(env, "GEMINI_API_KEY")));
+    if ((v = value(env, "OPENAI_PROVIDERS")) != null) {
+      providers.putAll(OpenAiProvider.parseMap(v));
+    }
+    b.openAiProviders(providers);
     if ((v = value(env, "DEMO_TOOLS")) != null) {
       b.demoTools(bool("DEMO_TOOLS", v));
     }
@@ -326,6 +338,11 @@ public final class RuntimeConfig {
     return openAiMaxTokensField;
   }
 
+  /** Named OpenAI-compatible endpoints ({@code OPENAI_PROVIDERS}, plus the built-in gemini), by name. */
+  public Map<String, OpenAiProvider> openAiProviders() {
+    return openAiProviders;
+  }
+
   /** Secrets Manager secret holding the OpenAI-compatible key ({@code OPENAI_API_KEY_SECRET}). */
   public @Nullable String openAiApiKeySecret() {
     return openAiApiKeySecret;
@@ -371,6 +388,7 @@ public final class RuntimeConfig {
             ? ", openAiBaseUrl=" + openAiBaseUrl + ", openAiApiKey=" + (openAiApiKey == null ? "none" : "****")
                 + (openAiApiKeySecret == null ? "" : ", openAiApiKeySecret=" + openAiApiKeySecret)
             : "")
+        + ", openAiProviders=" + new java.util.TreeMap<>(openAiProviders).values()
         + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
         + ", demoTools=" + demoTools
         + ", logFormat=" + (jsonLogs ? "json" : "text") + ", logBodyChars=" + logBodyChars
@@ -395,6 +413,7 @@ public final class RuntimeConfig {
     private String openAiMaxTokensField = "max_tokens";
     private @Nullable String bedrockCredentialsSecret;
     private @Nullable String openAiApiKeySecret;
+    private Map<String, OpenAiProvider> openAiProviders = Map.of(OpenAiProvider.GEMINI, OpenAiProvider.gemini(null));
     private boolean demoTools;
     private List<McpServerSpec> mcpServers = List.of();
     private boolean jsonLogs;
@@ -419,6 +438,11 @@ public final class RuntimeConfig {
 
     public Builder openAiMaxTokensField(String field) {
       this.openAiMaxTokensField = Objects.requireNonNull(field, "OPENAI_MAX_TOKENS_FIELD");
+      return this;
+    }
+
+    public Builder openAiProviders(Map<String, OpenAiProvider> providers) {
+      this.openAiProviders = Map.copyOf(providers);
       return this;
     }
 

@@ -17,6 +17,9 @@ import software.amazon.awssdk.regions.Region;
  *   <li>{@code scripted} → {@link ScriptedModel};
  *   <li>{@code openai:<model>} → {@link OpenAiCompatibleModel} at {@code OPENAI_BASE_URL} with
  *       {@code OPENAI_API_KEY};
+ *   <li>{@code <provider>:<model>} for a provider of {@code OPENAI_PROVIDERS}, or {@code
+ *       gemini:<model>} (Gemini's OpenAI-compatible API) → {@link OpenAiCompatibleModel} at that
+ *       provider's endpoint ({@link OpenAiProvider});
  *   <li>{@code bedrock:<id>}, or any other id (a Bedrock model id or inference profile id such as
  *       {@code us.anthropic.claude-sonnet-4-20250514-v1:0}) → {@link BedrockConverseModel} in
  *       {@code AWS_REGION}.
@@ -56,6 +59,16 @@ public final class Models {
           .apiKey(openAiApiKey.get())
           .maxTokensField(config.openAiMaxTokensField())
           .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
+          .build();
+    }
+    int colon = id.indexOf(':');
+    OpenAiProvider provider = colon < 0 ? null : config.openAiProviders().get(id.substring(0, colon));
+    if (provider != null) {
+      return OpenAiCompatibleModel.builder()
+          .baseUrl(provider.baseUrl())
+          .apiKey(provider.apiKey())
+          .maxTokensField(provider.maxTokensField())
+          .model(id.substring(colon + 1))
           .build();
     }
     String bedrockId = id.startsWith(BedrockConverseModel.PREFIX) ? id.substring(BedrockConverseModel.PREFIX.length()) : id;
