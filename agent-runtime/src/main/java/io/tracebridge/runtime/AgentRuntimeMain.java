@@ -17,9 +17,10 @@ import io.vertx.core.Vertx;
 import io.tracebridge.runtime.aws.GatewayUrls;
 import io.tracebridge.runtime.aws.SecretsManagerCredentials;
 import io.tracebridge.runtime.aws.SigV4Signer;
+import io.tracebridge.runtime.mcp.McpAuth;
+import io.tracebridge.runtime.mcp.McpServerSpec;
 import io.tracebridge.runtime.mcp.McpToolSource;
 import io.tracebridge.runtime.model.Models;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,21 +102,7 @@ public final class AgentRuntimeMain {
    * @throws IllegalStateException when the server cannot start
    */
   public static Running start(RuntimeConfig config, Map<String, String> env, Map<String, String> telemetryOverrides) {
-    ToolRegistry tools = defaultTools();
-    Function<String, Model> models;
-    Model model;
-    McpToolSource mcp = null;
-    try {
-      Supplier<AwsCredentialsProvider> bedrockCredentials = bedrockCredentials(config);
-      models = Models.resolver(config, bedrockCredentials);
-      model = models.apply(config.modelId());
-      if (config.mcpServerUrl() != null) {
-        mcp = connectMcp(config);
-        mcp.tools().forEach(tools::register);
-      }
-    } catch (IllegalStateException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    RuntimeParts parts = RuntimeParts.of(config);
     // Dual export: OTLP to the receiver always; CloudWatch as well when TRACEBRIDGE_CLOUDWATCH_*
     // configures it (see cloudwatch-export/README.md).
     CloudWatchExportConfig cloudWatch = CloudWatchExportConfig.fromEnvironment(env);
@@ -129,13 +116,14 @@ public final class AgentRuntimeMain {
     OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, extraProcessors, List.of());
     Vertx vertx = Vertx.vertx();
     AgentRuntimeServer server =
-        AgentRuntimeServer.create(vertx, config, telemetry, tools, model, models).withTraceCapture(capture);
-    McpToolSource mcpSource = mcp;
+        AgentRuntimeServer.create(vertx, config, telemetry, parts.tools(), parts.model(), parts.models())
+            .withTraceCapture(capture);
     int port;
     try {
       port = server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       telemetry.close();
+      parts.close();
       vertx.close();
       throw new IllegalStateException("agent-runtime failed to start on " + config.host() + ":" + config.port(), e);
     }
@@ -147,9 +135,7 @@ public final class AgentRuntimeMain {
         LOG.warn("agent-runtime did not stop cleanly", e);
       }
       telemetry.shutdown().join(10, TimeUnit.SECONDS);
-      if (mcpSource != null) {
-        mcpSource.close();
-      }
+      parts.close();
       vertx.close();
     });
   }
@@ -180,11 +166,7 @@ public final class AgentRuntimeMain {
       @Override
       public synchronized AwsCredentialsProvider get() {
         if (fetched == null) {
-          try (SecretsManagerClient client =
-              SecretsManagerClient.builder()
-                  .region(Region.of(config.region()))
-                  .httpClientBuilder(UrlConnectionHttpClient.builder())
-                  .build()) {
+          try (SecretsManagerClient client = secretsManager(config)) {
             fetched = SecretsManagerCredentials.fetch(client, secret);
           }
         }
@@ -193,27 +175,72 @@ public final class AgentRuntimeMain {
     };
   }
 
-  /** Connects to {@code MCP_SERVER_URL}, signing with SigV4 ({@code bedrock-agentcore}) when configured. */
-  static McpToolSource connectMcp(RuntimeConfig config) {
-    String url = java.util.Objects.requireNonNull(config.mcpServerUrl(), "MCP_SERVER_URL");
-    SigV4Signer signer =
-        config.signMcpRequests()
-            ? new SigV4Signer(
-                DefaultCredentialsProvider.builder().build(),
-                GatewayUrls.region(url, config.region()),
-                SigV4Signer.AGENTCORE_SERVICE)
-            : null;
-    return McpToolSource.connect(URI.create(url), signer, McpToolSource.DEFAULT_TIMEOUT);
+  /**
+   * The OpenAI-compatible key: {@code OPENAI_API_KEY}, or read once, on first use, from the Secrets
+   * Manager secret {@code OPENAI_API_KEY_SECRET} (with the default-chain credentials) as a plain
+   * string or the {@code OPENAI_API_KEY} field of a JSON secret.
+   */
+  static Supplier<String> openAiApiKey(RuntimeConfig config) {
+    String secret = config.openAiApiKeySecret();
+    if (secret == null) {
+      return config::openAiApiKey;
+    }
+    return new Supplier<>() {
+      private String fetched;
+
+      @Override
+      public synchronized String get() {
+        if (fetched == null) {
+          try (SecretsManagerClient client = secretsManager(config)) {
+            fetched = SecretsManagerCredentials.apiKey(client, "OPENAI_API_KEY_SECRET", secret, "OPENAI_API_KEY");
+          }
+        }
+        return fetched;
+      }
+    };
   }
 
-  /** The built-in tools: {@code calculate} and {@code echo}. */
-  public static ToolRegistry defaultTools() {
+  private static SecretsManagerClient secretsManager(RuntimeConfig config) {
+    return SecretsManagerClient.builder()
+        .region(Region.of(config.region()))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+  }
+
+  /**
+   * Connects to one MCP server and registers its tools in {@code tools}, authenticating as its
+   * spec says (SigV4: service {@code bedrock-agentcore}, region from the gateway URL or {@code
+   * region}, default-chain credentials).
+   *
+   * @throws IllegalArgumentException when one of its tools collides with a registered one
+   * @throws IllegalStateException when the server cannot be reached
+   */
+  static McpToolSource connectMcp(McpServerSpec server, String region, ToolRegistry tools) {
+    McpAuth auth;
+    switch (server.auth()) {
+      case BEARER:
+        auth = McpAuth.bearer(java.util.Objects.requireNonNull(server.token(), "token"));
+        break;
+      case SIGV4:
+        auth = McpAuth.sigV4(new SigV4Signer(
+            DefaultCredentialsProvider.builder().build(),
+            GatewayUrls.region(server.url().toString(), region),
+            SigV4Signer.AGENTCORE_SERVICE));
+        break;
+      default:
+        auth = McpAuth.none();
+    }
+    return McpToolSource.connect(server, auth, McpToolSource.DEFAULT_TIMEOUT, tools);
+  }
+
+  /** The demo tools {@code calculate} and {@code echo} ({@code DEMO_TOOLS=true}; the demo uses them). */
+  public static ToolRegistry demoTools() {
     return ToolRegistry.of(new CalculateTool(), new EchoTool());
   }
 
-  /** A server with the built-in tools and {@code model}, as {@link #main} builds it; not started. */
+  /** A server with the demo tools and {@code model}; not started. */
   public static AgentRuntimeServer createDefault(
       Vertx vertx, RuntimeConfig config, OpenTelemetry openTelemetry, Model model) {
-    return AgentRuntimeServer.create(vertx, config, openTelemetry, defaultTools(), model);
+    return AgentRuntimeServer.create(vertx, config, openTelemetry, demoTools(), model);
   }
 }

@@ -23,7 +23,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Instant;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.tracebridge.runtime.telemetry.TraceHeaders;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,10 @@ public final class AgentRuntimeServer {
   /** Largest accepted request body, in bytes; larger ones get 413. */
   public static final long BODY_LIMIT_BYTES = 1024 * 1024;
   static final String NO_PROMPT = "No prompt provided";
+  /** Most models one {@code requested_models} invocation may name. */
+  public static final int MAX_REQUESTED_MODELS = 10;
+  /** AgentCore's session header: the runtime session a request belongs to. */
+  public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeServer.class);
 
@@ -60,7 +67,7 @@ public final class AgentRuntimeServer {
   @Nullable private final TraceCapture capture;
   private volatile @Nullable HttpServer server;
   private volatile @Nullable WorkerExecutor workers;
-  private volatile long healthySince;
+  private final HealthStatus health = new HealthStatus(Clock.systemUTC());
 
   private AgentRuntimeServer(
       Vertx vertx, RuntimeConfig config, Agent agent, @Nullable TraceCapture capture) {
@@ -106,9 +113,20 @@ public final class AgentRuntimeServer {
             .systemPrompt(config.systemPrompt())
             .maxIterations(config.maxIterations())
             .maxTokens(config.maxTokens())
+            .maxTokensByModel(maxTokensByModel(config, model))
             .addHook(new TelemetryCaptureHook(openTelemetry))
             .build();
     return create(vertx, config, agent);
+  }
+
+  /** {@code MODEL_MAX_TOKENS}, its {@code MODEL_ID} entry also under the default model's own id. */
+  private static Map<String, Integer> maxTokensByModel(RuntimeConfig config, Model model) {
+    Map<String, Integer> byModel = new LinkedHashMap<>(config.modelMaxTokens());
+    Integer forDefault = byModel.get(config.modelId());
+    if (forDefault != null) {
+      byModel.putIfAbsent(model.modelId(), forDefault);
+    }
+    return byModel;
   }
 
   /** A server in front of an agent built elsewhere (for extra hooks); {@code config} gives the port. */
@@ -135,7 +153,8 @@ public final class AgentRuntimeServer {
       return Future.failedFuture(new IllegalStateException("server already started"));
     }
     Router router = Router.router(vertx);
-    router.route().handler(new RequestLogHandler());
+    router.route().handler(new RequestLogHandler(
+        config.jsonLogs() ? RequestLogHandler.Format.JSON : RequestLogHandler.Format.TEXT, config.logBodyChars()));
     router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT_BYTES));
     router.get("/ping").handler(this::ping);
     router.post("/invocations").handler(this::invocations);
@@ -148,7 +167,6 @@ public final class AgentRuntimeServer {
     return http.listen(config.port(), config.host())
         .map(
             s -> {
-              healthySince = Instant.now().getEpochSecond();
               LOG.info("agent-runtime bound port {} ({})", s.actualPort(), config);
               return s.actualPort();
             });
@@ -174,7 +192,7 @@ public final class AgentRuntimeServer {
   }
 
   private void ping(RoutingContext ctx) {
-    ObjectNode body = Json.object().put("status", "Healthy").put("time_of_last_update", healthySince);
+    ObjectNode body = Json.object().put("status", health.status()).put("time_of_last_update", health.timeOfLastUpdate());
     reply(ctx, 200, body);
   }
 
@@ -208,24 +226,84 @@ public final class AgentRuntimeServer {
       reply(ctx, 400, error(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(prompt, body, text(body, "agent_id"));
     String invocationId = UUID.randomUUID().toString();
-    run(request)
-        .onSuccess(
-            result -> {
-              ObjectNode out = Json.object();
-              out.put("invocation_id", invocationId)
-                  .put("session_id", result.sessionId())
-                  .put("response", result.text())
-                  .put("stop_reason", result.stopReason().wireName());
-              out.putObject("usage")
-                  .put("input_tokens", result.usage().inputTokens())
-                  .put("output_tokens", result.usage().outputTokens())
-                  .put("total_tokens", result.usage().totalTokens());
-              out.put("iterations", result.iterations()).put("trace_id", result.traceId());
-              reply(ctx, 200, out);
-            })
+    JsonNode requested = body.has("requested_models") ? body.get("requested_models") : body.get("requestedModels");
+    if (requested != null) {
+      requestedModels(ctx, prompt, body, invocationId, requested);
+      return;
+    }
+    if (body.path("stream").asBoolean(false)) {
+      stream(ctx, prompt, body, invocationId);
+      return;
+    }
+    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"), List.of());
+    run(ctx, request)
+        .onSuccess(captured -> reply(ctx, 200, flatReply(invocationId, captured.value())))
         .onFailure(e -> reply(ctx, status(e), withTraceId(error(describe(e)), e)));
+  }
+
+  /** {@code "stream": true}: the run as server-sent events ({@link EventStream}), the flat reply last. */
+  private void stream(RoutingContext ctx, String prompt, JsonNode body, String invocationId) {
+    EventStream events = new EventStream(ctx.response(), vertx.getOrCreateContext());
+    AgentRequest request = request(ctx, prompt, body, text(body, "agent_id"), List.of(events));
+    run(ctx, request)
+        .onSuccess(captured -> events.end(flatReply(invocationId, captured.value()).put("type", "done")))
+        .onFailure(e -> {
+          if (events.started()) {
+            events.end(withTraceId(error(describe(e)).put("type", "error"), e));
+          } else {
+            reply(ctx, status(e), withTraceId(error(describe(e)), e));
+          }
+        });
+  }
+
+  /**
+   * The seed's {@code requestedModels}: one prompt on each model, each its own run (its own {@code
+   * invoke_agent} span, concurrently, in the session {@code <session>/<model id>} so the models'
+   * conversations stay apart), answered together in the requested order. A model that fails or is
+   * unknown gets an {@code error} entry; the others' results are kept.
+   */
+  private void requestedModels(RoutingContext ctx, String prompt, JsonNode body, String invocationId, JsonNode requested) {
+    List<String> models = new java.util.ArrayList<>();
+    if (requested.isArray()) {
+      requested.forEach(m -> models.add(m.isTextual() ? m.asText().trim() : ""));
+    }
+    if (models.isEmpty() || models.size() > MAX_REQUESTED_MODELS || models.contains("") || new java.util.HashSet<>(models).size() != models.size()) {
+      reply(ctx, 400, error("requested_models must be an array of 1 to " + MAX_REQUESTED_MODELS + " distinct model ids"));
+      return;
+    }
+    AgentRequest base = request(ctx, prompt, body, text(body, "agent_id"), List.of());
+    List<Future<TraceCapture.Captured<AgentResult>>> runs = new java.util.ArrayList<>();
+    for (String model : models) {
+      runs.add(run(ctx, new AgentRequest(prompt, base.sessionId() + "/" + model, base.agentId(), base.hooks(), model)));
+    }
+    Future.join(runs).onComplete(done -> {
+      ObjectNode out = Json.object().put("invocation_id", invocationId).put("session_id", base.sessionId());
+      com.fasterxml.jackson.databind.node.ArrayNode results = out.putArray("results");
+      for (int i = 0; i < models.size(); i++) {
+        Future<TraceCapture.Captured<AgentResult>> run = runs.get(i);
+        ObjectNode entry = run.succeeded()
+            ? flatReply(invocationId, run.result().value()).without(List.of("invocation_id"))
+            : withTraceId(error(describe(run.cause())), run.cause());
+        results.add(Json.object().put("model_id", models.get(i)).setAll(entry));
+      }
+      ctx.response().putHeader(SESSION_HEADER, base.sessionId());
+      reply(ctx, 200, out);
+    });
+  }
+
+  private static ObjectNode flatReply(String invocationId, AgentResult result) {
+    ObjectNode out = Json.object();
+    out.put("invocation_id", invocationId)
+        .put("session_id", result.sessionId())
+        .put("response", result.text())
+        .put("stop_reason", result.stopReason().wireName());
+    out.putObject("usage")
+        .put("input_tokens", result.usage().inputTokens())
+        .put("output_tokens", result.usage().outputTokens())
+        .put("total_tokens", result.usage().totalTokens());
+    out.put("iterations", result.iterations());
+    return withTraceIds(out, result.traceId());
   }
 
   /** 400 for a request naming an unknown model, 500 for an agent failure. */
@@ -240,12 +318,8 @@ public final class AgentRuntimeServer {
       reply(ctx, 200, nestedFailure(NO_PROMPT));
       return;
     }
-    AgentRequest request = request(prompt, input, text(input, "agent_id"));
-    WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
-    TraceCapture spans = capture;
-    pool.executeBlocking(() -> spans == null
-                ? new TraceCapture.Captured<>(agent.invoke(request), List.of())
-                : spans.during(() -> agent.invoke(request)), false)
+    AgentRequest request = request(ctx, prompt, input, text(input, "agent_id"), List.of());
+    run(ctx, request)
         .onSuccess(
             captured -> {
               AgentResult result = captured.value();
@@ -253,23 +327,48 @@ public final class AgentRuntimeServer {
               ObjectNode output = out.putObject("output");
               output.put("message", result.text());
               output.set("traces", LegacyTraces.of(captured.spans()));
-              output.put("trace_id", result.traceId());
+              withTraceIds(output, result.traceId());
               out.put("success", true);
               reply(ctx, 200, out);
             })
         .onFailure(e -> reply(ctx, status(e), withTraceId(nestedFailure(describe(e)), e)));
   }
 
-  private AgentRequest request(String prompt, JsonNode fields, @Nullable String agentId) {
-    String sessionId = text(fields, "session_id");
-    List<HookProvider> hooks = List.of(new SessionContextHook(attributes(fields.path("session_attributes"))));
+  /**
+   * The request's session is AgentCore's {@value #SESSION_HEADER} when sent (the session AgentCore
+   * routes to this micro-VM), else the payload's {@code session_id}, else a new one.
+   */
+  private AgentRequest request(
+      RoutingContext ctx, String prompt, JsonNode fields, @Nullable String agentId, List<HookProvider> extraHooks) {
+    String header = ctx.request().getHeader(SESSION_HEADER);
+    String sessionId = header != null && !header.isBlank() ? header.trim() : text(fields, "session_id");
+    List<HookProvider> hooks = new java.util.ArrayList<>(extraHooks);
+    hooks.add(0, new SessionContextHook(attributes(fields.path("session_attributes"))));
     return new AgentRequest(
         prompt, sessionId == null ? UUID.randomUUID().toString() : sessionId, agentId, hooks, text(fields, "model_id"));
   }
 
-  private Future<AgentResult> run(AgentRequest request) {
+  /**
+   * Runs the agent on the worker pool as a child of the caller's trace ({@link TraceHeaders}),
+   * capturing its spans when the server has a {@link TraceCapture}, and counts it as running for
+   * {@code /ping} from now until it ends. The reply echoes the session in {@value #SESSION_HEADER}.
+   */
+  private Future<TraceCapture.Captured<AgentResult>> run(RoutingContext ctx, AgentRequest request) {
     WorkerExecutor pool = Objects.requireNonNull(workers, "workers");
-    return pool.executeBlocking(() -> agent.invoke(request), false);
+    Context parent = TraceHeaders.parent(ctx.request()::getHeader);
+    TraceCapture spans = capture;
+    ctx.response().putHeader(SESSION_HEADER, request.sessionId());
+    health.begin();
+    return pool.<TraceCapture.Captured<AgentResult>>executeBlocking(
+            () -> {
+              try (Scope ignored = parent.makeCurrent()) {
+                return spans == null
+                    ? new TraceCapture.Captured<>(agent.invoke(request), List.of())
+                    : spans.during(() -> agent.invoke(request));
+              }
+            },
+            false)
+        .andThen(done -> health.end());
   }
 
   private void failure(RoutingContext ctx) {
@@ -318,10 +417,12 @@ public final class AgentRuntimeServer {
   }
 
   private static ObjectNode withTraceId(ObjectNode body, Throwable e) {
-    if (e instanceof AgentInvocationException failed) {
-      body.put("trace_id", failed.traceId());
-    }
-    return body;
+    return e instanceof AgentInvocationException failed ? withTraceIds(body, failed.traceId()) : body;
+  }
+
+  /** {@code trace_id} (32 hex, OpenTelemetry) and {@code xray_trace_id} ({@code 1-8hex-24hex}). */
+  private static ObjectNode withTraceIds(ObjectNode body, String traceId) {
+    return body.put("trace_id", traceId).put("xray_trace_id", TraceHeaders.xrayTraceId(traceId));
   }
 
   private static String describe(Throwable e) {

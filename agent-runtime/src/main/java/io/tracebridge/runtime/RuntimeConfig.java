@@ -1,6 +1,10 @@
 package io.tracebridge.runtime;
 
 import io.tracebridge.runtime.telemetry.SemconvMode;
+import io.tracebridge.runtime.mcp.McpServerSpec;
+import io.tracebridge.runtime.model.OpenAiProvider;
+import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.annotation.Nullable;
@@ -18,6 +22,7 @@ import javax.annotation.Nullable;
  *   <tr><td>MODEL_ID</td><td>scripted</td></tr>
  *   <tr><td>AWS_REGION (or AWS_DEFAULT_REGION)</td><td>us-east-1</td></tr>
  *   <tr><td>MAX_TOKENS</td><td>4096</td></tr>
+ *   <tr><td>MODEL_MAX_TOKENS</td><td>none (JSON object: model id to max tokens)</td></tr>
  *   <tr><td>MAX_ITERATIONS</td><td>10</td></tr>
  *   <tr><td>SYSTEM_PROMPT</td><td>none</td></tr>
  *   <tr><td>AGENT_NAME</td><td>tracebridge-agent</td></tr>
@@ -26,7 +31,14 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
- *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none</td></tr>
+ *   <tr><td>OPENAI_PROVIDERS</td><td>none (JSON, see {@link OpenAiProvider})</td></tr>
+ *   <tr><td>GEMINI_API_KEY</td><td>none (the built-in gemini provider's key)</td></tr>
+ *   <tr><td>OPENAI_API_KEY_SECRET</td><td>none (Secrets Manager id of the OpenAI key)</td></tr>
+ *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
+ *   <tr><td>LOG_BODY_CHARS</td><td>256 (0 = no body excerpt)</td></tr>
+ *   <tr><td>DEMO_TOOLS</td><td>false (true: offer calculate and echo)</td></tr>
+ *   <tr><td>MCP_SERVERS</td><td>none (JSON array, see {@link McpServerSpec})</td></tr>
+ *   <tr><td>MCP_SERVER_URL (or GATEWAY_URL)</td><td>none (one server named mcp)</td></tr>
  *   <tr><td>MCP_SIGV4</td><td>auto (sign when the host ends with .amazonaws.com)</td></tr>
  * </table>
  */
@@ -42,14 +54,7 @@ public final class RuntimeConfig {
   /** Upper bound of MAX_ITERATIONS, a guard against runaway loops. */
   public static final int MAX_MAX_ITERATIONS = 1_000;
   public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
-
-  /** When MCP requests are SigV4-signed. */
-  public enum McpSigning {
-    /** When the MCP host ends with {@code .amazonaws.com} (AgentCore Gateway). */
-    AUTO,
-    ALWAYS,
-    NEVER
-  }
+  public static final int DEFAULT_LOG_BODY_CHARS = 256;
 
   private final int port;
   private final String host;
@@ -57,6 +62,7 @@ public final class RuntimeConfig {
   private final String region;
   private final int maxTokens;
   private final int maxIterations;
+  private final Map<String, Integer> modelMaxTokens;
   private final @Nullable String systemPrompt;
   private final String agentName;
   private final SemconvMode semconvMode;
@@ -64,8 +70,12 @@ public final class RuntimeConfig {
   private final @Nullable String openAiApiKey;
   private final String openAiMaxTokensField;
   private final @Nullable String bedrockCredentialsSecret;
-  private final @Nullable String mcpServerUrl;
-  private final McpSigning mcpSigning;
+  private final @Nullable String openAiApiKeySecret;
+  private final Map<String, OpenAiProvider> openAiProviders;
+  private final boolean demoTools;
+  private final List<McpServerSpec> mcpServers;
+  private final boolean jsonLogs;
+  private final int logBodyChars;
 
   private RuntimeConfig(Builder b) {
     this.port = b.port;
@@ -74,6 +84,7 @@ public final class RuntimeConfig {
     this.region = b.region;
     this.maxTokens = b.maxTokens;
     this.maxIterations = b.maxIterations;
+    this.modelMaxTokens = Map.copyOf(b.modelMaxTokens);
     this.systemPrompt = b.systemPrompt;
     this.agentName = b.agentName;
     this.semconvMode = b.semconvMode;
@@ -81,8 +92,12 @@ public final class RuntimeConfig {
     this.openAiApiKey = b.openAiApiKey;
     this.openAiMaxTokensField = b.openAiMaxTokensField;
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
-    this.mcpServerUrl = b.mcpServerUrl;
-    this.mcpSigning = b.mcpSigning;
+    this.openAiApiKeySecret = b.openAiApiKeySecret;
+    this.openAiProviders = Map.copyOf(b.openAiProviders);
+    this.demoTools = b.demoTools;
+    this.mcpServers = List.copyOf(b.mcpServers);
+    this.jsonLogs = b.jsonLogs;
+    this.logBodyChars = b.logBodyChars;
   }
 
   public static Builder builder() {
@@ -98,6 +113,7 @@ public final class RuntimeConfig {
         .region(region)
         .maxTokens(maxTokens)
         .maxIterations(maxIterations)
+        .modelMaxTokens(modelMaxTokens)
         .systemPrompt(systemPrompt)
         .agentName(agentName)
         .semconvMode(semconvMode)
@@ -105,8 +121,12 @@ public final class RuntimeConfig {
         .openAiApiKey(openAiApiKey)
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
-        .mcpServerUrl(mcpServerUrl)
-        .mcpSigning(mcpSigning);
+        .openAiApiKeySecret(openAiApiKeySecret)
+        .openAiProviders(openAiProviders)
+        .demoTools(demoTools)
+        .mcpServers(mcpServers)
+        .jsonLogs(jsonLogs)
+        .logBodyChars(logBodyChars);
   }
 
   /**
@@ -115,7 +135,15 @@ public final class RuntimeConfig {
    * @throws IllegalArgumentException naming the key when a value is not a number or out of range
    */
   public static RuntimeConfig fromEnvironment(Map<String, String> env) {
-    Builder b = builder();
+    return fromEnvironment(env, false);
+  }
+
+  /**
+   * As {@link #fromEnvironment(Map)}, with {@code DEMO_TOOLS} defaulting to {@code
+   * demoToolsByDefault} ({@code tracebridge up}, whose demo needs them, passes true).
+   */
+  public static RuntimeConfig fromEnvironment(Map<String, String> env, boolean demoToolsByDefault) {
+    Builder b = builder().demoTools(demoToolsByDefault);
     String v;
     if ((v = value(env, "PORT")) != null) {
       b.port(integer("PORT", v));
@@ -131,6 +159,9 @@ public final class RuntimeConfig {
     }
     if ((v = value(env, "MAX_TOKENS")) != null) {
       b.maxTokens(integer("MAX_TOKENS", v));
+    }
+    if ((v = value(env, "MODEL_MAX_TOKENS")) != null) {
+      b.modelMaxTokens(modelMaxTokens(v));
     }
     if ((v = value(env, "MAX_ITERATIONS")) != null) {
       b.maxIterations(integer("MAX_ITERATIONS", v));
@@ -148,25 +179,94 @@ public final class RuntimeConfig {
       b.openAiMaxTokensField(v);
     }
     b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
-    if ((v = value(env, "MCP_SERVER_URL")) != null || (v = value(env, "GATEWAY_URL")) != null) {
-      b.mcpServerUrl(v);
+    b.openAiApiKeySecret(value(env, "OPENAI_API_KEY_SECRET"));
+    Map<String, OpenAiProvider> providers = new java.util.LinkedHashMap<>();
+    providers.put(OpenAiProvider.GEMINI, OpenAiProvider.gemini(value(env, "GEMINI_API_KEY")));
+    if ((v = value(env, "OPENAI_PROVIDERS")) != null) {
+      providers.putAll(OpenAiProvider.parseMap(v));
     }
-    if ((v = value(env, "MCP_SIGV4")) != null) {
-      switch (v.toLowerCase(java.util.Locale.ROOT)) {
-        case "auto":
-          b.mcpSigning(McpSigning.AUTO);
-          break;
-        case "true":
-          b.mcpSigning(McpSigning.ALWAYS);
-          break;
-        case "false":
-          b.mcpSigning(McpSigning.NEVER);
-          break;
-        default:
-          throw new IllegalArgumentException("MCP_SIGV4 must be auto, true or false, got '" + v + "'");
+    b.openAiProviders(providers);
+    if ((v = value(env, "DEMO_TOOLS")) != null) {
+      b.demoTools(bool("DEMO_TOOLS", v));
+    }
+    b.mcpServers(mcpServers(env));
+    if ((v = value(env, "LOG_FORMAT")) != null) {
+      if (!v.equalsIgnoreCase("json") && !v.equalsIgnoreCase("text")) {
+        throw new IllegalArgumentException("LOG_FORMAT must be text or json, got '" + v + "'");
       }
+      b.jsonLogs(v.equalsIgnoreCase("json"));
+    }
+    if ((v = value(env, "LOG_BODY_CHARS")) != null) {
+      b.logBodyChars(integer("LOG_BODY_CHARS", v));
     }
     return b.build();
+  }
+
+  /** {@code MCP_SERVERS}, or the single server of {@code MCP_SERVER_URL}/{@code MCP_SIGV4}; not both. */
+  private static List<McpServerSpec> mcpServers(Map<String, String> env) {
+    String list = value(env, "MCP_SERVERS");
+    String url = value(env, "MCP_SERVER_URL");
+    if (url == null) {
+      url = value(env, "GATEWAY_URL");
+    }
+    String sign = value(env, "MCP_SIGV4");
+    Boolean signed = sign == null || sign.equalsIgnoreCase("auto") ? null : bool("MCP_SIGV4", sign);
+    if (list != null && url != null) {
+      throw new IllegalArgumentException("set MCP_SERVERS or MCP_SERVER_URL (GATEWAY_URL), not both");
+    }
+    if (list != null) {
+      return McpServerSpec.parseList(list);
+    }
+    if (url == null) {
+      return List.of();
+    }
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MCP_SERVER_URL must be an http(s) URL, got '" + url + "'");
+    }
+    McpServerSpec.Auth auth =
+        signed == null ? McpServerSpec.defaultAuth(uri) : signed ? McpServerSpec.Auth.SIGV4 : McpServerSpec.Auth.NONE;
+    try {
+      return List.of(new McpServerSpec("mcp", uri, auth, null));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MCP_SERVER_URL must be an http(s) URL, got '" + url + "'");
+    }
+  }
+
+  /** {@code {"<model id>": <max tokens>, ...}}. */
+  private static Map<String, Integer> modelMaxTokens(String json) {
+    com.fasterxml.jackson.databind.JsonNode object;
+    try {
+      object = io.tracebridge.runtime.internal.Json.read(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("MODEL_MAX_TOKENS must be a JSON object: " + e.getOriginalMessage());
+    }
+    if (object == null || !object.isObject()) {
+      throw new IllegalArgumentException("MODEL_MAX_TOKENS must be a JSON object {\"<model id>\": <max tokens>}");
+    }
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : object.properties()) {
+      if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().asInt() < 1) {
+        throw new IllegalArgumentException(
+            "MODEL_MAX_TOKENS: " + e.getKey() + " must be an integer >= 1, got " + e.getValue());
+      }
+      out.put(e.getKey(), e.getValue().asInt());
+    }
+    return out;
+  }
+
+  private static boolean bool(String key, String value) {
+    switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw new IllegalArgumentException(key + " must be true or false" + (key.equals("MCP_SIGV4") ? " or auto" : "")
+            + ", got '" + value + "'");
+    }
   }
 
   private static @Nullable String value(Map<String, String> env, String key) {
@@ -208,6 +308,11 @@ public final class RuntimeConfig {
     return maxIterations;
   }
 
+  /** Per-model max tokens over {@link #maxTokens()}, by model id as in {@code MODEL_ID} / {@code model_id}. */
+  public Map<String, Integer> modelMaxTokens() {
+    return modelMaxTokens;
+  }
+
   public @Nullable String systemPrompt() {
     return systemPrompt;
   }
@@ -233,28 +338,38 @@ public final class RuntimeConfig {
     return openAiMaxTokensField;
   }
 
+  /** Named OpenAI-compatible endpoints ({@code OPENAI_PROVIDERS}, plus the built-in gemini), by name. */
+  public Map<String, OpenAiProvider> openAiProviders() {
+    return openAiProviders;
+  }
+
+  /** Secrets Manager secret holding the OpenAI-compatible key ({@code OPENAI_API_KEY_SECRET}). */
+  public @Nullable String openAiApiKeySecret() {
+    return openAiApiKeySecret;
+  }
+
   public @Nullable String bedrockCredentialsSecret() {
     return bedrockCredentialsSecret;
   }
 
-  public @Nullable String mcpServerUrl() {
-    return mcpServerUrl;
+  /** Whether the demo tools {@code calculate} and {@code echo} are offered ({@code DEMO_TOOLS}). */
+  public boolean demoTools() {
+    return demoTools;
   }
 
-  public McpSigning mcpSigning() {
-    return mcpSigning;
+  /** Whether request log lines are JSON objects ({@code LOG_FORMAT=json}) rather than text. */
+  public boolean jsonLogs() {
+    return jsonLogs;
   }
 
-  /** Whether requests to {@link #mcpServerUrl()} are SigV4-signed. */
-  public boolean signMcpRequests() {
-    if (mcpServerUrl == null || mcpSigning == McpSigning.NEVER) {
-      return false;
-    }
-    if (mcpSigning == McpSigning.ALWAYS) {
-      return true;
-    }
-    String host = java.net.URI.create(mcpServerUrl).getHost();
-    return host != null && host.endsWith(".amazonaws.com");
+  /** How many characters of a request body the request log shows ({@code LOG_BODY_CHARS}). */
+  public int logBodyChars() {
+    return logBodyChars;
+  }
+
+  /** The MCP servers whose tools are offered, in order. */
+  public List<McpServerSpec> mcpServers() {
+    return mcpServers;
   }
 
   /** The configuration with the system prompt shown by length only and the API key masked. */
@@ -264,15 +379,20 @@ public final class RuntimeConfig {
         + ", modelId=" + modelId
         + ", region=" + region
         + ", maxTokens=" + maxTokens
+        + (modelMaxTokens.isEmpty() ? "" : ", modelMaxTokens=" + modelMaxTokens)
         + ", maxIterations=" + maxIterations
         + ", systemPrompt=" + (systemPrompt == null ? "none" : "<" + systemPrompt.length() + " chars>")
         + ", agentName=" + agentName
         + ", semconv=" + semconvMode
         + (modelId.startsWith("openai:")
             ? ", openAiBaseUrl=" + openAiBaseUrl + ", openAiApiKey=" + (openAiApiKey == null ? "none" : "****")
+                + (openAiApiKeySecret == null ? "" : ", openAiApiKeySecret=" + openAiApiKeySecret)
             : "")
+        + ", openAiProviders=" + new java.util.TreeMap<>(openAiProviders).values()
         + (bedrockCredentialsSecret == null ? "" : ", bedrockCredentialsSecret=" + bedrockCredentialsSecret)
-        + (mcpServerUrl == null ? "" : ", mcpServerUrl=" + mcpServerUrl + ", mcpSigV4=" + signMcpRequests())
+        + ", demoTools=" + demoTools
+        + ", logFormat=" + (jsonLogs ? "json" : "text") + ", logBodyChars=" + logBodyChars
+        + (mcpServers.isEmpty() ? "" : ", mcpServers=" + mcpServers)
         + "}";
   }
 
@@ -284,6 +404,7 @@ public final class RuntimeConfig {
     private String region = DEFAULT_REGION;
     private int maxTokens = DEFAULT_MAX_TOKENS;
     private int maxIterations = DEFAULT_MAX_ITERATIONS;
+    private Map<String, Integer> modelMaxTokens = Map.of();
     private @Nullable String systemPrompt;
     private String agentName = DEFAULT_AGENT_NAME;
     private SemconvMode semconvMode = SemconvMode.LEGACY;
@@ -291,8 +412,12 @@ public final class RuntimeConfig {
     private @Nullable String openAiApiKey;
     private String openAiMaxTokensField = "max_tokens";
     private @Nullable String bedrockCredentialsSecret;
-    private @Nullable String mcpServerUrl;
-    private McpSigning mcpSigning = McpSigning.AUTO;
+    private @Nullable String openAiApiKeySecret;
+    private Map<String, OpenAiProvider> openAiProviders = Map.of(OpenAiProvider.GEMINI, OpenAiProvider.gemini(null));
+    private boolean demoTools;
+    private List<McpServerSpec> mcpServers = List.of();
+    private boolean jsonLogs;
+    private int logBodyChars = DEFAULT_LOG_BODY_CHARS;
 
     private Builder() {}
 
@@ -316,18 +441,38 @@ public final class RuntimeConfig {
       return this;
     }
 
+    public Builder openAiProviders(Map<String, OpenAiProvider> providers) {
+      this.openAiProviders = Map.copyOf(providers);
+      return this;
+    }
+
+    public Builder openAiApiKeySecret(@Nullable String secretId) {
+      this.openAiApiKeySecret = secretId;
+      return this;
+    }
+
     public Builder bedrockCredentialsSecret(@Nullable String secretId) {
       this.bedrockCredentialsSecret = secretId;
       return this;
     }
 
-    public Builder mcpServerUrl(@Nullable String url) {
-      this.mcpServerUrl = url;
+    public Builder demoTools(boolean demoTools) {
+      this.demoTools = demoTools;
       return this;
     }
 
-    public Builder mcpSigning(McpSigning signing) {
-      this.mcpSigning = Objects.requireNonNull(signing, "MCP_SIGV4");
+    public Builder jsonLogs(boolean jsonLogs) {
+      this.jsonLogs = jsonLogs;
+      return this;
+    }
+
+    public Builder logBodyChars(int chars) {
+      this.logBodyChars = chars;
+      return this;
+    }
+
+    public Builder mcpServers(List<McpServerSpec> servers) {
+      this.mcpServers = List.copyOf(servers);
       return this;
     }
 
@@ -361,6 +506,11 @@ public final class RuntimeConfig {
       return this;
     }
 
+    public Builder modelMaxTokens(Map<String, Integer> byModel) {
+      this.modelMaxTokens = Map.copyOf(byModel);
+      return this;
+    }
+
     public Builder systemPrompt(@Nullable String systemPrompt) {
       this.systemPrompt = systemPrompt;
       return this;
@@ -384,11 +534,17 @@ public final class RuntimeConfig {
           maxIterations >= 1 && maxIterations <= MAX_MAX_ITERATIONS,
           "MAX_ITERATIONS must be between 1 and " + MAX_MAX_ITERATIONS + ", got " + maxIterations);
       check(!agentName.isBlank(), "AGENT_NAME must not be blank");
+      check(openAiApiKey == null || openAiApiKeySecret == null, "set OPENAI_API_KEY or OPENAI_API_KEY_SECRET, not both");
       check(
           openAiMaxTokensField.equals("max_tokens") || openAiMaxTokensField.equals("max_completion_tokens"),
           "OPENAI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, got '" + openAiMaxTokensField + "'");
       check(url(openAiBaseUrl), "OPENAI_BASE_URL must be an http(s) URL, got '" + openAiBaseUrl + "'");
-      check(mcpServerUrl == null || url(mcpServerUrl), "MCP_SERVER_URL must be an http(s) URL, got '" + mcpServerUrl + "'");
+      check(
+          logBodyChars >= 0 && logBodyChars <= AgentRuntimeServer.BODY_LIMIT_BYTES,
+          "LOG_BODY_CHARS must be between 0 and " + AgentRuntimeServer.BODY_LIMIT_BYTES + ", got " + logBodyChars);
+      check(
+          mcpServers.stream().map(McpServerSpec::name).distinct().count() == mcpServers.size(),
+          "MCP_SERVERS: two servers share a name");
       return new RuntimeConfig(this);
     }
 

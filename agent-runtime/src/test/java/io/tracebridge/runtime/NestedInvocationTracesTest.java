@@ -56,7 +56,7 @@ class NestedInvocationTracesTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     RuntimeConfig config = RuntimeConfig.builder().port(0).agentName("legacy-agent").build();
-    server = AgentRuntimeServer.create(vertx, config, sdk, AgentRuntimeMain.defaultTools(), new ScriptedModel())
+    server = AgentRuntimeServer.create(vertx, config, sdk, AgentRuntimeMain.demoTools(), new ScriptedModel())
         .withTraceCapture(capture);
     port = await(server.start());
   }

@@ -14,10 +14,10 @@ import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.runtime.AgentRuntimeMain;
 import io.tracebridge.runtime.AgentRuntimeServer;
 import io.tracebridge.runtime.RuntimeConfig;
+import io.tracebridge.runtime.RuntimeParts;
 import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.Tool;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.model.ScriptedModel;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
 import io.tracebridge.runtime.telemetry.TraceCapture;
 import io.tracebridge.store.TraceStore;
@@ -72,6 +72,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<Tool> extraTools;
     private final @Nullable Model model;
     private final int maxIterations;
+    private final @Nullable RuntimeConfig runtimeConfig;
     private final @Nullable Path apiKeysFile;
     private final @Nullable Path pricesFile;
     private final @Nullable CloudWatchExportConfig cloudWatch;
@@ -90,6 +91,7 @@ public final class EmbeddedStack implements AutoCloseable {
       extraTools = List.copyOf(b.extraTools);
       model = b.model;
       maxIterations = b.maxIterations;
+      runtimeConfig = b.runtimeConfig;
       apiKeysFile = b.apiKeysFile;
       pricesFile = b.pricesFile;
       cloudWatch = b.cloudWatch;
@@ -120,6 +122,7 @@ public final class EmbeddedStack implements AutoCloseable {
       b.extraTools = extraTools;
       b.model = model;
       b.maxIterations = maxIterations;
+      b.runtimeConfig = runtimeConfig;
       b.apiKeysFile = apiKeysFile;
       b.pricesFile = pricesFile;
       b.cloudWatch = cloudWatch;
@@ -185,8 +188,18 @@ public final class EmbeddedStack implements AutoCloseable {
       return model;
     }
 
+    /** MAX_ITERATIONS over the runtime configuration's; 0: the configuration's. */
     public int maxIterations() {
       return maxIterations;
+    }
+
+    /**
+     * The agent runtime's configuration (model, tools, limits: the runtime variables, as {@code
+     * tracebridge runtime} reads them); null: the demo's, the scripted model and the demo tools.
+     * Host and port are the stack's.
+     */
+    public @Nullable RuntimeConfig runtimeConfig() {
+      return runtimeConfig;
     }
 
     public @Nullable Path apiKeysFile() {
@@ -227,7 +240,8 @@ public final class EmbeddedStack implements AutoCloseable {
       private List<SpanProcessor> extraSpanProcessors = List.of();
       private List<Tool> extraTools = List.of();
       private @Nullable Model model;
-      private int maxIterations = RuntimeConfig.DEFAULT_MAX_ITERATIONS;
+      private int maxIterations;
+      private @Nullable RuntimeConfig runtimeConfig;
       private @Nullable Path apiKeysFile;
       private @Nullable Path pricesFile;
       private @Nullable CloudWatchExportConfig cloudWatch;
@@ -283,6 +297,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
       public Builder maxIterations(int maxIterations) {
         this.maxIterations = maxIterations;
+        return this;
+      }
+
+      public Builder runtimeConfig(@Nullable RuntimeConfig runtimeConfig) {
+        this.runtimeConfig = runtimeConfig;
         return this;
       }
 
@@ -445,19 +464,26 @@ public final class EmbeddedStack implements AutoCloseable {
             Map.of("otel.exporter.otlp.endpoint", "http://" + options.host() + ":" + grpcPort),
             processors);
     lifecycle.add(telemetry::close);
-    ToolRegistry tools = AgentRuntimeMain.defaultTools();
+    // The runtime variables mean what they mean under `tracebridge runtime` (RuntimeParts).
+    RuntimeConfig configured =
+        options.runtimeConfig() == null ? RuntimeConfig.builder().demoTools(true).build() : options.runtimeConfig();
+    RuntimeConfig runtimeConfig = configured.toBuilder()
+        .host(options.host())
+        .port(options.runtimePort())
+        .maxIterations(options.maxIterations() == 0 ? configured.maxIterations() : options.maxIterations())
+        .build();
+    RuntimeParts parts = RuntimeParts.of(runtimeConfig);
+    lifecycle.add(parts::close);
+    ToolRegistry tools = parts.tools();
     options.extraTools().forEach(tools::register);
     AgentRuntimeServer runtime =
         AgentRuntimeServer.create(
             vertx,
-            RuntimeConfig.builder()
-                .host(options.host())
-                .port(options.runtimePort())
-                .maxIterations(options.maxIterations())
-                .build(),
+            runtimeConfig,
             telemetry,
             tools,
-            options.model() == null ? new ScriptedModel() : options.model())
+            options.model() == null ? parts.model() : options.model(),
+            parts.models())
         .withTraceCapture(capture);
     runtimePort = Lifecycle.await(runtime.start(), "the agent runtime");
     lifecycle.add(() -> runtime.close().await(10, TimeUnit.SECONDS));

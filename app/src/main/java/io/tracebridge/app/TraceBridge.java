@@ -135,6 +135,8 @@ public final class TraceBridge {
                   .httpPort(receiverConfig.httpPort())
                   .webPort(webConfig.port())
                   .runtimePort(runtimePort)
+                  // The runtime variables, as under `tracebridge runtime`; the demo tools unless DEMO_TOOLS=false.
+                  .runtimeConfig(RuntimeConfig.fromEnvironment(System.getenv(), true))
                   .receiverLimits(receiverConfig)
                   .webLimits(webConfig)
                   .authenticator(tenancy.enabled() ? Tenants.authenticator(tenancy) : null)

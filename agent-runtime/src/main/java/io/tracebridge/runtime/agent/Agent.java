@@ -30,6 +30,7 @@ import io.tracebridge.runtime.telemetry.StrandsContentEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -80,6 +81,7 @@ public final class Agent {
   private final @Nullable String systemPrompt;
   private final int maxIterations;
   private final int maxTokens;
+  private final Map<String, Integer> maxTokensByModel;
   private final List<HookProvider> hooks;
   private final ConversationStore conversations;
 
@@ -93,6 +95,7 @@ public final class Agent {
     this.systemPrompt = b.systemPrompt;
     this.maxIterations = b.maxIterations;
     this.maxTokens = b.maxTokens;
+    this.maxTokensByModel = Map.copyOf(b.maxTokensByModel);
     this.hooks = List.copyOf(b.hooks);
     this.conversations = new ConversationStore(b.conversationCapacity);
   }
@@ -170,12 +173,16 @@ public final class Agent {
     private final HookRegistry registry = new HookRegistry();
     private final Attributes common;
     private final List<ToolSpec> specs = tools.specs();
+    private final ModelRequestOptions options;
     private Usage usage = Usage.ZERO;
     private @Nullable String previousCycleId;
 
     Invocation(AgentRequest request, List<Message> history, Model model) {
       this.request = request;
       this.model = model;
+      Integer tokens = request.modelId() == null ? null : maxTokensByModel.get(request.modelId());
+      this.options = new ModelRequestOptions(
+          tokens != null ? tokens : maxTokensByModel.getOrDefault(model.modelId(), maxTokens));
       this.messages = new ArrayList<>(history);
       hooks.forEach(registry::addHook);
       request.hooks().forEach(registry::addHook);
@@ -273,7 +280,7 @@ public final class Agent {
         ModelResponse response;
         try {
           response =
-              model.converse(List.copyOf(messages), specs, systemPrompt, new ModelRequestOptions(maxTokens));
+              model.converse(List.copyOf(messages), specs, systemPrompt, options);
         } catch (RuntimeException e) {
           failed = true;
           fail(span, e);
@@ -409,6 +416,7 @@ public final class Agent {
     private @Nullable String systemPrompt;
     private int maxIterations = DEFAULT_MAX_ITERATIONS;
     private int maxTokens = DEFAULT_MAX_TOKENS;
+    private Map<String, Integer> maxTokensByModel = Map.of();
     private int conversationCapacity = DEFAULT_CONVERSATION_CAPACITY;
     private final List<HookProvider> hooks = new ArrayList<>();
 
@@ -474,6 +482,20 @@ public final class Agent {
         throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
       }
       this.maxTokens = maxTokens;
+      return this;
+    }
+
+    /**
+     * Per-model {@code max_tokens} over {@link #maxTokens}: looked up by the request's model id as
+     * given, then by the model's own {@link Model#modelId()}.
+     */
+    public Builder maxTokensByModel(Map<String, Integer> byModel) {
+      byModel.forEach((id, tokens) -> {
+        if (tokens == null || tokens < 1) {
+          throw new IllegalArgumentException("max tokens of " + id + " must be >= 1, got " + tokens);
+        }
+      });
+      this.maxTokensByModel = Map.copyOf(byModel);
       return this;
     }
 

@@ -27,6 +27,34 @@ public final class SecretsManagerCredentials {
    * @throws IllegalStateException naming the secret (never its values) when it cannot be read or
    *     lacks the keys
    */
+  /**
+   * An API key kept in Secrets Manager ({@code OPENAI_API_KEY_SECRET}): the secret's string as it
+   * is, or, when it is a JSON object, its {@code field} (e.g. {@code OPENAI_API_KEY}).
+   *
+   * @throws IllegalStateException naming {@code setting} and the secret (never its value) when it
+   *     cannot be read or is empty
+   */
+  public static String apiKey(SecretsManagerClient client, String setting, String secretId, String field) {
+    String text;
+    try {
+      text = client.getSecretValue(r -> r.secretId(secretId)).secretString();
+    } catch (SdkException e) {
+      throw new IllegalStateException(setting + " '" + secretId + "' could not be read: " + e.getMessage(), e);
+    }
+    String key = text == null ? "" : text.trim();
+    if (key.startsWith("{")) {
+      try {
+        key = Json.read(key).path(field).asText("").trim();
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(setting + " '" + secretId + "' is neither a key nor a JSON object");
+      }
+    }
+    if (key.isEmpty()) {
+      throw new IllegalStateException(setting + " '" + secretId + "' holds no key (a string, or JSON with " + field + ")");
+    }
+    return key;
+  }
+
   public static AwsCredentialsProvider fetch(SecretsManagerClient client, String secretId) {
     Objects.requireNonNull(secretId, "BEDROCK_CREDENTIALS_SECRET");
     String text;

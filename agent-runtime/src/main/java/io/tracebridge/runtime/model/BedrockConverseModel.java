@@ -110,6 +110,12 @@ public final class BedrockConverseModel implements Model, AutoCloseable {
     try {
       response = client.converse(request);
     } catch (SdkException e) {
+      if (String.valueOf(e.getMessage()).contains("inference profile")) {
+        // A raw model id (anthropic.claude-...) that Bedrock serves on demand only through a profile.
+        throw new ModelException("Bedrock model '" + modelId + "' needs an inference profile id: use e.g. 'us."
+            + modelId + "' (or eu., apac., global. as your region offers) as MODEL_ID / model_id. Bedrock said: "
+            + e.getMessage(), e);
+      }
       throw new ModelException("Bedrock Converse failed for " + modelId + ": " + e.getMessage(), e);
     }
     return response(response);

@@ -17,6 +17,9 @@ import software.amazon.awssdk.regions.Region;
  *   <li>{@code scripted} → {@link ScriptedModel};
  *   <li>{@code openai:<model>} → {@link OpenAiCompatibleModel} at {@code OPENAI_BASE_URL} with
  *       {@code OPENAI_API_KEY};
+ *   <li>{@code <provider>:<model>} for a provider of {@code OPENAI_PROVIDERS}, or {@code
+ *       gemini:<model>} (Gemini's OpenAI-compatible API) → {@link OpenAiCompatibleModel} at that
+ *       provider's endpoint ({@link OpenAiProvider});
  *   <li>{@code bedrock:<id>}, or any other id (a Bedrock model id or inference profile id such as
  *       {@code us.anthropic.claude-sonnet-4-20250514-v1:0}) → {@link BedrockConverseModel} in
  *       {@code AWS_REGION}.
@@ -34,6 +37,15 @@ public final class Models {
    * @throws IllegalArgumentException naming the setting when the id or its settings are invalid
    */
   public static Model create(String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+    return create(id, config, bedrockCredentials, config::openAiApiKey);
+  }
+
+  /**
+   * As {@link #create(String, RuntimeConfig, Supplier)}, the OpenAI-compatible key from {@code
+   * openAiApiKey} (asked for only when such a model is built; null: no key).
+   */
+  public static Model create(
+      String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
     Objects.requireNonNull(id, "MODEL_ID");
     if (id.isBlank()) {
       throw new IllegalArgumentException("MODEL_ID must not be blank");
@@ -44,9 +56,19 @@ public final class Models {
     if (id.startsWith(OpenAiCompatibleModel.PREFIX)) {
       return OpenAiCompatibleModel.builder()
           .baseUrl(config.openAiBaseUrl())
-          .apiKey(config.openAiApiKey())
+          .apiKey(openAiApiKey.get())
           .maxTokensField(config.openAiMaxTokensField())
           .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
+          .build();
+    }
+    int colon = id.indexOf(':');
+    OpenAiProvider provider = colon < 0 ? null : config.openAiProviders().get(id.substring(0, colon));
+    if (provider != null) {
+      return OpenAiCompatibleModel.builder()
+          .baseUrl(provider.baseUrl())
+          .apiKey(provider.apiKey())
+          .maxTokensField(provider.maxTokensField())
+          .model(id.substring(colon + 1))
           .build();
     }
     String bedrockId = id.startsWith(BedrockConverseModel.PREFIX) ? id.substring(BedrockConverseModel.PREFIX.length()) : id;
@@ -58,8 +80,8 @@ public final class Models {
 
   /** A caching resolver over {@link #create}, for {@code Agent.Builder.modelResolver}. */
   public static Function<String, Model> resolver(
-      RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials) {
+      RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
     Map<String, Model> cache = new ConcurrentHashMap<>();
-    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials));
+    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials, openAiApiKey));
   }
 }

@@ -16,6 +16,7 @@ final class RecordingModel implements Model {
   final List<List<Message>> requests = new CopyOnWriteArrayList<>();
   final List<List<ToolSpec>> tools = new CopyOnWriteArrayList<>();
   final List<ModelResponse> responses = new CopyOnWriteArrayList<>();
+  final List<ModelRequestOptions> options = new CopyOnWriteArrayList<>();
 
   RecordingModel(Model delegate) {
     this.delegate = delegate;
@@ -31,6 +32,7 @@ final class RecordingModel implements Model {
       List<Message> messages, List<ToolSpec> specs, @Nullable String systemPrompt, ModelRequestOptions options) {
     requests.add(messages);
     tools.add(specs);
+    this.options.add(options);
     ModelResponse r = delegate.converse(messages, specs, systemPrompt, options);
     responses.add(r);
     return r;

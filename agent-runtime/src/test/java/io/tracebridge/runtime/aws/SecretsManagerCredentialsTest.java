@@ -68,6 +68,29 @@ class SecretsManagerCredentialsTest {
   }
 
   @Test
+  void anApiKeyIsThePlainSecretOrItsJsonField() throws Exception {
+    try (LoopbackHttpServer server = new LoopbackHttpServer()) {
+      server.reply(new Reply(200, "application/x-amz-json-1.1", "{\"Name\":\"rt/openai\",\"SecretString\":\"sk-plain\"}"));
+      server.reply(new Reply(200, "application/x-amz-json-1.1",
+          "{\"Name\":\"rt/openai\",\"SecretString\":\"{\\\"OPENAI_API_KEY\\\":\\\"sk-json\\\"}\"}"));
+      server.reply(new Reply(200, "application/x-amz-json-1.1",
+          "{\"Name\":\"rt/openai\",\"SecretString\":\"{\\\"other\\\":\\\"sk-hidden\\\"}\"}"));
+      try (SecretsManagerClient client = client(server)) {
+        assertThat(SecretsManagerCredentials.apiKey(client, "OPENAI_API_KEY_SECRET", "rt/openai", "OPENAI_API_KEY"))
+            .isEqualTo("sk-plain");
+        assertThat(SecretsManagerCredentials.apiKey(client, "OPENAI_API_KEY_SECRET", "rt/openai", "OPENAI_API_KEY"))
+            .isEqualTo("sk-json");
+        assertThatThrownBy(() -> SecretsManagerCredentials.apiKey(client, "OPENAI_API_KEY_SECRET", "rt/openai", "OPENAI_API_KEY"))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageStartingWith("OPENAI_API_KEY_SECRET 'rt/openai' holds no key")
+            .hasMessageNotContaining("sk-hidden");
+      }
+      assertThat(server.requests()).hasSize(3).allSatisfy(r ->
+          assertThat(r.header("x-amz-target")).isEqualTo("secretsmanager.GetSecretValue"));
+    }
+  }
+
+  @Test
   void gatewayRegionComesFromTheUrlAsInTheSeed() {
     assertThat(GatewayUrls.regionFromUrl("https://gw-abc.gateway.bedrock-agentcore.us-west-2.amazonaws.com/mcp"))
         .hasValue("us-west-2");

@@ -2,12 +2,7 @@ package io.tracebridge.runtime.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.tracebridge.runtime.agent.Agent;
 import io.tracebridge.runtime.agent.AgentRequest;
@@ -24,8 +19,8 @@ import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;
+import io.tracebridge.runtime.testing.LoopbackMcpServer;
 import io.tracebridge.runtime.testing.SigV4Check;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -34,22 +29,14 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,42 +58,15 @@ class McpToolSourceTest {
 
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final List<Map<String, Object>> calls = new CopyOnWriteArrayList<>();
-  private Server jetty;
-  private McpSyncServer mcp;
-  private int port;
+  private LoopbackMcpServer server;
 
   @BeforeEach
   void start() throws Exception {
-    McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
-    HttpServletStreamableServerTransportProvider transport =
-        HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint("/mcp").build();
     String schema = """
         {"type":"object","properties":{"toolParameters":{"type":"object","properties":{
           "operand1":{"type":"number"},"operand2":{"type":"number"},"operation":{"type":"string"}}}},
          "required":["toolParameters"]}""";
-    mcp = McpServer.sync(transport)
-        .serverInfo("test-gateway", "1.0.0")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-        .toolCall(McpSchema.Tool.builder().name("lambda-tools___calculate").description("calculate: arithmetic")
-                .inputSchema(json, schema).build(),
-            (exchange, request) -> {
-              calls.add(request.arguments());
-              @SuppressWarnings("unchecked")
-              Map<String, Object> p = (Map<String, Object>) request.arguments().get("toolParameters");
-              double v = ((Number) p.get("operand1")).doubleValue() * ((Number) p.get("operand2")).doubleValue();
-              return McpSchema.CallToolResult.builder().addTextContent("{\"result\":" + (long) v + "}").isError(false).build();
-            })
-        .toolCall(McpSchema.Tool.builder().name("lambda-tools___refuse").description("always an error")
-                .inputSchema(json, "{\"type\":\"object\"}").build(),
-            (exchange, request) -> McpSchema.CallToolResult.builder().addTextContent("not allowed").isError(true).build())
-        .build();
-
-    jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
-    ServletContextHandler context = new ServletContextHandler();
-    ServletHolder servlet = new ServletHolder(transport);
-    servlet.setAsyncSupported(true);
-    context.addServlet(servlet, "/*");
-    FilterHolder recorder = new FilterHolder((Filter) (req, res, chain) -> {
+    Filter recorder = (req, res, chain) -> {
       HttpServletRequest http = (HttpServletRequest) req;
       byte[] body = http.getInputStream().readAllBytes();
       Map<String, String> headers = new LinkedHashMap<>();
@@ -115,32 +75,41 @@ class McpToolSourceTest {
       }
       seen.add(new Seen(http.getMethod(), http.getRequestURI(), headers, body));
       chain.doFilter(new CachedBody(http, body), res);
-    });
-    recorder.setAsyncSupported(true);
-    context.addFilter(recorder, "/*", EnumSet.of(DispatcherType.REQUEST));
-    jetty.setHandler(context);
-    jetty.start();
-    port = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    };
+    server = LoopbackMcpServer.start(0, "test-gateway", recorder, List.of(
+        LoopbackMcpServer.tool("lambda-tools___calculate", schema, arguments -> {
+          calls.add(arguments);
+          @SuppressWarnings("unchecked")
+          Map<String, Object> p = (Map<String, Object>) arguments.get("toolParameters");
+          double v = ((Number) p.get("operand1")).doubleValue() * ((Number) p.get("operand2")).doubleValue();
+          return "{\"result\":" + (long) v + "}";
+        }),
+        new McpServerFeatures.SyncToolSpecification(
+            McpSchema.Tool.builder().name("lambda-tools___refuse").description("always an error")
+                .inputSchema(LoopbackMcpServer.JSON, "{\"type\":\"object\"}").build(),
+            (exchange, request) -> McpSchema.CallToolResult.builder().addTextContent("not allowed").isError(true).build())));
   }
 
   @AfterEach
   void stop() throws Exception {
-    mcp.close();
-    jetty.stop();
+    server.close();
   }
 
-  private McpToolSource connect() {
+  private McpToolSource connect(ToolRegistry registry) {
     SigV4Signer signer = new SigV4Signer(
         StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)),
         GatewayUrls.region(GATEWAY_URL, "us-east-1"),
         SigV4Signer.AGENTCORE_SERVICE);
-    return McpToolSource.connect(URI.create("http://127.0.0.1:" + port + "/mcp"), signer, Duration.ofSeconds(20));
+    McpServerSpec spec = new McpServerSpec("gateway", server.url(), McpServerSpec.Auth.SIGV4, null);
+    return McpToolSource.connect(spec, McpAuth.sigV4(signer), Duration.ofSeconds(20), registry);
   }
 
   @Test
   void gatewayToolsAreListedCalledWithSessionContextAndEveryRequestIsSigned() throws Exception {
-    try (McpToolSource source = connect()) {
+    ToolRegistry registry = new ToolRegistry();
+    try (McpToolSource source = connect(registry)) {
       List<Tool> tools = source.tools();
+      assertThat(registry.names()).containsExactly("lambda-tools___calculate", "lambda-tools___refuse");
       assertThat(tools).extracting(t -> t.spec().name()).containsExactly("lambda-tools___calculate", "lambda-tools___refuse");
       assertThat(tools.get(0).spec().inputSchema().path("required").get(0).asText()).isEqualTo("toolParameters");
 
@@ -149,8 +118,6 @@ class McpToolSourceTest {
       ScriptedModel model = ScriptedModel.canned(List.of(
           new ModelResponse(List.of(ContentBlock.toolUse("t1", "lambda-tools___calculate", input)), StopReason.TOOL_USE, Usage.ZERO),
           new ModelResponse(List.of(ContentBlock.text("done")), StopReason.END_TURN, Usage.ZERO)));
-      ToolRegistry registry = new ToolRegistry();
-      tools.forEach(registry::register);
       Agent agent = Agent.builder().model(model).tools(registry).build();
       AgentResult result = agent.invoke(
           new AgentRequest("6*7", "s", null, List.of(new SessionContextHook(Map.of("userID", "u-9")))));

@@ -102,6 +102,23 @@ class BedrockConverseModelTest {
   }
 
   @Test
+  void aRawModelIdThatNeedsAProfileIsAClearError() {
+    server.reply(new Reply(400, "application/json",
+        "{\"__type\":\"ValidationException\",\"message\":\"Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 "
+            + "with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile "
+            + "that contains this model.\"}"));
+    try (BedrockConverseModel raw = BedrockConverseModel.create("anthropic.claude-3-5-sonnet-20241022-v2:0", Region.US_WEST_2,
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)), URI.create(server.baseUrl()))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> raw.converse(
+              List.of(io.tracebridge.runtime.core.Message.user("hi")), List.of(), null,
+              new io.tracebridge.runtime.core.ModelRequestOptions(10)))
+          .isInstanceOf(io.tracebridge.runtime.core.ModelException.class)
+          .hasMessageStartingWith("Bedrock model 'anthropic.claude-3-5-sonnet-20241022-v2:0' needs an inference profile id: "
+              + "use e.g. 'us.anthropic.claude-3-5-sonnet-20241022-v2:0'");
+    }
+  }
+
+  @Test
   void stopReasonsMap() {
     assertThat(BedrockConverseModel.stopReason("max_tokens").wireName()).isEqualTo("max_tokens");
     assertThat(BedrockConverseModel.stopReason("stop_sequence").wireName()).isEqualTo("stop_sequence");
