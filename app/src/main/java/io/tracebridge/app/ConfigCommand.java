@@ -33,9 +33,13 @@ final class ConfigCommand implements Callable<Integer> {
       "AWS_(REGION|DEFAULT_REGION|PROFILE|ENDPOINT_URL|ENDPOINT_URL_DYNAMODB|ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN"
           + "|CONTAINER_CREDENTIALS_RELATIVE_URI|ROLE_ARN|WEB_IDENTITY_TOKEN_FILE)"
           + "|TRACEBRIDGE_CLOUDWATCH_.*|PORT|HOST|MODEL_ID|MAX_TOKENS|MAX_ITERATIONS|SYSTEM_PROMPT|AGENT_NAME"
-          + "|OPENAI_.*|BEDROCK_CREDENTIALS_SECRET|MCP_SERVER_URL|GATEWAY_URL|MCP_SIGV4|OTEL_.*");
+          + "|OPENAI_.*|GEMINI_API_KEY|BEDROCK_CREDENTIALS_SECRET|MCP_SERVERS|MCP_SERVER_URL|GATEWAY_URL|MCP_SIGV4"
+          + "|DEMO_TOOLS|MODEL_MAX_TOKENS|LOG_FORMAT|LOG_BODY_CHARS|OTEL_.*");
   /** Values of variables whose name says they hold a secret are masked. */
   private static final Pattern SECRET_NAME = Pattern.compile(".*(SECRET_ACCESS_KEY|SESSION_TOKEN|API_KEY|PASSWORD|_TOKEN)$");
+  /** Secrets inside JSON values ({@code OPENAI_PROVIDERS}' {@code api_key}, {@code MCP_SERVERS}' {@code token}). */
+  private static final Pattern SECRET_FIELD =
+      Pattern.compile("(\"(?:api_key|apiKey|token|password|secret)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
 
   @Spec CommandSpec spec;
 
@@ -90,6 +94,9 @@ final class ConfigCommand implements Callable<Integer> {
     if (upper.equals("AWS_ACCESS_KEY_ID")) {
       return value.length() <= 4 ? "****" : value.substring(0, 4) + "****";
     }
-    return SECRET_NAME.matcher(upper).matches() ? "****" : value;
+    if (SECRET_NAME.matcher(upper).matches()) {
+      return "****";
+    }
+    return SECRET_FIELD.matcher(value).replaceAll("$1\"****\"");
   }
 }

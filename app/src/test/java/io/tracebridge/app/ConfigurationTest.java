@@ -52,6 +52,8 @@ class ConfigurationTest {
         "AWS_ACCESS_KEY_ID", "AKIAEXAMPLE12345",
         "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG",
         "OPENAI_API_KEY", "sk-live-123",
+        "OPENAI_PROVIDERS", "{\"groq\":{\"base_url\":\"http://127.0.0.1:1/v1\",\"api_key\":\"gsk-inline-9\"}}",
+        "MCP_SERVERS", "[{\"name\":\"docs\",\"url\":\"http://127.0.0.1:2/mcp\",\"auth\":\"bearer\",\"token\":\"tok-\\\"7\"}]",
         "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000");
     Run run = run(env, "config", "runtime");
     assertThat(run.status).isZero();
@@ -59,7 +61,10 @@ class ConfigurationTest {
         .contains("AWS_SECRET_ACCESS_KEY=****")
         .contains("OPENAI_API_KEY=****")
         .contains("AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000")
-        .doesNotContain("wJalrXUtnFEMI").doesNotContain("sk-live-123").doesNotContain("EXAMPLE12345");
+        .contains("\"api_key\":\"****\"").contains("\"base_url\":\"http://127.0.0.1:1/v1\"")
+        .contains("\"token\":\"****\"").contains("\"auth\":\"bearer\"")
+        .doesNotContain("wJalrXUtnFEMI").doesNotContain("sk-live-123").doesNotContain("EXAMPLE12345")
+        .doesNotContain("gsk-inline").doesNotContain("tok-");
   }
 
   @Test
