@@ -67,15 +67,31 @@ public final class RoleOptions {
         description = "Store operations waiting for a thread before exports are refused (default: ${DEFAULT-VALUE}).")
     public int queueCapacity;
 
+    @Option(names = "--usage-repair-interval", defaultValue = "1m", converter = DurationConverter.class,
+        description = "How often a writing node counts usage a crashed writer left uncounted; 0s: only at start-up"
+            + " (default: ${DEFAULT-VALUE}).")
+    public Duration usageRepairInterval;
+
+    @Option(names = "--usage-repair-grace", defaultValue = "1m", converter = DurationConverter.class,
+        description = "A scheduled usage repair takes only records written longer ago than this"
+            + " (default: ${DEFAULT-VALUE}).")
+    public Duration usageRepairGrace;
+
     public DynamoDbStoreConfig toConfig() {
       require(spec, writeThreads >= 1 && writeThreads <= 1024, "--store-threads", "must be 1..1024, was " + writeThreads);
       require(spec, queueCapacity >= 1, "--store-queue", "must be positive, was " + queueCapacity);
+      require(spec, !usageRepairInterval.isNegative(), "--usage-repair-interval",
+          "must not be negative, was " + usageRepairInterval);
+      require(spec, !usageRepairGrace.isNegative(), "--usage-repair-grace",
+          "must not be negative, was " + usageRepairGrace);
       try {
         return DynamoDbStoreConfig.builder()
             .tableName(table)
             .createTableIfMissing(createTable)
             .writeThreads(writeThreads)
             .queueCapacity(queueCapacity)
+            .usageRepairInterval(usageRepairInterval)
+            .usageRepairGrace(usageRepairGrace)
             .build();
       } catch (IllegalArgumentException e) {
         throw invalid(spec, "--table", e.getMessage());
