@@ -2,6 +2,7 @@ package io.tracebridge.runtime;
 
 import io.tracebridge.runtime.telemetry.SemconvMode;
 import io.tracebridge.runtime.mcp.McpServerSpec;
+import io.tracebridge.runtime.model.GeminiModel;
 import io.tracebridge.runtime.model.OpenAiProvider;
 import java.net.URI;
 import java.util.List;
@@ -33,6 +34,7 @@ import javax.annotation.Nullable;
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
  *   <tr><td>OPENAI_PROVIDERS</td><td>none (JSON, see {@link OpenAiProvider})</td></tr>
  *   <tr><td>GEMINI_API_KEY</td><td>none (the built-in gemini provider's key)</td></tr>
+ *   <tr><td>GEMINI_NATIVE_BASE_URL</td><td>https://generativelanguage.googleapis.com (gemini-native: models)</td></tr>
  *   <tr><td>OPENAI_API_KEY_SECRET</td><td>none (Secrets Manager id of the OpenAI key)</td></tr>
  *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
  *   <tr><td>LOG_BODY_CHARS</td><td>256 (0 = no body excerpt)</td></tr>
@@ -71,6 +73,8 @@ public final class RuntimeConfig {
   private final String openAiMaxTokensField;
   private final @Nullable String bedrockCredentialsSecret;
   private final @Nullable String openAiApiKeySecret;
+  private final @Nullable String geminiApiKey;
+  private final String geminiNativeBaseUrl;
   private final Map<String, OpenAiProvider> openAiProviders;
   private final boolean demoTools;
   private final List<McpServerSpec> mcpServers;
@@ -93,6 +97,8 @@ public final class RuntimeConfig {
     this.openAiMaxTokensField = b.openAiMaxTokensField;
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
     this.openAiApiKeySecret = b.openAiApiKeySecret;
+    this.geminiApiKey = b.geminiApiKey;
+    this.geminiNativeBaseUrl = b.geminiNativeBaseUrl;
     this.openAiProviders = Map.copyOf(b.openAiProviders);
     this.demoTools = b.demoTools;
     this.mcpServers = List.copyOf(b.mcpServers);
@@ -122,6 +128,8 @@ public final class RuntimeConfig {
         .openAiMaxTokensField(openAiMaxTokensField)
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
         .openAiApiKeySecret(openAiApiKeySecret)
+        .geminiApiKey(geminiApiKey)
+        .geminiNativeBaseUrl(geminiNativeBaseUrl)
         .openAiProviders(openAiProviders)
         .demoTools(demoTools)
         .mcpServers(mcpServers)
@@ -181,6 +189,10 @@ public final class RuntimeConfig {
     b.bedrockCredentialsSecret(value(env, "BEDROCK_CREDENTIALS_SECRET"));
     b.openAiApiKeySecret(value(env, "OPENAI_API_KEY_SECRET"));
     Map<String, OpenAiProvider> providers = new java.util.LinkedHashMap<>();
+    b.geminiApiKey(value(env, "GEMINI_API_KEY"));
+    if ((v = value(env, "GEMINI_NATIVE_BASE_URL")) != null) {
+      b.geminiNativeBaseUrl(v);
+    }
     providers.put(OpenAiProvider.GEMINI, OpenAiProvider.gemini(value(env, "GEMINI_API_KEY")));
     if ((v = value(env, "OPENAI_PROVIDERS")) != null) {
       providers.putAll(OpenAiProvider.parseMap(v));
@@ -348,6 +360,16 @@ public final class RuntimeConfig {
     return openAiApiKeySecret;
   }
 
+  /** Gemini's key ({@code GEMINI_API_KEY}), for {@code gemini-native:} models and the built-in gemini provider. */
+  public @Nullable String geminiApiKey() {
+    return geminiApiKey;
+  }
+
+  /** API root of {@code gemini-native:} models ({@code GEMINI_NATIVE_BASE_URL}). */
+  public String geminiNativeBaseUrl() {
+    return geminiNativeBaseUrl;
+  }
+
   public @Nullable String bedrockCredentialsSecret() {
     return bedrockCredentialsSecret;
   }
@@ -413,6 +435,8 @@ public final class RuntimeConfig {
     private String openAiMaxTokensField = "max_tokens";
     private @Nullable String bedrockCredentialsSecret;
     private @Nullable String openAiApiKeySecret;
+    private @Nullable String geminiApiKey;
+    private String geminiNativeBaseUrl = GeminiModel.DEFAULT_BASE_URL;
     private Map<String, OpenAiProvider> openAiProviders = Map.of(OpenAiProvider.GEMINI, OpenAiProvider.gemini(null));
     private boolean demoTools;
     private List<McpServerSpec> mcpServers = List.of();
@@ -448,6 +472,16 @@ public final class RuntimeConfig {
 
     public Builder openAiApiKeySecret(@Nullable String secretId) {
       this.openAiApiKeySecret = secretId;
+      return this;
+    }
+
+    public Builder geminiApiKey(@Nullable String key) {
+      this.geminiApiKey = key;
+      return this;
+    }
+
+    public Builder geminiNativeBaseUrl(String url) {
+      this.geminiNativeBaseUrl = Objects.requireNonNull(url, "GEMINI_NATIVE_BASE_URL");
       return this;
     }
 

@@ -20,6 +20,8 @@ import software.amazon.awssdk.regions.Region;
  *   <li>{@code <provider>:<model>} for a provider of {@code OPENAI_PROVIDERS}, or {@code
  *       gemini:<model>} (Gemini's OpenAI-compatible API) → {@link OpenAiCompatibleModel} at that
  *       provider's endpoint ({@link OpenAiProvider});
+ *   <li>{@code gemini-native:<model>} → {@link GeminiModel} (Gemini's own {@code generateContent}
+ *       API) at {@code GEMINI_NATIVE_BASE_URL} with {@code GEMINI_API_KEY};
  *   <li>{@code bedrock:<id>}, or any other id (a Bedrock model id or inference profile id such as
  *       {@code us.anthropic.claude-sonnet-4-20250514-v1:0}) → {@link BedrockConverseModel} in
  *       {@code AWS_REGION}.
@@ -60,6 +62,10 @@ public final class Models {
           .maxTokensField(config.openAiMaxTokensField())
           .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
           .build();
+    }
+    if (id.startsWith(GeminiModel.PREFIX)) {
+      return new GeminiModel(config.geminiNativeBaseUrl(), id.substring(GeminiModel.PREFIX.length()),
+          config.geminiApiKey(), OpenAiCompatibleModel.DEFAULT_TIMEOUT);
     }
     int colon = id.indexOf(':');
     OpenAiProvider provider = colon < 0 ? null : config.openAiProviders().get(id.substring(0, colon));

@@ -15,15 +15,11 @@ import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.internal.Json;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import javax.annotation.Nullable;
@@ -61,8 +57,7 @@ public final class OpenAiCompatibleModel implements Model {
   private final String model;
   private final @Nullable String apiKey;
   private final String maxTokensField;
-  private final Duration timeout;
-  private final HttpClient http;
+  private final JsonPost http;
 
   private OpenAiCompatibleModel(Builder b) {
     String base = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
@@ -70,8 +65,7 @@ public final class OpenAiCompatibleModel implements Model {
     this.model = b.model;
     this.apiKey = b.apiKey;
     this.maxTokensField = b.maxTokensField;
-    this.timeout = b.timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = new JsonPost("OpenAI-compatible endpoint", b.timeout);
   }
 
   public static Builder builder() {
@@ -91,37 +85,9 @@ public final class OpenAiCompatibleModel implements Model {
   @Override
   public ModelResponse converse(
       List<Message> messages, List<ToolSpec> tools, @Nullable String systemPrompt, ModelRequestOptions options) {
-    String body = Json.write(requestBody(messages, tools, systemPrompt, options));
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (apiKey != null) {
-      request.header("authorization", "Bearer " + apiKey);
-    }
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ModelException("OpenAI-compatible endpoint " + endpoint + " unreachable: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ModelException("interrupted while calling " + endpoint, e);
-    }
-    JsonNode json;
-    try {
-      json = Json.read(response.body());
-    } catch (JsonProcessingException e) {
-      throw new ModelException(
-          "OpenAI-compatible endpoint returned HTTP " + response.statusCode() + " with a body that is not JSON");
-    }
-    if (response.statusCode() / 100 != 2) {
-      String message = json.path("error").path("message").asText(json.path("error").asText(""));
-      throw new ModelException(
-          "OpenAI-compatible endpoint returned HTTP " + response.statusCode() + ": " + abbreviate(message));
-    }
+    JsonNode json =
+        http.post(endpoint, apiKey == null ? Map.of() : Map.of("authorization", "Bearer " + apiKey),
+            requestBody(messages, tools, systemPrompt, options));
     return parse(json);
   }
 
@@ -245,10 +211,6 @@ public final class OpenAiCompatibleModel implements Model {
 
   private static @Nullable String text(JsonNode node) {
     return node.isTextual() && !node.asText().isEmpty() ? node.asText() : null;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
   }
 
   @Override

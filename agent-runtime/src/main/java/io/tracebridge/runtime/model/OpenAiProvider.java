@@ -25,9 +25,10 @@ public record OpenAiProvider(String name, String baseUrl, @Nullable String apiKe
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(baseUrl, "base_url");
     Objects.requireNonNull(maxTokensField, "max_tokens_field");
-    if (!name.matches("[a-z][a-z0-9_-]*") || name.equals("openai") || name.equals("bedrock") || name.equals("scripted")) {
+    if (!name.matches("[a-z][a-z0-9_-]*") || name.equals("openai") || name.equals("bedrock") || name.equals("scripted")
+        || name.equals("gemini-native")) {
       throw new IllegalArgumentException(
-          "provider name '" + name + "' must be lower-case letters, digits, _ or -, and not openai, bedrock or scripted");
+          "provider name '" + name + "' must be lower-case letters, digits, _ or -, and not openai, bedrock, scripted or gemini-native");
     }
   }
 
