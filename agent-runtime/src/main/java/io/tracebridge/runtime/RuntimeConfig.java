@@ -32,6 +32,7 @@ import javax.annotation.Nullable;
  *   <tr><td>OPENAI_API_KEY</td><td>none</td></tr>
  *   <tr><td>OPENAI_MAX_TOKENS_FIELD</td><td>max_tokens</td></tr>
  *   <tr><td>BEDROCK_CREDENTIALS_SECRET</td><td>none</td></tr>
+ *   <tr><td>AWS_ENDPOINT_URL_BEDROCK_RUNTIME</td><td>none (the region's Bedrock runtime endpoint)</td></tr>
  *   <tr><td>OPENAI_PROVIDERS</td><td>none (JSON, see {@link OpenAiProvider})</td></tr>
  *   <tr><td>GEMINI_API_KEY</td><td>none (the built-in gemini provider's key)</td></tr>
  *   <tr><td>GEMINI_NATIVE_BASE_URL</td><td>https://generativelanguage.googleapis.com (gemini-native: models)</td></tr>
@@ -74,6 +75,7 @@ public final class RuntimeConfig {
   private final @Nullable String bedrockCredentialsSecret;
   private final @Nullable String openAiApiKeySecret;
   private final @Nullable String geminiApiKey;
+  private final @Nullable String bedrockEndpointUrl;
   private final String geminiNativeBaseUrl;
   private final Map<String, OpenAiProvider> openAiProviders;
   private final boolean demoTools;
@@ -98,6 +100,7 @@ public final class RuntimeConfig {
     this.bedrockCredentialsSecret = b.bedrockCredentialsSecret;
     this.openAiApiKeySecret = b.openAiApiKeySecret;
     this.geminiApiKey = b.geminiApiKey;
+    this.bedrockEndpointUrl = b.bedrockEndpointUrl;
     this.geminiNativeBaseUrl = b.geminiNativeBaseUrl;
     this.openAiProviders = Map.copyOf(b.openAiProviders);
     this.demoTools = b.demoTools;
@@ -129,6 +132,7 @@ public final class RuntimeConfig {
         .bedrockCredentialsSecret(bedrockCredentialsSecret)
         .openAiApiKeySecret(openAiApiKeySecret)
         .geminiApiKey(geminiApiKey)
+        .bedrockEndpointUrl(bedrockEndpointUrl)
         .geminiNativeBaseUrl(geminiNativeBaseUrl)
         .openAiProviders(openAiProviders)
         .demoTools(demoTools)
@@ -190,6 +194,7 @@ public final class RuntimeConfig {
     b.openAiApiKeySecret(value(env, "OPENAI_API_KEY_SECRET"));
     Map<String, OpenAiProvider> providers = new java.util.LinkedHashMap<>();
     b.geminiApiKey(value(env, "GEMINI_API_KEY"));
+    b.bedrockEndpointUrl(value(env, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME"));
     if ((v = value(env, "GEMINI_NATIVE_BASE_URL")) != null) {
       b.geminiNativeBaseUrl(v);
     }
@@ -365,6 +370,14 @@ public final class RuntimeConfig {
     return geminiApiKey;
   }
 
+  /**
+   * Bedrock runtime endpoint override ({@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME}, the AWS SDK's own
+   * name for it), e.g. a VPC endpoint; null: the region's endpoint.
+   */
+  public @Nullable String bedrockEndpointUrl() {
+    return bedrockEndpointUrl;
+  }
+
   /** API root of {@code gemini-native:} models ({@code GEMINI_NATIVE_BASE_URL}). */
   public String geminiNativeBaseUrl() {
     return geminiNativeBaseUrl;
@@ -436,6 +449,7 @@ public final class RuntimeConfig {
     private @Nullable String bedrockCredentialsSecret;
     private @Nullable String openAiApiKeySecret;
     private @Nullable String geminiApiKey;
+    private @Nullable String bedrockEndpointUrl;
     private String geminiNativeBaseUrl = GeminiModel.DEFAULT_BASE_URL;
     private Map<String, OpenAiProvider> openAiProviders = Map.of(OpenAiProvider.GEMINI, OpenAiProvider.gemini(null));
     private boolean demoTools;
@@ -477,6 +491,11 @@ public final class RuntimeConfig {
 
     public Builder geminiApiKey(@Nullable String key) {
       this.geminiApiKey = key;
+      return this;
+    }
+
+    public Builder bedrockEndpointUrl(@Nullable String url) {
+      this.bedrockEndpointUrl = url;
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.tracebridge.runtime.model;
 
 import io.tracebridge.runtime.RuntimeConfig;
 import io.tracebridge.runtime.core.Model;
+import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.regions.Region;
  *       API) at {@code GEMINI_NATIVE_BASE_URL} with {@code GEMINI_API_KEY};
  *   <li>{@code bedrock:<id>}, or any other id (a Bedrock model id or inference profile id such as
  *       {@code us.anthropic.claude-sonnet-4-20250514-v1:0}) → {@link BedrockConverseModel} in
- *       {@code AWS_REGION}.
+ *       {@code AWS_REGION} (at {@code AWS_ENDPOINT_URL_BEDROCK_RUNTIME} when set).
  * </ul>
  *
  * <p>{@link #resolver} caches one model per id (thread-safe). Bedrock credentials are asked for
@@ -81,7 +82,13 @@ public final class Models {
     if (bedrockId.isBlank()) {
       throw new IllegalArgumentException("MODEL_ID must name the Bedrock model after 'bedrock:'");
     }
-    return BedrockConverseModel.create(bedrockId, Region.of(config.region()), bedrockCredentials.get(), null);
+    URI endpoint;
+    try {
+      endpoint = config.bedrockEndpointUrl() == null ? null : URI.create(config.bedrockEndpointUrl());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("AWS_ENDPOINT_URL_BEDROCK_RUNTIME is not a URL: '" + config.bedrockEndpointUrl() + "'");
+    }
+    return BedrockConverseModel.create(bedrockId, Region.of(config.region()), bedrockCredentials.get(), endpoint);
   }
 
   /** A caching resolver over {@link #create}, for {@code Agent.Builder.modelResolver}. */
