@@ -20,6 +20,7 @@ import io.tracebridge.runtime.aws.SigV4Signer;
 import io.tracebridge.runtime.mcp.McpAuth;
 import io.tracebridge.runtime.mcp.McpServerSpec;
 import io.tracebridge.runtime.mcp.McpToolSource;
+import io.tracebridge.runtime.model.KeySecret;
 import io.tracebridge.runtime.model.Models;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,6 +200,24 @@ public final class AgentRuntimeMain {
         return fetched;
       }
     };
+  }
+
+  /**
+   * Reads provider keys kept in Secrets Manager ({@code api_key_secret}, {@code
+   * GEMINI_API_KEY_SECRET}) through {@code client}, each secret once.
+   */
+  static KeySecret.Lookup keySecrets(Supplier<SecretsManagerClient> client) {
+    Map<String, String> keys = new ConcurrentHashMap<>();
+    return secret -> keys.computeIfAbsent(secret.secretId() + "\n" + secret.field(), k -> {
+      try (SecretsManagerClient c = client.get()) {
+        return SecretsManagerCredentials.apiKey(c, secret.setting(), secret.secretId(), secret.field());
+      }
+    });
+  }
+
+  /** {@link #keySecrets(Supplier)} with the default-chain credentials in {@code AWS_REGION}. */
+  static KeySecret.Lookup keySecrets(RuntimeConfig config) {
+    return keySecrets(() -> secretsManager(config));
   }
 
   private static SecretsManagerClient secretsManager(RuntimeConfig config) {

@@ -3,6 +3,7 @@ package io.tracebridge.runtime;
 import io.tracebridge.runtime.telemetry.SemconvMode;
 import io.tracebridge.runtime.mcp.McpServerSpec;
 import io.tracebridge.runtime.model.GeminiModel;
+import io.tracebridge.runtime.model.KeySecret;
 import io.tracebridge.runtime.model.OpenAiProvider;
 import java.net.URI;
 import java.util.List;
@@ -35,6 +36,7 @@ import javax.annotation.Nullable;
  *   <tr><td>AWS_ENDPOINT_URL_BEDROCK_RUNTIME</td><td>none (the region's Bedrock runtime endpoint)</td></tr>
  *   <tr><td>OPENAI_PROVIDERS</td><td>none (JSON, see {@link OpenAiProvider})</td></tr>
  *   <tr><td>GEMINI_API_KEY</td><td>none (the built-in gemini provider's key)</td></tr>
+ *   <tr><td>GEMINI_API_KEY_SECRET</td><td>none (Secrets Manager id of Gemini's key)</td></tr>
  *   <tr><td>GEMINI_NATIVE_BASE_URL</td><td>https://generativelanguage.googleapis.com (gemini-native: models)</td></tr>
  *   <tr><td>OPENAI_API_KEY_SECRET</td><td>none (Secrets Manager id of the OpenAI key)</td></tr>
  *   <tr><td>LOG_FORMAT</td><td>text; json (one JSON object per request line)</td></tr>
@@ -76,6 +78,7 @@ public final class RuntimeConfig {
   private final @Nullable String openAiApiKeySecret;
   private final @Nullable String geminiApiKey;
   private final @Nullable String bedrockEndpointUrl;
+  private final @Nullable KeySecret geminiApiKeySecret;
   private final String geminiNativeBaseUrl;
   private final Map<String, OpenAiProvider> openAiProviders;
   private final boolean demoTools;
@@ -101,6 +104,7 @@ public final class RuntimeConfig {
     this.openAiApiKeySecret = b.openAiApiKeySecret;
     this.geminiApiKey = b.geminiApiKey;
     this.bedrockEndpointUrl = b.bedrockEndpointUrl;
+    this.geminiApiKeySecret = b.geminiApiKeySecret;
     this.geminiNativeBaseUrl = b.geminiNativeBaseUrl;
     this.openAiProviders = Map.copyOf(b.openAiProviders);
     this.demoTools = b.demoTools;
@@ -133,6 +137,7 @@ public final class RuntimeConfig {
         .openAiApiKeySecret(openAiApiKeySecret)
         .geminiApiKey(geminiApiKey)
         .bedrockEndpointUrl(bedrockEndpointUrl)
+        .geminiApiKeySecret(geminiApiKeySecret)
         .geminiNativeBaseUrl(geminiNativeBaseUrl)
         .openAiProviders(openAiProviders)
         .demoTools(demoTools)
@@ -198,7 +203,13 @@ public final class RuntimeConfig {
     if ((v = value(env, "GEMINI_NATIVE_BASE_URL")) != null) {
       b.geminiNativeBaseUrl(v);
     }
-    providers.put(OpenAiProvider.GEMINI, OpenAiProvider.gemini(value(env, "GEMINI_API_KEY")));
+    String geminiSecret = value(env, "GEMINI_API_KEY_SECRET");
+    KeySecret geminiKeySecret = geminiSecret == null ? null : new KeySecret("GEMINI_API_KEY_SECRET", geminiSecret, "GEMINI_API_KEY");
+    if (geminiKeySecret != null && value(env, "GEMINI_API_KEY") != null) {
+      throw new IllegalArgumentException("set GEMINI_API_KEY or GEMINI_API_KEY_SECRET, not both");
+    }
+    b.geminiApiKeySecret(geminiKeySecret);
+    providers.put(OpenAiProvider.GEMINI, OpenAiProvider.gemini(value(env, "GEMINI_API_KEY"), geminiKeySecret));
     if ((v = value(env, "OPENAI_PROVIDERS")) != null) {
       providers.putAll(OpenAiProvider.parseMap(v));
     }
@@ -378,6 +389,11 @@ public final class RuntimeConfig {
     return bedrockEndpointUrl;
   }
 
+  /** Where Gemini's key is kept instead ({@code GEMINI_API_KEY_SECRET}); null: {@link #geminiApiKey()}. */
+  public @Nullable KeySecret geminiApiKeySecret() {
+    return geminiApiKeySecret;
+  }
+
   /** API root of {@code gemini-native:} models ({@code GEMINI_NATIVE_BASE_URL}). */
   public String geminiNativeBaseUrl() {
     return geminiNativeBaseUrl;
@@ -450,6 +466,7 @@ public final class RuntimeConfig {
     private @Nullable String openAiApiKeySecret;
     private @Nullable String geminiApiKey;
     private @Nullable String bedrockEndpointUrl;
+    private @Nullable KeySecret geminiApiKeySecret;
     private String geminiNativeBaseUrl = GeminiModel.DEFAULT_BASE_URL;
     private Map<String, OpenAiProvider> openAiProviders = Map.of(OpenAiProvider.GEMINI, OpenAiProvider.gemini(null));
     private boolean demoTools;
@@ -491,6 +508,11 @@ public final class RuntimeConfig {
 
     public Builder geminiApiKey(@Nullable String key) {
       this.geminiApiKey = key;
+      return this;
+    }
+
+    public Builder geminiApiKeySecret(@Nullable KeySecret secret) {
+      this.geminiApiKeySecret = secret;
       return this;
     }
 

@@ -40,7 +40,8 @@ public final class RuntimeParts implements AutoCloseable {
     List<McpToolSource> mcp = new ArrayList<>();
     try {
       Function<String, Model> models = Models.resolver(
-          config, AgentRuntimeMain.bedrockCredentials(config), AgentRuntimeMain.openAiApiKey(config));
+          config, AgentRuntimeMain.bedrockCredentials(config), AgentRuntimeMain.openAiApiKey(config),
+          AgentRuntimeMain.keySecrets(config));
       Model model = models.apply(config.modelId());
       for (McpServerSpec server : config.mcpServers()) {
         mcp.add(AgentRuntimeMain.connectMcp(server, config.region(), tools));

@@ -49,6 +49,16 @@ public final class Models {
    */
   public static Model create(
       String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
+    return create(id, config, bedrockCredentials, openAiApiKey, KeySecret.Lookup.NONE);
+  }
+
+  /**
+   * As {@link #create(String, RuntimeConfig, Supplier, Supplier)}, the keys of providers with an
+   * {@code api_key_secret} (and of Gemini with {@code GEMINI_API_KEY_SECRET}) read through {@code
+   * secrets} when their model is built.
+   */
+  public static Model create(String id, RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials,
+      Supplier<String> openAiApiKey, KeySecret.Lookup secrets) {
     Objects.requireNonNull(id, "MODEL_ID");
     if (id.isBlank()) {
       throw new IllegalArgumentException("MODEL_ID must not be blank");
@@ -66,14 +76,15 @@ public final class Models {
     }
     if (id.startsWith(GeminiModel.PREFIX)) {
       return new GeminiModel(config.geminiNativeBaseUrl(), id.substring(GeminiModel.PREFIX.length()),
-          config.geminiApiKey(), OpenAiCompatibleModel.DEFAULT_TIMEOUT);
+          config.geminiApiKeySecret() == null ? config.geminiApiKey() : secrets.apiKey(config.geminiApiKeySecret()),
+          OpenAiCompatibleModel.DEFAULT_TIMEOUT);
     }
     int colon = id.indexOf(':');
     OpenAiProvider provider = colon < 0 ? null : config.openAiProviders().get(id.substring(0, colon));
     if (provider != null) {
       return OpenAiCompatibleModel.builder()
           .baseUrl(provider.baseUrl())
-          .apiKey(provider.apiKey())
+          .apiKey(provider.apiKeySecret() == null ? provider.apiKey() : secrets.apiKey(provider.apiKeySecret()))
           .maxTokensField(provider.maxTokensField())
           .model(id.substring(colon + 1))
           .build();
@@ -94,7 +105,13 @@ public final class Models {
   /** A caching resolver over {@link #create}, for {@code Agent.Builder.modelResolver}. */
   public static Function<String, Model> resolver(
       RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials, Supplier<String> openAiApiKey) {
+    return resolver(config, bedrockCredentials, openAiApiKey, KeySecret.Lookup.NONE);
+  }
+
+  /** A caching resolver over {@link #create}, keys in Secrets Manager read through {@code secrets}. */
+  public static Function<String, Model> resolver(RuntimeConfig config, Supplier<AwsCredentialsProvider> bedrockCredentials,
+      Supplier<String> openAiApiKey, KeySecret.Lookup secrets) {
     Map<String, Model> cache = new ConcurrentHashMap<>();
-    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials, openAiApiKey));
+    return id -> cache.computeIfAbsent(id, k -> create(k, config, bedrockCredentials, openAiApiKey, secrets));
   }
 }
