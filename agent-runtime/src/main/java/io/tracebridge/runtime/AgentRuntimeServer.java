@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.OpenTelemetry;
+import io.tracebridge.billing.PriceTable;
 import io.tracebridge.runtime.agent.Agent;
 import io.tracebridge.runtime.agent.AgentInvocationException;
 import io.tracebridge.runtime.agent.AgentRequest;
@@ -11,6 +12,7 @@ import io.tracebridge.runtime.agent.AgentResult;
 import io.tracebridge.runtime.agent.HookProvider;
 import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.ToolRegistry;
+import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.internal.Json;
@@ -54,7 +56,9 @@ public final class AgentRuntimeServer {
   /** Largest accepted request body, in bytes; larger ones get 413. */
   public static final long BODY_LIMIT_BYTES = 1024 * 1024;
   static final String NO_PROMPT = "No prompt provided";
-  /** Most models one {@code requested_models} invocation may name. */
+  /** Prices for the {@code cost} of each {@code requested_models} result. */
+  private static final PriceTable PRICES = PriceTable.bundled();
+    /** Most models one {@code requested_models} invocation may name. */
   public static final int MAX_REQUESTED_MODELS = 10;
   /** AgentCore's session header: the runtime session a request belongs to. */
   public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
@@ -283,13 +287,28 @@ public final class AgentRuntimeServer {
       for (int i = 0; i < models.size(); i++) {
         Future<TraceCapture.Captured<AgentResult>> run = runs.get(i);
         ObjectNode entry = run.succeeded()
-            ? flatReply(invocationId, run.result().value()).without(List.of("invocation_id"))
+            ? withCost(flatReply(invocationId, run.result().value()).without(List.of("invocation_id")),
+                models.get(i), run.result().value().usage())
             : withTraceId(error(describe(run.cause())), run.cause());
         results.add(Json.object().put("model_id", models.get(i)).setAll(entry));
       }
       ctx.response().putHeader(SESSION_HEADER, base.sessionId());
       reply(ctx, 200, out);
     });
+  }
+
+  /**
+   * {@code cost}: what {@code usage} costs on {@code model} by the bundled price table (trace-api's,
+   * the one billing uses), so the caller can pick the cheapest model that passed; null, with
+   * {@code prices_as_of}, when the table does not know the model.
+   */
+  private static ObjectNode withCost(ObjectNode entry, String model, Usage usage) {
+    ObjectNode cost = entry.putObject("cost");
+    PRICES.cost(model, new io.tracebridge.mapper.Usage(usage.inputTokens(), usage.outputTokens(),
+            usage.cacheReadTokens(), usage.cacheWriteTokens(), usage.reasoningTokens()))
+        .ifPresentOrElse(amount -> cost.put("amount", amount), () -> cost.putNull("amount"));
+    cost.put("currency", PRICES.currency()).put("prices_as_of", PRICES.pricesAsOf());
+    return entry;
   }
 
   private static ObjectNode flatReply(String invocationId, AgentResult result) {

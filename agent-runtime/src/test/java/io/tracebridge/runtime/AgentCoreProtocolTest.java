@@ -292,10 +292,10 @@ class AgentCoreProtocolTest {
 
   @Test
   void requestedModelsRunThePromptOnEachModelAsItsOwnTracedRun() throws Exception {
-    ModelResponse alt = new ModelResponse(List.of(ContentBlock.text("alt says hi")), StopReason.END_TURN, new Usage(7, 3, 0, 0, 0));
+    ModelResponse alt = new ModelResponse(List.of(ContentBlock.text("alt says hi")), StopReason.END_TURN, new Usage(1000, 200, 0, 0, 0));
     RuntimeConfig config = RuntimeConfig.builder().port(0).host("127.0.0.1").agentName("ac").build();
     server = AgentRuntimeServer.create(vertx, config, telemetry.sdk, AgentRuntimeMain.demoTools(), new ScriptedModel(), id -> {
-      if (id.equals("alt")) {
+      if (id.equals("gpt-4o")) {
         return ScriptedModel.canned(List.of(alt));
       }
       throw new IllegalArgumentException("model '" + id + "' is not available in this runtime");
@@ -303,7 +303,7 @@ class AgentCoreProtocolTest {
     port = server.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
 
     HttpResponse<String> response = send(invocation(
-        "{\"prompt\":\"What is 2+3?\",\"session_id\":\"cmp\",\"requested_models\":[\"scripted\",\"alt\",\"nope\"]}"));
+        "{\"prompt\":\"What is 2+3?\",\"session_id\":\"cmp\",\"requested_models\":[\"scripted\",\"gpt-4o\",\"nope\"]}"));
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = Json.read(response.body());
     assertThat(body.get("session_id").asText()).isEqualTo("cmp");
@@ -312,10 +312,15 @@ class AgentCoreProtocolTest {
     assertThat(results.get(0).get("model_id").asText()).isEqualTo("scripted");
     assertThat(results.get(0).get("response").asText()).isEqualTo("The result is 5.");
     assertThat(results.get(0).get("session_id").asText()).isEqualTo("cmp/scripted");
-    assertThat(results.get(1).get("model_id").asText()).isEqualTo("alt");
+    assertThat(results.get(1).get("model_id").asText()).isEqualTo("gpt-4o");
     assertThat(results.get(1).get("response").asText()).isEqualTo("alt says hi");
-    assertThat(results.get(1).at("/usage/input_tokens").asLong()).isEqualTo(7);
-    assertThat(results.get(1).at("/usage/output_tokens").asLong()).isEqualTo(3);
+    assertThat(results.get(1).at("/usage/input_tokens").asLong()).isEqualTo(1000);
+    assertThat(results.get(1).at("/usage/output_tokens").asLong()).isEqualTo(200);
+    // gpt-4o in the bundled table: $2.50 in, $10 out per million: 1000 x 2.5e-6 + 200 x 1e-5.
+    assertThat(results.get(1).at("/cost/amount").decimalValue()).isEqualByComparingTo("0.0045");
+    assertThat(results.get(1).at("/cost/currency").asText()).isEqualTo("USD");
+    assertThat(results.get(0).at("/cost/amount").isNull()).as("the scripted model has no price").isTrue();
+    assertThat(results.get(2).has("cost")).as("a failed run costs nothing").isFalse();
     assertThat(results.get(2).get("model_id").asText()).isEqualTo("nope");
     assertThat(results.get(2).get("error").asText()).contains("'nope' is not available");
 
