@@ -61,6 +61,16 @@ public record GuardLimits(
         DEFAULT_MAX_HEADER_BYTES);
   }
 
+  /** These limits with another {@link #headerTimeout()}. */
+  public GuardLimits withHeaderTimeout(Duration timeout) {
+    return new GuardLimits(timeout, bodyTimeout, minBodyBytesPerSecond, rateWindow, idleTimeout, maxHeaderBytes);
+  }
+
+  /** These limits with another {@link #idleTimeout()}. */
+  public GuardLimits withIdleTimeout(Duration timeout) {
+    return new GuardLimits(headerTimeout, bodyTimeout, minBodyBytesPerSecond, rateWindow, timeout, maxHeaderBytes);
+  }
+
   /** The bytes a body must bring in each full {@link #rateWindow()}. */
   long minBytesPerWindow() {
     return minBodyBytesPerSecond * rateWindow.toMillis() / 1000;

@@ -127,9 +127,7 @@ public final class WebVerticle extends VerticleBase {
   private GuardLimits connectionLimits() {
     GuardLimits l = config.connectionLimits();
     Duration twoHeartbeats = config.heartbeatInterval().multipliedBy(2);
-    Duration idle = l.idleTimeout().compareTo(twoHeartbeats) >= 0 ? l.idleTimeout() : twoHeartbeats;
-    return new GuardLimits(l.headerTimeout(), l.bodyTimeout(), l.minBodyBytesPerSecond(), l.rateWindow(),
-        idle, l.maxHeaderBytes());
+    return l.idleTimeout().compareTo(twoHeartbeats) >= 0 ? l : l.withIdleTimeout(twoHeartbeats);
   }
 
   /**

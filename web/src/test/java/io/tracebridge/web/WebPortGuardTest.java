@@ -28,9 +28,8 @@ class WebPortGuardTest {
 
   @BeforeEach
   void start() throws Exception {
-    GuardLimits d = GuardLimits.defaults();
-    web = new WebTestSupport(WebConfig.builder().connectionLimits(new GuardLimits(HEADER_TIMEOUT,
-        d.bodyTimeout(), d.minBodyBytesPerSecond(), d.rateWindow(), d.idleTimeout(), d.maxHeaderBytes())));
+    web = new WebTestSupport(WebConfig.builder()
+        .connectionLimits(GuardLimits.defaults().withHeaderTimeout(HEADER_TIMEOUT)));
   }
 
   @AfterEach
