@@ -1,6 +1,17 @@
 package io.tracebridge.cloudwatch;
 
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tracebridge.cloudwatch.ExportStats.Counter;
@@ -14,10 +25,12 @@ import io.tracebridge.cloudwatch.logs.ContentLogMapper;
 import io.tracebridge.cloudwatch.logs.EmfMapper;
 import io.tracebridge.cloudwatch.logs.LogEvent;
 import io.tracebridge.cloudwatch.logs.LogEventBatcher;
+import io.tracebridge.cloudwatch.logs.LogRecordMapper;
 import io.tracebridge.cloudwatch.otlp.OtlpHttpTraceSender;
 import io.tracebridge.cloudwatch.xray.XRaySegmentSender;
 import io.tracebridge.cloudwatch.xray.translator.SegmentTranslator;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +80,16 @@ import software.amazon.awssdk.services.xray.XRayClient;
 public final class CloudWatchExport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CloudWatchExport.class);
 
+  /**
+   * Resource attribute ({@code true}) that the agent runtime sets on its spans and log records
+   * when it exports them to CloudWatch itself: {@link #forward} and {@link #forwardLogs} (the
+   * receiver's forwarder) skip such resources, so nothing reaches CloudWatch twice and EMF counts
+   * each model call once.
+   */
+  public static final String EXPORTED_ATTRIBUTE = "tracebridge.cloudwatch.exported";
+  /** Resource attribute naming the log groups of a span's content (CloudWatch GenAI Observability). */
+  public static final String LOG_GROUP_NAMES = "aws.log.group.names";
+
   private final CloudWatchExportConfig config;
   private final ExportStats stats;
   private final ThrottledLogger dropLog;
@@ -76,6 +99,8 @@ public final class CloudWatchExport implements AutoCloseable {
   @Nullable private final CloudWatchLogsSender logsSender;
   @Nullable private final ContentLogMapper contentMapper;
   @Nullable private final EmfMapper emfMapper;
+  @Nullable private final LogRecordMapper logRecordMapper;
+  private final Clock clock;
   private final List<AutoCloseable> resources;
   private final ThreadPoolExecutor workers;
   private final AtomicLong queuedSpans = new AtomicLong();
@@ -109,6 +134,9 @@ public final class CloudWatchExport implements AutoCloseable {
         : null;
     this.contentMapper = config.contentLogs() ? new ContentLogMapper() : null;
     this.emfMapper = config.emfMetrics() ? new EmfMapper(config.emfNamespace()) : null;
+    // Forwarded log records carry content (ADOT content logs, hook events): they follow CONTENT_LOGS.
+    this.logRecordMapper = config.contentLogs() ? new LogRecordMapper() : null;
+    this.clock = clock;
     AtomicInteger threadNumber = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0L, TimeUnit.MILLISECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -181,12 +209,32 @@ public final class CloudWatchExport implements AutoCloseable {
 
   /**
    * Queues a request for export and returns at once; never blocks and never throws. The request
-   * must not be changed afterwards (protobuf messages are immutable).
+   * must not be changed afterwards (protobuf messages are immutable). Resources marked {@value
+   * #EXPORTED_ATTRIBUTE}{@code =true} (the runtime exported them itself) are skipped and counted.
    *
    * @param tenant the tenant the spans belong to (written into log events), or null
    * @return false when the request was dropped (queue full or shut down), which is counted
    */
   public boolean forward(@Nullable String tenant, ExportTraceServiceRequest request) {
+    ExportTraceServiceRequest unmarked = request;
+    if (request.getResourceSpansList().stream().anyMatch(rs -> exported(rs.getResource()))) {
+      ExportTraceServiceRequest.Builder kept = ExportTraceServiceRequest.newBuilder();
+      int skipped = 0;
+      for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+        if (exported(resourceSpans.getResource())) {
+          skipped += resourceSpans.getScopeSpansList().stream().mapToInt(ScopeSpans::getSpansCount).sum();
+        } else {
+          kept.addResourceSpans(resourceSpans);
+        }
+      }
+      stats.add(Counter.SPANS_SKIPPED_ALREADY_EXPORTED, skipped);
+      unmarked = kept.build();
+    }
+    return submit(tenant, unmarked);
+  }
+
+  /** {@link #forward} without the already-exported check: the runtime's own exporter. */
+  boolean submit(@Nullable String tenant, ExportTraceServiceRequest request) {
     int spans = SpanInput.count(request);
     if (spans == 0) {
       return true;
@@ -203,7 +251,7 @@ public final class CloudWatchExport implements AutoCloseable {
     }
     pendingJobs.incrementAndGet();
     try {
-      workers.execute(new Job(tenant, request, spans));
+      workers.execute(new Job(tenant, request, null, spans));
     } catch (RejectedExecutionException e) {
       queuedSpans.addAndGet(-spans);
       jobDone();
@@ -212,6 +260,84 @@ public final class CloudWatchExport implements AutoCloseable {
     }
     stats.add(Counter.SPANS_ACCEPTED, spans);
     return true;
+  }
+
+  /**
+   * Queues OTLP log records (ADOT content logs, GenAI events, the runtime's hook-event records)
+   * for the log group, as {@link #forward} does spans: never blocks, never throws, resources
+   * marked {@value #EXPORTED_ATTRIBUTE}{@code =true} skipped. Records count against the same
+   * queue bound as spans. Without content logs ({@code CONTENT_LOGS=false}) nothing is forwarded.
+   *
+   * @return false when the records were dropped (queue full or shut down), which is counted
+   */
+  public boolean forwardLogs(@Nullable String tenant, ExportLogsServiceRequest request) {
+    ExportLogsServiceRequest unmarked = request;
+    if (request.getResourceLogsList().stream().anyMatch(rl -> exported(rl.getResource()))) {
+      ExportLogsServiceRequest.Builder kept = ExportLogsServiceRequest.newBuilder();
+      int skipped = 0;
+      for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+        if (exported(resourceLogs.getResource())) {
+          skipped += resourceLogs.getScopeLogsList().stream().mapToInt(ScopeLogs::getLogRecordsCount).sum();
+        } else {
+          kept.addResourceLogs(resourceLogs);
+        }
+      }
+      stats.add(Counter.LOG_RECORDS_SKIPPED_ALREADY_EXPORTED, skipped);
+      unmarked = kept.build();
+    }
+    return submitLogs(tenant, unmarked);
+  }
+
+  /** {@link #forwardLogs} without the already-exported check: the runtime's own exporter. */
+  boolean submitLogs(@Nullable String tenant, ExportLogsServiceRequest request) {
+    if (logRecordMapper == null || logsSender == null) {
+      return true;
+    }
+    int records = 0;
+    for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+      for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+        records += scopeLogs.getLogRecordsCount();
+      }
+    }
+    if (records == 0) {
+      return true;
+    }
+    if (shutdown.get()) {
+      dropLogs(Counter.LOG_RECORDS_DROPPED_SHUTDOWN, records, "export is shut down");
+      return false;
+    }
+    long queued = queuedSpans.addAndGet(records);
+    if (queued > config.maxQueuedSpans()) {
+      queuedSpans.addAndGet(-records);
+      dropLogs(Counter.LOG_RECORDS_DROPPED_QUEUE_FULL, records, "queue full (" + config.maxQueuedSpans() + " items)");
+      return false;
+    }
+    pendingJobs.incrementAndGet();
+    try {
+      workers.execute(new Job(tenant, null, request, records));
+    } catch (RejectedExecutionException e) {
+      queuedSpans.addAndGet(-records);
+      jobDone();
+      dropLogs(Counter.LOG_RECORDS_DROPPED_SHUTDOWN, records, "export is shut down");
+      return false;
+    }
+    stats.add(Counter.LOG_RECORDS_ACCEPTED, records);
+    return true;
+  }
+
+  /** An SDK {@code LogRecordExporter} over this pipeline (the runtime's log records); its shutdown shuts this export down. */
+  public LogRecordExporter logRecordExporter() {
+    return new CloudWatchLogRecordExporter(this);
+  }
+
+  private static boolean exported(Resource resource) {
+    for (KeyValue kv : resource.getAttributesList()) {
+      if (kv.getKey().equals(EXPORTED_ATTRIBUTE)) {
+        AnyValue v = kv.getValue();
+        return v.getBoolValue() || "true".equalsIgnoreCase(v.getStringValue());
+      }
+    }
+    return false;
   }
 
   /** An SDK {@code SpanExporter} over this pipeline; its shutdown shuts this export down. */
@@ -296,6 +422,11 @@ public final class CloudWatchExport implements AutoCloseable {
     dropLog.warn("CloudWatch export dropped {} spans: {}; {} spans dropped so far", spans, why, stats.droppedSpans());
   }
 
+  private void dropLogs(Counter reason, long records, String why) {
+    stats.add(reason, records);
+    dropLog.warn("CloudWatch export dropped {} log records: {}", records, why);
+  }
+
   private void jobDone() {
     if (pendingJobs.decrementAndGet() == 0) {
       List<CompletableResultCode> waiting;
@@ -307,32 +438,86 @@ public final class CloudWatchExport implements AutoCloseable {
     }
   }
 
-  /** One queued request. */
+  /** One queued request: spans or log records. */
   private final class Job implements Runnable {
     @Nullable private final String tenant;
-    private final ExportTraceServiceRequest request;
+    @Nullable private final ExportTraceServiceRequest request;
+    @Nullable private final ExportLogsServiceRequest logs;
     private final int spans;
 
-    Job(@Nullable String tenant, ExportTraceServiceRequest request, int spans) {
+    Job(@Nullable String tenant, @Nullable ExportTraceServiceRequest request, @Nullable ExportLogsServiceRequest logs,
+        int items) {
       this.tenant = tenant;
       this.request = request;
-      this.spans = spans;
+      this.logs = logs;
+      this.spans = items;
     }
 
     @Override
     public void run() {
       try {
-        exportTraces(request, spans);
-        exportLogs(tenant, request);
+        if (request != null) {
+          ExportTraceServiceRequest enriched = withLogGroup(request);
+          exportTraces(enriched, spans);
+          exportLogs(tenant, request);
+        } else if (logs != null) {
+          exportLogRecords(tenant, logs);
+        }
       } catch (RuntimeException e) {
         // A bug in translation must not kill the worker; what was not sent is counted.
-        stats.add(Counter.SPANS_SKIPPED_UNTRANSLATABLE, spans);
-        dropLog.warn("CloudWatch export failed on a request of {} spans", spans, e);
+        stats.add(request != null ? Counter.SPANS_SKIPPED_UNTRANSLATABLE : Counter.LOG_EVENTS_FAILED, spans);
+        dropLog.warn("CloudWatch export failed on a request of {} items", spans, e);
       } finally {
         queuedSpans.addAndGet(-spans);
         jobDone();
       }
     }
+  }
+
+  /**
+   * The request with resource {@value #LOG_GROUP_NAMES} set to our log group where it is missing
+   * (content logs on), so CloudWatch's GenAI Observability and the X-Ray console link spans to
+   * their content in both trace modes. A producer's own value is kept.
+   */
+  ExportTraceServiceRequest withLogGroup(ExportTraceServiceRequest request) {
+    if (!config.contentLogs()) {
+      return request;
+    }
+    boolean missing = false;
+    for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+      if (resourceSpans.getResource().getAttributesList().stream().noneMatch(kv -> kv.getKey().equals(LOG_GROUP_NAMES))) {
+        missing = true;
+        break;
+      }
+    }
+    if (!missing) {
+      return request;
+    }
+    ExportTraceServiceRequest.Builder out = request.toBuilder();
+    for (ResourceSpans.Builder resourceSpans : out.getResourceSpansBuilderList()) {
+      if (resourceSpans.getResource().getAttributesList().stream().noneMatch(kv -> kv.getKey().equals(LOG_GROUP_NAMES))) {
+        resourceSpans.getResourceBuilder().addAttributes(KeyValue.newBuilder().setKey(LOG_GROUP_NAMES)
+            .setValue(AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder()
+                .addValues(AnyValue.newBuilder().setStringValue(config.logGroup())))));
+      }
+    }
+    return out.build();
+  }
+
+  private void exportLogRecords(@Nullable String tenant, ExportLogsServiceRequest request) {
+    if (logsSender == null || logRecordMapper == null) {
+      return;
+    }
+    List<LogEvent> events = new ArrayList<>();
+    long now = clock.millis();
+    for (ResourceLogs resourceLogs : request.getResourceLogsList()) {
+      for (ScopeLogs scopeLogs : resourceLogs.getScopeLogsList()) {
+        for (LogRecord record : scopeLogs.getLogRecordsList()) {
+          events.add(logRecordMapper.event(resourceLogs.getResource(), scopeLogs.getScope(), record, tenant, now));
+        }
+      }
+    }
+    sendLogEvents(events);
   }
 
   private void exportTraces(ExportTraceServiceRequest request, int spans) {
@@ -341,6 +526,8 @@ public final class CloudWatchExport implements AutoCloseable {
       stats.add(Counter.SPANS_SKIPPED_UNTRANSLATABLE, translation.skipped().size());
       stats.add(Counter.SEGMENTS_TRIMMED, translation.trimmedCount());
       XRaySegmentSender.Result result = xraySender.send(translation.documents());
+      stats.add(Counter.XRAY_BATCHES, XRaySegmentSender.batches(translation.documents()).size());
+      stats.add(Counter.XRAY_BYTES, translation.documents().stream().mapToLong(d -> d.json().getBytes(StandardCharsets.UTF_8).length).sum());
       stats.add(Counter.SEGMENTS_SENT, result.sent());
       stats.add(Counter.SEGMENTS_FAILED, result.rejected());
       if (!translation.skipped().isEmpty() || result.rejected() > 0) {
@@ -351,8 +538,10 @@ public final class CloudWatchExport implements AutoCloseable {
       }
     } else if (otlpSender != null) {
       // Without span content, the spans are stripped (and marked) before they are encoded.
-      OtlpHttpTraceSender.Result result = otlpSender.send(
-          config.spanContent() ? request : ContentAttributes.strip(request));
+      ExportTraceServiceRequest outgoing = config.spanContent() ? request : ContentAttributes.strip(request);
+      OtlpHttpTraceSender.Result result = otlpSender.send(outgoing);
+      stats.add(Counter.OTLP_REQUESTS, OtlpHttpTraceSender.split(outgoing).size());
+      stats.add(Counter.OTLP_BYTES, outgoing.getSerializedSize());
       stats.add(Counter.OTLP_SPANS_SENT, result.sent());
       stats.add(Counter.OTLP_SPANS_FAILED, result.rejected());
       if (result.rejected() > 0) {
@@ -375,13 +564,20 @@ public final class CloudWatchExport implements AutoCloseable {
         emfMapper.event(input, tenant).ifPresent(events::add);
       }
     }
-    if (events.isEmpty()) {
+    sendLogEvents(events);
+  }
+
+  private void sendLogEvents(List<LogEvent> events) {
+    if (events.isEmpty() || logsSender == null) {
       return;
     }
+    stats.add(Counter.LOG_EVENTS_QUEUED, events.size());
     CloudWatchLogsSender.Result result = logsSender.send(events);
     stats.add(Counter.LOG_EVENTS_SENT, result.sent());
     stats.add(Counter.LOG_EVENTS_FAILED, result.rejected());
     stats.add(Counter.LOG_EVENTS_TRUNCATED, result.truncated());
+    stats.add(Counter.LOG_BATCHES, result.batches());
+    stats.add(Counter.LOG_BYTES, result.bytes());
     if (result.rejected() > 0) {
       dropLog.warn("CloudWatch export dropped {} of {} log events: {}", result.rejected(), events.size(),
           firstFew(result.failures()));

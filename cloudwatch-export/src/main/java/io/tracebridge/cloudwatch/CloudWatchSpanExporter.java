@@ -41,7 +41,7 @@ public final class CloudWatchSpanExporter implements SpanExporter {
       return CompletableResultCode.ofSuccess();
     }
     try {
-      return export.forward(null, SpanDataConverter.toRequest(spans))
+      return export.submit(null, SpanDataConverter.toRequest(spans))
           ? CompletableResultCode.ofSuccess()
           : CompletableResultCode.ofFailure();
     } catch (RuntimeException e) {

@@ -41,14 +41,22 @@ public final class CloudWatchLogsSender {
    * How a send went, in events.
    *
    * @param truncated events whose content or message was cut to fit (by the mapper or the batcher)
+   * @param batches PutLogEvents calls that succeeded
+   * @param bytes bytes of those calls, as the API counts them (UTF-8 messages + 26 per event)
    */
-  public record Result(int sent, int rejected, int truncated, List<String> failures) {}
+  public record Result(int sent, int rejected, int truncated, List<String> failures, int batches, long bytes) {
+    public Result(int sent, int rejected, int truncated, List<String> failures) {
+      this(sent, rejected, truncated, failures, 0, 0);
+    }
+  }
 
   /** Sends the events; never throws for a failed call, which is reported in the result. */
   public Result send(List<LogEvent> events) {
     int sent = 0;
     int rejected = 0;
     int truncated = 0;
+    int batches = 0;
+    long bytes = 0;
     List<String> failures = new ArrayList<>();
     for (List<LogEvent> batch : batcher.batches(events)) {
       truncated += (int) batch.stream().filter(LogEvent::truncated).count();
@@ -56,6 +64,10 @@ public final class CloudWatchLogsSender {
         int refused = put(batch);
         sent += batch.size() - refused;
         rejected += refused;
+        batches++;
+        for (LogEvent event : batch) {
+          bytes += event.messageBytes() + LogEventBatcher.EVENT_OVERHEAD_BYTES;
+        }
         if (refused > 0) {
           failures.add(refused + " log events rejected (too old, too new or expired)");
         }
@@ -64,7 +76,7 @@ public final class CloudWatchLogsSender {
         failures.add(batch.size() + " log events: " + e.getMessage());
       }
     }
-    return new Result(sent, rejected, truncated, failures);
+    return new Result(sent, rejected, truncated, failures, batches, bytes);
   }
 
   private int put(List<LogEvent> batch) {

@@ -1,14 +1,11 @@
 package io.tracebridge.cloudwatch.logs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tracebridge.cloudwatch.internal.Attrs;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import io.tracebridge.cloudwatch.xray.SegmentJson;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +18,10 @@ import javax.annotation.Nullable;
  * none.
  *
  * <p>An event that would pass {@code maxMessageBytes} keeps its shape: the longest contents are
- * cut to a preview ending in {@code …[truncated N bytes]} until it fits, and the attributes say
+ * cut, each just enough, ending in {@code …[truncated N bytes]} (N its original size), until it fits, and the attributes say
  * {@code tracebridge.truncated: true} with {@code tracebridge.original_bytes}. Immutable.
  */
 public final class ContentLogMapper {
-  static final int PREVIEW_CHARS = 2048;
-
   private final int maxMessageBytes;
 
   public ContentLogMapper(int maxMessageBytes) {
@@ -79,43 +74,12 @@ public final class ContentLogMapper {
     if (original <= maxMessageBytes) {
       return new LogEvent(millis, json);
     }
-    List<ContentLogRecord.Message> in = new ArrayList<>(record.body().input().messages());
-    List<ContentLogRecord.Message> out = new ArrayList<>(record.body().output().messages());
-    List<int[]> slots = new ArrayList<>(); // {side, index, size}
-    for (int i = 0; i < in.size(); i++) {
-      slots.add(new int[] {0, i, SegmentJson.utf8Size(in.get(i).content())});
-    }
-    for (int i = 0; i < out.size(); i++) {
-      slots.add(new int[] {1, i, SegmentJson.utf8Size(out.get(i).content())});
-    }
-    slots.sort(Comparator.comparingInt((int[] s) -> s[2]).reversed());
-    Map<String, Object> attributes = new LinkedHashMap<>(record.attributes());
-    attributes.put("tracebridge.truncated", true);
-    attributes.put("tracebridge.original_bytes", original);
-    ContentLogRecord current = record;
-    int size = original;
-    for (int[] slot : slots) {
-      if (size <= maxMessageBytes - 256) {
-        break;
-      }
-      List<ContentLogRecord.Message> side = slot[0] == 0 ? in : out;
-      ContentLogRecord.Message message = side.get(slot[1]);
-      side.set(slot[1], new ContentLogRecord.Message(message.role(), preview(message.content(), slot[2])));
-      current = new ContentLogRecord(record.resource(), record.scope(), record.timeUnixNano(), record.severityNumber(),
-          record.severityText(),
-          new ContentLogRecord.Body(new ContentLogRecord.Messages(in), new ContentLogRecord.Messages(out)),
-          attributes, record.traceId(), record.spanId());
-      size = SegmentJson.utf8Size(current);
-    }
-    String trimmed = SegmentJson.write(current);
+    ObjectNode tree = SegmentJson.mapper().valueToTree(record);
+    ((ObjectNode) tree.get("attributes")).put("tracebridge.truncated", true).put("tracebridge.original_bytes", original);
+    // The longest contents are cut, each only as much as needed: no fixed preview length.
+    String trimmed = JsonFit.fit(tree, List.of(tree.get("body")), maxMessageBytes);
     // LogEventBatcher cuts the raw message as a last resort if it is still too large.
     return new LogEvent(millis, trimmed, true);
-  }
-
-  private static JsonNode preview(JsonNode content, int bytes) {
-    String text = content.isTextual() ? content.asText() : content.toString();
-    int chars = Math.min(PREVIEW_CHARS, text.codePointCount(0, text.length()));
-    return TextNode.valueOf(text.substring(0, text.offsetByCodePoints(0, chars)) + "…[truncated " + bytes + " bytes]");
   }
 
   private static List<ContentLogRecord.Message> toRecord(List<GenAiContent.Message> messages) {

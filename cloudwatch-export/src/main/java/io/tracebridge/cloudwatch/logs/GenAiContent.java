@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * gen_ai.client.inference.operation.details}, and the runtime's hook events ({@code agent_prompt},
  * {@code model_request}, {@code model_response}, {@code tool_request}, {@code tool_response},
  * {@code agent_response}). Content that is a JSON object or array is kept as JSON, anything else
- * as a string. Exact duplicates within one side are dropped.
+ * as a string. Exact duplicates within one side are dropped, and the hook events are read for a
+ * side only when no other source gave it content (they repeat the Strands events' prompt and reply).
  */
 final class GenAiContent {
   /** One message: a role and its content (a string or JSON). */
@@ -62,6 +63,10 @@ final class GenAiContent {
     single(attributes, "gen_ai.tool.call.arguments", "tool", input);
     single(attributes, "gen_ai.tool.call.result", "tool", output);
 
+    // The runtime's hook events repeat what its Strands events say (the prompt, the reply): they
+    // are read only for a side that nothing else filled, so each content event says it once.
+    List<Message> hookInput = new ArrayList<>();
+    List<Message> hookOutput = new ArrayList<>();
     for (Span.Event event : span.getEventsList()) {
       Map<String, AnyValue> e = Attrs.toMap(event.getAttributesList());
       switch (event.getName()) {
@@ -74,16 +79,22 @@ final class GenAiContent {
           single(e, "tool.result", "tool", output);
         }
         case "gen_ai.client.inference.operation.details" -> semconv(e, input, output);
-        case "agent_prompt" -> single(e, "agent.prompt", "user", input);
-        case "model_request" -> single(e, "model.prompt", "user", input);
-        case "model_response" -> single(e, "model.response", "assistant", output);
-        case "tool_request" -> single(e, "tool.input", "tool", input);
-        case "tool_response" -> single(e, "tool.output", "tool", output);
-        case "agent_response" -> single(e, "agent.response", "assistant", output);
+        case "agent_prompt" -> single(e, "agent.prompt", "user", hookInput);
+        case "model_request" -> single(e, "model.prompt", "user", hookInput);
+        case "model_response" -> single(e, "model.response", "assistant", hookOutput);
+        case "tool_request" -> single(e, "tool.input", "tool", hookInput);
+        case "tool_response" -> single(e, "tool.output", "tool", hookOutput);
+        case "agent_response" -> single(e, "agent.response", "assistant", hookOutput);
         default -> {
           // not content
         }
       }
+    }
+    if (input.isEmpty()) {
+      input.addAll(hookInput);
+    }
+    if (output.isEmpty()) {
+      output.addAll(hookOutput);
     }
     return new Content(dedupe(input), dedupe(output));
   }

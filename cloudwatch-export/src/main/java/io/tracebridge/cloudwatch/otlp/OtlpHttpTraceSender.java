@@ -173,6 +173,11 @@ public final class OtlpHttpTraceSender {
   }
 
   /** Splits a request into parts of at most {@code maxSpans} spans and about {@code maxBytes}. */
+  /** The requests {@link #send} makes of {@code request}. */
+  public static List<ExportTraceServiceRequest> split(ExportTraceServiceRequest request) {
+    return split(request, MAX_SPANS_PER_REQUEST, MAX_REQUEST_BYTES);
+  }
+
   static List<ExportTraceServiceRequest> split(ExportTraceServiceRequest request, int maxSpans, int maxBytes) {
     if (SpanInput.count(request) <= maxSpans && request.getSerializedSize() <= maxBytes) {
       return List.of(request);

@@ -132,7 +132,7 @@ public final class SpanDataConverter {
     return out;
   }
 
-  private static AnyValue anyValue(Object value) {
+  static AnyValue anyValue(Object value) {
     if (value instanceof String s) {
       return AnyValue.newBuilder().setStringValue(s).build();
     }
@@ -156,7 +156,7 @@ public final class SpanDataConverter {
     return AnyValue.newBuilder().setStringValue(String.valueOf(value)).build();
   }
 
-  private static AnyValue fromValue(Value<?> value) {
+  static AnyValue fromValue(Value<?> value) {
     switch (value.getType()) {
       case STRING:
       case BOOLEAN:
