@@ -8,7 +8,11 @@ import io.tracebridge.runtime.model.ScriptedModel;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
-import io.tracebridge.cloudwatch.CloudWatchSpanExporter;
+import io.tracebridge.cloudwatch.CloudWatchExport;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.logs.LogRecordProcessor;
+import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
 import io.tracebridge.runtime.telemetry.RuntimeTelemetry;
 import io.tracebridge.runtime.telemetry.TraceCapture;
 import io.tracebridge.runtime.tools.CalculateTool;
@@ -112,10 +116,17 @@ public final class AgentRuntimeMain {
     TraceCapture capture = new TraceCapture();
     List<SpanProcessor> extraProcessors = new ArrayList<>();
     extraProcessors.add(capture);
+    List<LogRecordProcessor> extraLogProcessors = new ArrayList<>();
+    Attributes extraResource = Attributes.empty();
     if (cloudWatch.enabled()) {
-      extraProcessors.add(BatchSpanProcessor.builder(CloudWatchSpanExporter.create(cloudWatch)).build());
+      // Spans and the hook-event log records go to CloudWatch from here; the resource says so
+      // (tracebridge.cloudwatch.exported=true), so a receiver forwarding to CloudWatch skips them.
+      CloudWatchExport export = CloudWatchExport.create(cloudWatch);
+      extraProcessors.add(BatchSpanProcessor.builder(export.spanExporter()).build());
+      extraLogProcessors.add(BatchLogRecordProcessor.builder(export.logRecordExporter()).build());
+      extraResource = cloudWatchResource(cloudWatch);
     }
-    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, extraProcessors, List.of());
+    OpenTelemetrySdk telemetry = RuntimeTelemetry.create(telemetryOverrides, extraProcessors, extraLogProcessors, extraResource);
     Vertx vertx = Vertx.vertx();
     AgentRuntimeServer server =
         AgentRuntimeServer.create(vertx, config, telemetry, parts.tools(), parts.model(), parts.models())
@@ -140,6 +151,20 @@ public final class AgentRuntimeMain {
       parts.close();
       vertx.close();
     });
+  }
+
+  /**
+   * The resource attributes of a runtime that exports to CloudWatch itself: {@value
+   * CloudWatchExport#EXPORTED_ATTRIBUTE}{@code =true} (the receiver's forwarder then skips these
+   * spans and records) and, with content logs on, {@code aws.log.group.names} = the log group, which
+   * CloudWatch's GenAI Observability follows from a span to its content.
+   */
+  public static Attributes cloudWatchResource(CloudWatchExportConfig cloudWatch) {
+    var b = Attributes.builder().put(CloudWatchExport.EXPORTED_ATTRIBUTE, true);
+    if (cloudWatch.contentLogs()) {
+      b.put(AttributeKey.stringArrayKey(CloudWatchExport.LOG_GROUP_NAMES), List.of(cloudWatch.logGroup()));
+    }
+    return b.build();
   }
 
   /**

@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.tracebridge.billing.PriceTable;
 import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
+import io.tracebridge.receiver.LogForwarder;
 import io.tracebridge.receiver.SpanForwarder;
 import io.tracebridge.store.ApiKeyAuthenticator;
 import io.tracebridge.store.TenantAuthenticator;
@@ -416,10 +417,14 @@ public final class EmbeddedStack implements AutoCloseable {
     boolean keysRequired = options.authenticator() != null || options.apiKeysFile() != null;
 
     List<SpanForwarder> forwarders = new ArrayList<>();
+    List<LogForwarder> logForwarders = new ArrayList<>();
     if (options.cloudWatch() != null && options.cloudWatch().enabled()) {
       CloudWatchExport cloudWatch = lifecycle.add(CloudWatchExport.create(options.cloudWatch()));
       forwarders.add(cloudWatch::forward);
-      LOG.info("forwarding received spans to CloudWatch: {}", options.cloudWatch());
+      logForwarders.add(cloudWatch::forwardLogs);
+      // The export's counters at /metrics (tracebridge_cloudwatch_*), beside the web node's.
+      CloudWatchMetrics.bind(cloudWatch.stats(), metrics.registry());
+      LOG.info("forwarding received spans and log records to CloudWatch: {}", options.cloudWatch());
     }
 
     ReceiverConfig receiverConfig =
@@ -428,7 +433,8 @@ public final class EmbeddedStack implements AutoCloseable {
             .grpcPort(options.grpcPort())
             .httpPort(options.httpPort())
             .build();
-    ReceiverNode receiver = ReceiverNode.start(vertx, store, dynamoStore, receiverConfig, authenticator, forwarders, lifecycle);
+    ReceiverNode receiver =
+        ReceiverNode.start(vertx, store, dynamoStore, receiverConfig, authenticator, forwarders, logForwarders, lifecycle);
     grpcPort = receiver.grpcPort();
     httpPort = receiver.httpPort();
 

@@ -1,6 +1,7 @@
 package io.tracebridge.app;
 
 import io.tracebridge.mapper.SpanMapper;
+import io.tracebridge.receiver.LogForwarder;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /**
  * The OTLP receivers of one node (gRPC and HTTP) over a store: authenticate → map → fill context
- * → store durably → forward. Live records are not published here but by the store's listener
+ * → store durably → forward (spans and log records). Live records are not published here but by the store's listener
  * ({@code LiveRecordBus}), after each write is durable, on whatever event bus the caller wired:
  * the local one under {@code up}, the clustered one under {@code receiver}.
  */
@@ -43,6 +44,19 @@ final class ReceiverNode {
       TenantAuthenticator authenticator,
       List<SpanForwarder> forwarders,
       Lifecycle lifecycle) {
+    return start(vertx, store, assembly, config, authenticator, forwarders, List.of(), lifecycle);
+  }
+
+  /** As above, with {@code logForwarders} getting every stored logs export (CloudWatch Logs). */
+  static ReceiverNode start(
+      Vertx vertx,
+      TraceStore store,
+      TraceAssemblyStore assembly,
+      ReceiverConfig config,
+      TenantAuthenticator authenticator,
+      List<SpanForwarder> forwarders,
+      List<LogForwarder> logForwarders,
+      Lifecycle lifecycle) {
     SpanMapper mapper = new SpanMapper();
     // Spans arrive children first, minutes apart, on any node: the filler assembles each trace
     // from the store (nearest ancestor agent, hook copies folded into their steps) and rewrites
@@ -53,7 +67,7 @@ final class ReceiverNode {
     OtlpIngest ingest =
         new OtlpIngest(
             new TraceExportHandler(mapper, durable, noLiveSink, forwarders),
-            new LogsExportHandler(mapper, durable, noLiveSink),
+            new LogsExportHandler(mapper, durable, noLiveSink, logForwarders),
             authenticator,
             config);
     OtlpGrpcReceiver grpc = lifecycle.add(OtlpGrpcReceiver.start(config, ingest));

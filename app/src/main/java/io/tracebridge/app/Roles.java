@@ -5,6 +5,7 @@ import io.tracebridge.billing.PriceTable;
 import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.receiver.LogForwarder;
 import io.tracebridge.receiver.SpanForwarder;
 import io.tracebridge.runtime.AgentRuntimeMain;
 import io.tracebridge.runtime.RuntimeConfig;
@@ -70,12 +71,14 @@ final class Roles {
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
         List<SpanForwarder> forwarders = new ArrayList<>();
+        List<LogForwarder> logForwarders = new ArrayList<>();
         if (cloudWatch.enabled()) {
           CloudWatchExport export = lifecycle.add(CloudWatchExport.create(cloudWatch));
           forwarders.add(export::forward);
+          logForwarders.add(export::forwardLogs);
         }
-        ReceiverNode node = ReceiverNode.start(
-            membership.vertx(), traceStore, traceStore, receiverConfig, authenticator, forwarders, lifecycle);
+        ReceiverNode node = ReceiverNode.start(membership.vertx(), traceStore, traceStore, receiverConfig,
+            authenticator, forwarders, logForwarders, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
         int healthPort = startHealthServer(membership, common.host, health.port, ready, lifecycle);

@@ -17,11 +17,13 @@ import java.util.concurrent.CompletionStage;
  * <p>Same contract as {@link TraceExportHandler}: the stage completes only after the durable sink
  * has completed and fails with its failure; live publication is best effort. Log records the
  * mapper cannot read are counted in {@link ExportOutcome#rejected()} (OTLP {@code
- * rejected_log_records}). Logs are not forwarded ({@link SpanForwarder} takes spans). Thread-safe.
+ * rejected_log_records}). Once stored, the request is handed to each {@link LogForwarder} (CloudWatch
+ * Logs), as the traces handler hands spans to its {@link SpanForwarder}s. Thread-safe.
  */
 public final class LogsExportHandler {
   private final SpanMapper mapper;
   private final RecordPublisher publisher;
+  private final List<LogForwarder> forwarders;
 
   /**
    * @param mapper the span mapper (its {@code mapLogs})
@@ -30,12 +32,24 @@ public final class LogsExportHandler {
    * @param live where stored records are published for live viewers, best effort
    */
   public LogsExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live) {
-    this(mapper, new RecordPublisher(durable, live));
+    this(mapper, durable, live, List.of());
+  }
+
+  /**
+   * @param forwarders each gets every export's log records after they are stored (best effort)
+   */
+  public LogsExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live, List<LogForwarder> forwarders) {
+    this(mapper, new RecordPublisher(durable, live), forwarders);
   }
 
   LogsExportHandler(SpanMapper mapper, RecordPublisher publisher) {
+    this(mapper, publisher, List.of());
+  }
+
+  private LogsExportHandler(SpanMapper mapper, RecordPublisher publisher, List<LogForwarder> forwarders) {
     this.mapper = mapper;
     this.publisher = publisher;
+    this.forwarders = List.copyOf(forwarders);
   }
 
   /** Maps and stores one OTLP logs request on behalf of {@code tenant}. */
@@ -48,7 +62,12 @@ public final class LogsExportHandler {
         mapped.records().stream().sorted(FunctionalRecord.TIMELINE).toList();
     ExportOutcome outcome =
         new ExportOutcome(Signal.LOGS, records.size(), mapped.rejectedSpans(), mapped.issues());
-    return publisher.publish(records).thenApply(stored -> outcome);
+    return publisher.publish(records).thenApply(stored -> {
+      for (LogForwarder forwarder : forwarders) {
+        forwarder.forward(tenant, request);
+      }
+      return outcome;
+    });
   }
 
   /** Live publications that failed since start (the records were stored regardless). */

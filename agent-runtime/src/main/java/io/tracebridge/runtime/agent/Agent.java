@@ -10,6 +10,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.tracebridge.runtime.telemetry.ClientSpans;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.tracebridge.runtime.core.ContentBlock;
 import io.tracebridge.runtime.core.Message;
@@ -77,6 +79,8 @@ public final class Agent {
   private final StrandsContentEvents contentEvents;
   private final ToolRegistry tools;
   private final Tracer tracer;
+  /** The CLIENT spans of model and MCP calls ({@link ClientSpans}), under the chat and tool spans. */
+  private final Tracer clientTracer;
   private final String agentName;
   private final @Nullable String systemPrompt;
   private final int maxIterations;
@@ -91,6 +95,7 @@ public final class Agent {
     this.contentEvents = new StrandsContentEvents(b.semconv);
     this.tools = b.tools;
     this.tracer = b.openTelemetry.getTracer(TRACER_NAME);
+    this.clientTracer = b.openTelemetry.getTracer(ClientSpans.SCOPE);
     this.agentName = b.agentName;
     this.systemPrompt = b.systemPrompt;
     this.maxIterations = b.maxIterations;
@@ -274,7 +279,7 @@ public final class Agent {
     private ModelResponse callModel() {
       Span span = startSpan(OP_CHAT, OP_CHAT).setAttribute(REQUEST_MODEL, model.modelId()).startSpan();
       boolean failed = false;
-      try (Scope ignored = span.makeCurrent()) {
+      try (Scope ignored = ClientSpans.with(Context.current().with(span), clientTracer).makeCurrent()) {
         contentEvents.chatStart(span, systemPrompt, messages);
         registry.invoke(new BeforeModelCallEvent(messages));
         ModelResponse response;
@@ -308,7 +313,7 @@ public final class Agent {
               .setAttribute(TOOL_NAME, use.name())
               .setAttribute(TOOL_CALL_ID, use.toolUseId())
               .startSpan();
-      try (Scope ignored = span.makeCurrent()) {
+      try (Scope ignored = ClientSpans.with(Context.current().with(span), clientTracer).makeCurrent()) {
         contentEvents.toolStart(span, use);
         Tool tool = tools.find(use.name()).orElse(null);
         BeforeToolCallEvent before = registry.invoke(new BeforeToolCallEvent(use, tool));

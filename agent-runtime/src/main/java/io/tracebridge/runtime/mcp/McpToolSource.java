@@ -13,6 +13,9 @@ import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.internal.Json;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.tracebridge.runtime.telemetry.ClientSpans;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +167,29 @@ public final class McpToolSource implements AutoCloseable {
 
   /** Calls {@code name}, once more on a fresh session if the first attempt failed in transport. */
   McpSchema.CallToolResult call(String name, Map<String, Object> arguments) {
+    // A CLIENT span per MCP call, so the trace map shows the server (AgentCore Gateway) as a node.
+    return ClientSpans.call("tools/call " + name, clientAttributes(), () -> callOnce(name, arguments));
+  }
+
+  private Attributes clientAttributes() {
+    URI url = spec.url();
+    AttributesBuilder b = ClientSpans.server(Attributes.builder(), url)
+        .put(ClientSpans.RPC_SYSTEM, "jsonrpc")
+        .put(ClientSpans.RPC_METHOD, "tools/call")
+        .put(ClientSpans.MCP_METHOD, "tools/call")
+        .put(ClientSpans.HTTP_METHOD, "POST");
+    String host = url.getHost() == null ? "" : url.getHost();
+    if (host.contains(".gateway.bedrock-agentcore.") && host.endsWith(".amazonaws.com")) {
+      b.put(ClientSpans.AWS_REMOTE_SERVICE, "AWS::BedrockAgentCore::Gateway")
+          .put(ClientSpans.AWS_REMOTE_OPERATION, "InvokeGateway")
+          .put(ClientSpans.PEER_SERVICE, "AgentCore Gateway");
+    } else {
+      b.put(ClientSpans.PEER_SERVICE, spec.name());
+    }
+    return b.build();
+  }
+
+  private McpSchema.CallToolResult callOnce(String name, Map<String, Object> arguments) {
     McpSyncClient current = client;
     try {
       return current.callTool(new McpSchema.CallToolRequest(name, arguments));

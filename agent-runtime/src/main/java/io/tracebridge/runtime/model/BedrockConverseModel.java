@@ -12,6 +12,8 @@ import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
 import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.internal.Documents;
+import io.opentelemetry.api.common.Attributes;
+import io.tracebridge.runtime.telemetry.ClientSpans;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +110,8 @@ public final class BedrockConverseModel implements Model, AutoCloseable {
     ConverseRequest request = request(messages, tools, systemPrompt, options);
     ConverseResponse response;
     try {
-      response = client.converse(request);
+      // A CLIENT span shaped like the AWS SDK instrumentation's, so the trace map shows Bedrock.
+      response = ClientSpans.call("BedrockRuntime.Converse", clientAttributes(), () -> client.converse(request));
     } catch (SdkException e) {
       if (String.valueOf(e.getMessage()).contains("inference profile")) {
         // A raw model id (anthropic.claude-...) that Bedrock serves on demand only through a profile.
@@ -119,6 +122,23 @@ public final class BedrockConverseModel implements Model, AutoCloseable {
       throw new ModelException("Bedrock Converse failed for " + modelId + ": " + e.getMessage(), e);
     }
     return response(response);
+  }
+
+  private Attributes clientAttributes() {
+    var configuration = client.serviceClientConfiguration();
+    URI endpoint = configuration.endpointOverride().orElseGet(() -> configuration.region() == null ? null
+        : URI.create("https://bedrock-runtime." + configuration.region().id() + "."
+            + software.amazon.awssdk.regions.PartitionMetadata.of(configuration.region()).dnsSuffix()));
+    return ClientSpans.server(Attributes.builder(), endpoint)
+        .put(ClientSpans.RPC_SYSTEM, "aws-api")
+        .put(ClientSpans.RPC_SERVICE, "BedrockRuntime")
+        .put(ClientSpans.RPC_METHOD, "Converse")
+        .put(ClientSpans.AWS_REMOTE_SERVICE, "AWS::BedrockRuntime")
+        .put(ClientSpans.AWS_REMOTE_OPERATION, "Converse")
+        .put(ClientSpans.GEN_AI_SYSTEM, "aws.bedrock")
+        .put(ClientSpans.GEN_AI_PROVIDER, "aws.bedrock")
+        .put(ClientSpans.GEN_AI_REQUEST_MODEL, modelId)
+        .build();
   }
 
   ConverseRequest request(

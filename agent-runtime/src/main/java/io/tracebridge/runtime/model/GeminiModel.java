@@ -16,6 +16,8 @@ import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
 import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.internal.Json;
+import io.opentelemetry.api.common.Attributes;
+import io.tracebridge.runtime.telemetry.ClientSpans;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,8 +101,18 @@ public final class GeminiModel implements Model {
   @Override
   public ModelResponse converse(
       List<Message> messages, List<ToolSpec> tools, @Nullable String systemPrompt, ModelRequestOptions options) {
-    return parse(http.post(endpoint, apiKey == null ? Map.of() : Map.of("x-goog-api-key", apiKey),
-        requestBody(messages, tools, systemPrompt, options)));
+    ObjectNode body = requestBody(messages, tools, systemPrompt, options);
+    // A CLIENT span for the trace map (Gemini as a node); usage stays on the chat span.
+    Attributes attributes = ClientSpans.server(Attributes.builder(), endpoint)
+        .put(ClientSpans.HTTP_METHOD, "POST")
+        .put(ClientSpans.PEER_SERVICE, "Gemini")
+        .put(ClientSpans.RPC_METHOD, "generateContent")
+        .put(ClientSpans.GEN_AI_SYSTEM, "gcp.gemini")
+        .put(ClientSpans.GEN_AI_PROVIDER, "gcp.gemini")
+        .put(ClientSpans.GEN_AI_REQUEST_MODEL, model)
+        .build();
+    return parse(ClientSpans.call("Gemini.GenerateContent", attributes, () ->
+        http.post(endpoint, apiKey == null ? Map.of() : Map.of("x-goog-api-key", apiKey), body)));
   }
 
   static ObjectNode requestBody(

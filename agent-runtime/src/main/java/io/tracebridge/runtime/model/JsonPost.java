@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tracebridge.runtime.core.ModelException;
 import io.tracebridge.runtime.internal.Json;
+import io.tracebridge.runtime.telemetry.ClientSpans;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,7 @@ final class JsonPost {
       Thread.currentThread().interrupt();
       throw new ModelException("interrupted while calling " + endpoint, e);
     }
+    ClientSpans.setStatusCode(response.statusCode());
     JsonNode json;
     try {
       json = Json.read(response.body());

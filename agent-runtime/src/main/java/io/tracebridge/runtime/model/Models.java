@@ -72,6 +72,7 @@ public final class Models {
           .apiKey(openAiApiKey.get())
           .maxTokensField(config.openAiMaxTokensField())
           .model(id.substring(OpenAiCompatibleModel.PREFIX.length()))
+          .provider("openai")
           .build();
     }
     if (id.startsWith(GeminiModel.PREFIX)) {
@@ -87,6 +88,7 @@ public final class Models {
           .apiKey(provider.apiKeySecret() == null ? provider.apiKey() : secrets.apiKey(provider.apiKeySecret()))
           .maxTokensField(provider.maxTokensField())
           .model(id.substring(colon + 1))
+          .provider(id.substring(0, colon))
           .build();
     }
     String bedrockId = id.startsWith(BedrockConverseModel.PREFIX) ? id.substring(BedrockConverseModel.PREFIX.length()) : id;

@@ -15,6 +15,8 @@ import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.Usage;
 import io.tracebridge.runtime.internal.Json;
+import io.opentelemetry.api.common.Attributes;
+import io.tracebridge.runtime.telemetry.ClientSpans;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public final class OpenAiCompatibleModel implements Model {
 
   private final URI endpoint;
   private final String model;
+  private final String provider;
   private final @Nullable String apiKey;
   private final String maxTokensField;
   private final JsonPost http;
@@ -66,6 +69,7 @@ public final class OpenAiCompatibleModel implements Model {
     this.apiKey = b.apiKey;
     this.maxTokensField = b.maxTokensField;
     this.http = new JsonPost("OpenAI-compatible endpoint", b.timeout);
+    this.provider = b.provider != null ? b.provider : ClientSpans.httpProvider(endpoint, "openai_compatible");
   }
 
   public static Builder builder() {
@@ -85,10 +89,27 @@ public final class OpenAiCompatibleModel implements Model {
   @Override
   public ModelResponse converse(
       List<Message> messages, List<ToolSpec> tools, @Nullable String systemPrompt, ModelRequestOptions options) {
-    JsonNode json =
-        http.post(endpoint, apiKey == null ? Map.of() : Map.of("authorization", "Bearer " + apiKey),
-            requestBody(messages, tools, systemPrompt, options));
+    ObjectNode body = requestBody(messages, tools, systemPrompt, options);
+    // A CLIENT span for the trace map (the endpoint as a node); usage stays on the chat span.
+    Attributes attributes = ClientSpans.server(Attributes.builder(), endpoint)
+        .put(ClientSpans.HTTP_METHOD, "POST")
+        .put(ClientSpans.PEER_SERVICE, peerService())
+        .put(ClientSpans.GEN_AI_SYSTEM, provider)
+        .put(ClientSpans.GEN_AI_PROVIDER, provider)
+        .put(ClientSpans.GEN_AI_REQUEST_MODEL, model)
+        .build();
+    JsonNode json = ClientSpans.call(peerService() + ".ChatCompletions", attributes, () ->
+        http.post(endpoint, apiKey == null ? Map.of() : Map.of("authorization", "Bearer " + apiKey), body));
     return parse(json);
+  }
+
+  /** How the trace map names the endpoint: {@code OpenAI}, {@code Gemini}, else the provider's name. */
+  String peerService() {
+    return switch (provider) {
+      case "openai" -> "OpenAI";
+      case "gemini", "gcp.gemini" -> "Gemini";
+      default -> provider;
+    };
   }
 
   ObjectNode requestBody(
@@ -222,6 +243,7 @@ public final class OpenAiCompatibleModel implements Model {
   public static final class Builder {
     private @Nullable String baseUrl;
     private @Nullable String model;
+    private @Nullable String provider;
     private @Nullable String apiKey;
     private String maxTokensField = MAX_TOKENS;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -231,6 +253,12 @@ public final class OpenAiCompatibleModel implements Model {
     /** The API base, e.g. {@code http://127.0.0.1:11434/v1} (required). */
     public Builder baseUrl(String baseUrl) {
       this.baseUrl = Objects.requireNonNull(baseUrl, "OPENAI_BASE_URL");
+      return this;
+    }
+
+    /** The provider's name (the {@code MODEL_ID} prefix: {@code openai}, {@code groq}, ...), for the client span. */
+    public Builder provider(@Nullable String provider) {
+      this.provider = provider;
       return this;
     }
 

@@ -1,9 +1,11 @@
 package io.tracebridge.runtime.telemetry;
 
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.logs.LogRecordProcessor;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,20 @@ public final class RuntimeTelemetry {
       Map<String, String> overrides,
       List<SpanProcessor> extraSpanProcessors,
       List<LogRecordProcessor> extraLogProcessors) {
-    return autoConfigure(overrides, extraSpanProcessors, extraLogProcessors).getOpenTelemetrySdk();
+    return autoConfigure(overrides, extraSpanProcessors, extraLogProcessors, Attributes.empty()).getOpenTelemetrySdk();
+  }
+
+  /**
+   * Same as {@link #create(Map, List, List)}, with {@code extraResource} merged over the
+   * autoconfigured resource (the CloudWatch export marks the runtime's spans and log records with
+   * it: {@code tracebridge.cloudwatch.exported}, {@code aws.log.group.names}).
+   */
+  public static OpenTelemetrySdk create(
+      Map<String, String> overrides,
+      List<SpanProcessor> extraSpanProcessors,
+      List<LogRecordProcessor> extraLogProcessors,
+      Attributes extraResource) {
+    return autoConfigure(overrides, extraSpanProcessors, extraLogProcessors, extraResource).getOpenTelemetrySdk();
   }
 
   /** The autoconfigured SDK with its resolved configuration; for tests. */
@@ -72,12 +87,22 @@ public final class RuntimeTelemetry {
       Map<String, String> overrides,
       List<SpanProcessor> extraSpanProcessors,
       List<LogRecordProcessor> extraLogProcessors) {
+    return autoConfigure(overrides, extraSpanProcessors, extraLogProcessors, Attributes.empty());
+  }
+
+  static AutoConfiguredOpenTelemetrySdk autoConfigure(
+      Map<String, String> overrides,
+      List<SpanProcessor> extraSpanProcessors,
+      List<LogRecordProcessor> extraLogProcessors,
+      Attributes extraResource) {
     Map<String, String> over = Map.copyOf(overrides);
     List<SpanProcessor> spans = List.copyOf(extraSpanProcessors);
     List<LogRecordProcessor> logs = List.copyOf(extraLogProcessors);
     return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> DEFAULTS)
         .addPropertiesCustomizer((ConfigProperties config) -> over)
+        .addResourceCustomizer((resource, config) ->
+            extraResource.isEmpty() ? resource : resource.merge(Resource.create(extraResource)))
         .addTracerProviderCustomizer(
             (builder, config) -> {
               spans.forEach(builder::addSpanProcessor);
