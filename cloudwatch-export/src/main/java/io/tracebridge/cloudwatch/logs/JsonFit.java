@@ -92,7 +92,7 @@ final class JsonFit {
     if (b == null) {
       return a;
     }
-    return b.text().length() > a.text().length() ? b : a;
+    return utf8(b.text()) > utf8(a.text()) ? b : a;
   }
 
   static int utf8(String s) {
