@@ -107,6 +107,7 @@ public final class CloudWatchExport implements AutoCloseable {
   private final AtomicLong pendingJobs = new AtomicLong();
   private final List<CompletableResultCode> flushWaiters = new ArrayList<>();
   private final AtomicBoolean shutdown = new AtomicBoolean();
+  private final AtomicInteger sdkExporters = new AtomicInteger();
   private final CompletableResultCode shutdownResult = new CompletableResultCode();
 
   CloudWatchExport(
@@ -325,8 +326,12 @@ public final class CloudWatchExport implements AutoCloseable {
     return true;
   }
 
-  /** An SDK {@code LogRecordExporter} over this pipeline (the runtime's log records); its shutdown shuts this export down. */
+  /**
+   * An SDK {@code LogRecordExporter} over this pipeline (the runtime's log records); shuts the export
+   * down as {@link #spanExporter()} says.
+   */
   public LogRecordExporter logRecordExporter() {
+    sdkExporters.incrementAndGet();
     return new CloudWatchLogRecordExporter(this);
   }
 
@@ -340,9 +345,19 @@ public final class CloudWatchExport implements AutoCloseable {
     return false;
   }
 
-  /** An SDK {@code SpanExporter} over this pipeline; its shutdown shuts this export down. */
+  /**
+   * An SDK {@code SpanExporter} over this pipeline. The export shuts down when the last of its SDK
+   * exporters ({@link #spanExporter()}, {@link #logRecordExporter()}) shuts down: an SDK closes its
+   * tracer and logger providers independently, and the first must not cut off the other's last batch.
+   */
   public SpanExporter spanExporter() {
+    sdkExporters.incrementAndGet();
     return new CloudWatchSpanExporter(this);
+  }
+
+  /** An SDK exporter over this export shut down: the export shuts down with the last one, else it flushes. */
+  CompletableResultCode exporterShutdown() {
+    return sdkExporters.decrementAndGet() <= 0 ? shutdown() : flush();
   }
 
   public ExportStats stats() {

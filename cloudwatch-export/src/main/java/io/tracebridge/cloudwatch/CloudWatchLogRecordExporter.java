@@ -17,6 +17,7 @@ import javax.annotation.concurrent.ThreadSafe;
 @ThreadSafe
 public final class CloudWatchLogRecordExporter implements LogRecordExporter {
   private final CloudWatchExport export;
+  private final java.util.concurrent.atomic.AtomicBoolean shutdown = new java.util.concurrent.atomic.AtomicBoolean();
 
   CloudWatchLogRecordExporter(CloudWatchExport export) {
     this.export = export;
@@ -43,6 +44,6 @@ public final class CloudWatchLogRecordExporter implements LogRecordExporter {
 
   @Override
   public CompletableResultCode shutdown() {
-    return export.shutdown();
+    return shutdown.compareAndSet(false, true) ? export.exporterShutdown() : export.flush();
   }
 }

@@ -15,11 +15,13 @@ import javax.annotation.concurrent.ThreadSafe;
  * in the {@link CloudWatchExport}; it returns at once, successful when queued and failed when the
  * queue was full (the drop is counted there). It never waits on CloudWatch, so neither the agent
  * nor the batch processor's thread is held up by a slow or throttling endpoint. {@link #flush()}
- * completes when the queue has drained; {@link #shutdown()} shuts the export down.
+ * completes when the queue has drained; {@link #shutdown()} shuts the export down once every SDK
+ * exporter over it (this one and {@link CloudWatchExport#logRecordExporter()}) has shut down.
  */
 @ThreadSafe
 public final class CloudWatchSpanExporter implements SpanExporter {
   private final CloudWatchExport export;
+  private final java.util.concurrent.atomic.AtomicBoolean shutdown = new java.util.concurrent.atomic.AtomicBoolean();
 
   CloudWatchSpanExporter(CloudWatchExport export) {
     this.export = export;
@@ -27,7 +29,7 @@ public final class CloudWatchSpanExporter implements SpanExporter {
 
   /** Builds a {@link CloudWatchExport} from {@code config} and returns its exporter. */
   public static CloudWatchSpanExporter create(CloudWatchExportConfig config) {
-    return new CloudWatchSpanExporter(CloudWatchExport.create(config));
+    return (CloudWatchSpanExporter) CloudWatchExport.create(config).spanExporter();
   }
 
   /** The pipeline behind this exporter, for its counters. */
@@ -56,7 +58,7 @@ public final class CloudWatchSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode shutdown() {
-    return export.shutdown();
+    return shutdown.compareAndSet(false, true) ? export.exporterShutdown() : export.flush();
   }
 
   @Override

@@ -236,6 +236,29 @@ class ExportOnceTest {
     assertThat(runtimeExport.stats().get(Counter.LOG_RECORDS_ACCEPTED)).isEqualTo(2);
   }
 
+  /**
+   * An SDK shuts its logger and tracer providers down independently: the log exporter's shutdown
+   * must not cut off the spans the batch processor exports last (found by the app's interop test).
+   */
+  @Test
+  void theExportShutsDownWithItsLastSdkExporter() throws Exception {
+    CloudWatchExport export = export(CloudWatchExportConfig.builder());
+    var spans = export.spanExporter();
+    var records = export.logRecordExporter();
+    assertThat(records.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(records.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).as("idempotent").isTrue();
+
+    InMemorySpanExporter memory = InMemorySpanExporter.create();
+    try (SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(memory)).build()) {
+      tracing.get("t").spanBuilder("chat").startSpan().end();
+      assertThat(spans.export(memory.getFinishedSpanItems()).join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+    }
+    assertThat(spans.shutdown().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+    assertThat(export.stats().get(Counter.SPANS_DROPPED_SHUTDOWN)).isZero();
+    assertThat(xray.documentsSent()).isEqualTo(1);
+    assertThat(export.forward("t", STRANDS)).as("shut down with the last exporter").isFalse();
+  }
+
   @Test
   void spansCarryTheLogGroupInXRayModeAndAProducersOwnValueIsKept() throws Exception {
     CloudWatchExport export = export(CloudWatchExportConfig.builder().logGroup("/aws/bedrock-agentcore/runtimes/r-1"));
