@@ -65,8 +65,11 @@ import software.amazon.awssdk.services.xray.XRayClient;
  * OTLP endpoint only; the content log events are still made from the request as received.
  *
  * <p><b>Where it runs.</b> In the receiver, {@link #forward(String, ExportTraceServiceRequest)}
- * has the shape of {@code SpanForwarder}. In the agent runtime, {@link #spanExporter()} is an SDK
- * {@code SpanExporter} for a {@code BatchSpanProcessor}.
+ * has the shape of {@code SpanForwarder} and {@link #forwardLogs} of {@code LogForwarder} (OTLP log
+ * records to the log group); both skip resources marked {@value #EXPORTED_ATTRIBUTE}. In the agent
+ * runtime, {@link #spanExporter()} and {@link #logRecordExporter()} are SDK exporters for batch
+ * processors; the runtime marks its resource so that a receiver forwarding the same spans does not
+ * export them again.
  *
  * <p><b>Failure.</b> Best effort: when the queue holds {@code maxQueuedSpans} spans a new request
  * is dropped and counted; calls are retried with exponential backoff and jitter by the worker
