@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.tracebridge.cloudwatch.xray.SegmentJson;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,11 @@ import java.util.Map;
 /**
  * Makes a JSON log event fit a byte limit while keeping its shape: the longest strings under the
  * given subtrees are cut, each just as much as needed (no fixed preview length), and each cut
- * string ends with {@code …[truncated N bytes]}, N being that string's original UTF-8 size. Gives
- * up after {@value #MAX_CUTS} cuts (the batcher then cuts the raw message as a last resort).
+ * string ends with {@code …[truncated N bytes]}, N being that string's original UTF-8 size. If
+ * that is not enough (the rest of the event alone is too large), the batcher cuts the raw message
+ * as a last resort.
  */
 final class JsonFit {
-  static final int MAX_CUTS = 256;
   /** Strings shorter than this are not worth cutting. */
   static final int MIN_CUT_BYTES = 32;
 
@@ -26,73 +25,105 @@ final class JsonFit {
 
   /**
    * Cuts strings under {@code roots} (subtrees of {@code whole}) until {@code whole} serialises
-   * to at most {@code maxBytes} UTF-8 bytes.
+   * to at most {@code maxBytes} UTF-8 bytes. The cut is a water level: every string longer than
+   * one cap is cut to that cap, the highest cap that frees enough bytes, so the longest strings
+   * lose the most and short ones nothing; one serialisation checks it (two or three at most).
    *
    * @return the serialised result (which may still be too large if nothing more could be cut)
    */
   static String fit(ObjectNode whole, List<JsonNode> roots, int maxBytes) {
     String json = SegmentJson.write(whole);
     int size = utf8(json);
-    Map<Slot, Integer> originals = new HashMap<>();
-    for (int cut = 0; cut < MAX_CUTS && size > maxBytes; cut++) {
-      Slot largest = null;
-      int largestBytes = MIN_CUT_BYTES - 1;
-      for (JsonNode root : roots) {
-        Slot found = largest(root, null, null, -1);
-        if (found != null && utf8(found.text()) > largestBytes) {
-          largest = found;
-          largestBytes = utf8(found.text());
+    List<Slot> slots = new java.util.ArrayList<>();
+    for (JsonNode root : roots) {
+      collect(root, null, null, -1, slots);
+    }
+    int[] original = new int[slots.size()];
+    for (int i = 0; i < original.length; i++) {
+      original[i] = utf8(slots.get(i).text());
+    }
+    for (int pass = 0; pass < 4 && size > maxBytes && !slots.isEmpty(); pass++) {
+      int excess = size - maxBytes;
+      int[] current = new int[slots.size()];
+      int highest = 0;
+      for (int i = 0; i < current.length; i++) {
+        current[i] = utf8(stripMarker(slots.get(i).text()));
+        highest = Math.max(highest, current[i]);
+      }
+      // The highest cap whose cuts free at least the excess (binary search: freed bytes fall as the cap rises).
+      int low = 0;
+      int high = highest;
+      if (freed(slots, current, original, low) < excess) {
+        high = 0; // even cutting everything is not enough: cut everything, the batcher does the rest
+      } else {
+        while (low < high) {
+          int mid = (low + high + 1) >>> 1;
+          if (freed(slots, current, original, mid) >= excess) {
+            low = mid;
+          } else {
+            high = mid - 1;
+          }
+        }
+        high = low;
+      }
+      boolean changed = false;
+      for (int i = 0; i < slots.size(); i++) {
+        if (current[i] > high + utf8(marker(original[i]))) {
+          Slot slot = slots.get(i);
+          slot.set(prefix(stripMarker(slot.text()), high) + marker(original[i]));
+          slots.set(i, slot.withText(slot.container().isObject()
+              ? slot.container().get(slot.field()).asText() : slot.container().get(slot.index()).asText()));
+          changed = true;
         }
       }
-      if (largest == null) {
+      if (!changed) {
         break;
       }
-      String text = largest.text();
-      int original = originals.getOrDefault(largest, utf8(text));
-      String base = stripMarker(text);
-      String marker = "…[truncated " + original + " bytes]";
-      int keep = Math.max(0, utf8(base) - (size - maxBytes) - utf8(marker));
-      String cutText = prefix(base, keep) + marker;
-      largest.set(cutText);
-      originals.put(largest, original);
       json = SegmentJson.write(whole);
       size = utf8(json);
     }
     return json;
   }
 
-  private static String stripMarker(String text) {
-    int at = text.lastIndexOf("…[truncated ");
-    return at >= 0 && text.endsWith(" bytes]") ? text.substring(0, at) : text;
+  private static String marker(int originalBytes) {
+    return "…[truncated " + originalBytes + " bytes]";
   }
 
-  /** The longest string leaf under {@code node}, with where it sits. */
-  private static Slot largest(JsonNode node, JsonNode parent, String field, int index) {
-    if (node.isTextual()) {
-      return parent == null ? null : new Slot(parent, field, index, node.asText());
+  /** Bytes freed by cutting every string over {@code cap} to {@code cap} plus its marker. */
+  private static long freed(List<Slot> slots, int[] current, int[] original, int cap) {
+    long freed = 0;
+    for (int i = 0; i < current.length; i++) {
+      int markerBytes = utf8(marker(original[i]));
+      if (current[i] > cap + markerBytes) {
+        freed += current[i] - cap - markerBytes;
+      }
     }
-    Slot best = null;
+    return freed;
+  }
+
+  /** Every string leaf under {@code node} (not {@code node} itself), in document order. */
+  private static void collect(JsonNode node, JsonNode parent, String field, int index, List<Slot> into) {
+    if (node.isTextual()) {
+      if (parent != null && utf8(node.asText()) >= MIN_CUT_BYTES) {
+        into.add(new Slot(parent, field, index, node.asText()));
+      }
+      return;
+    }
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        best = longer(best, largest(e.getValue(), node, e.getKey(), -1));
+        collect(e.getValue(), node, e.getKey(), -1, into);
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        best = longer(best, largest(node.get(i), node, null, i));
+        collect(node.get(i), node, null, i, into);
       }
     }
-    return best;
   }
 
-  private static Slot longer(Slot a, Slot b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return utf8(b.text()) > utf8(a.text()) ? b : a;
+  private static String stripMarker(String text) {
+    int at = text.lastIndexOf("…[truncated ");
+    return at >= 0 && text.endsWith(" bytes]") ? text.substring(0, at) : text;
   }
 
   static int utf8(String s) {
@@ -125,15 +156,8 @@ final class JsonFit {
       }
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Slot other && other.container == container && java.util.Objects.equals(other.field, field)
-          && other.index == index;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(container) * 31 + java.util.Objects.hashCode(field) * 17 + index;
+    Slot withText(String value) {
+      return new Slot(container, field, index, value);
     }
   }
 }

@@ -68,4 +68,38 @@ class ContentLogMapperTest {
     // Far more than a 2 KB preview of each survives: together they fill the event.
     assertThat(JsonFit.utf8(in) + JsonFit.utf8(out)).isGreaterThan(250_000);
   }
+
+  @Test
+  void manyMessagesAreCutEvenlyAndAllKept() throws Exception {
+    StringBuilder messages = new StringBuilder("[");
+    for (int i = 0; i < 300; i++) {
+      messages.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"").append(("m" + i + " ").repeat(1000))
+          .append("\"}");
+    }
+    messages.append("]");
+    Span span = Span.newBuilder()
+        .setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))
+        .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .setName("chat").setEndTimeUnixNano(1_735_725_600_000_000_000L)
+        .addAttributes(kv("gen_ai.operation.name", "chat"))
+        .addAttributes(kv("gen_ai.input.messages", messages.toString()))
+        .addAttributes(kv("gen_ai.completion", "done"))
+        .build();
+    LogEvent event = new ContentLogMapper().event(
+        new SpanInput(Map.of(), Resource.getDefaultInstance(), InstrumentationScope.getDefaultInstance(), span), "t")
+        .orElseThrow();
+
+    assertThat(event.truncated()).isTrue();
+    assertThat(event.messageBytes()).isLessThanOrEqualTo(LogEventBatcher.MAX_MESSAGE_BYTES);
+    JsonNode json = SegmentJson.mapper().readTree(event.message());
+    JsonNode input = json.at("/body/input/messages");
+    assertThat(input).hasSize(300);
+    for (int i = 0; i < 300; i++) {
+      String content = input.get(i).path("content").asText();
+      assertThat(content).startsWith("m" + i + " ").contains("…[truncated ");
+      // An even cut: every message keeps about the same share of the 256 KB.
+      assertThat(JsonFit.utf8(content)).isBetween(700, 900);
+    }
+    assertThat(json.at("/body/output/messages/0/content").asText()).isEqualTo("done");
+  }
 }
