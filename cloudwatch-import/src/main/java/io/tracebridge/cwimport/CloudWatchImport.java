@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.annotation.Nullable;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
@@ -209,15 +210,13 @@ public final class CloudWatchImport {
     }
     long pagesOfSource = position.pages();
     long lastTimestamp = position.lastTimestampMs();
-    boolean any = false;
     try {
       for (FilterLogEventsResponse page : logs.filterLogEventsPaginator(request.build())) {
-        any = true;
         OtlpBatch batch = new OtlpBatch();
         for (FilteredLogEvent event : page.events()) {
           items++;
           lastTimestamp = Math.max(lastTimestamp, event.timestamp() == null ? 0 : event.timestamp());
-          read(event.message(), options, batch);
+          read(event.message(), options.services(), batch, this::skip);
         }
         store(options.tenant(), batch);
         pagesOfSource++;
@@ -233,24 +232,25 @@ public final class CloudWatchImport {
     } catch (software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException e) {
       skip("log group " + group + " does not exist");
     }
-    if (!any && position.nextToken() == null) {
-      // nothing at all in the window
-    }
     checkpoint.advance(source, new Checkpoint.Position(null, lastTimestamp, pagesOfSource, true));
     progress.update(group, items, (double) (done + 1) / sources);
   }
 
-  private void read(String message, Options options, OtlpBatch batch) {
+  /**
+   * Adds one log event message to {@code batch} (a span or a log record), or tells {@code skip}
+   * why it is not imported.
+   */
+  static void read(String message, List<String> services, OtlpBatch batch, Consumer<String> skip) {
     CloudWatchEvents.Parsed parsed = CloudWatchEvents.parse(message);
     switch (parsed.kind()) {
-      case TEXT -> skip("log event that is not JSON (plain text)");
-      case EMF -> skip("EMF metric line (no run data)");
-      case UNKNOWN_JSON -> skip("JSON log event that is neither a span nor a log record");
+      case TEXT -> skip.accept("log event that is not JSON (plain text)");
+      case EMF -> skip.accept("EMF metric line (no run data)");
+      case UNKNOWN_JSON -> skip.accept("JSON log event that is neither a span nor a log record");
       case SPAN, LOG_RECORD -> {
         JsonNode json = parsed.json();
         Resource resource = CloudWatchEvents.resource(json);
-        if (!options.services().isEmpty() && !options.services().contains(CloudWatchEvents.serviceName(resource))) {
-          skip("service not selected by --service");
+        if (!services.isEmpty() && !services.contains(CloudWatchEvents.serviceName(resource))) {
+          skip.accept("service not selected by --service");
           return;
         }
         InstrumentationScope scope = CloudWatchEvents.scope(json);
@@ -261,7 +261,7 @@ public final class CloudWatchImport {
             batch.addLog(resource, scope, CloudWatchEvents.logRecord(json));
           }
         } catch (IllegalArgumentException e) {
-          skip(e.getMessage());
+          skip.accept(e.getMessage());
         }
       }
       default -> throw new IllegalStateException();
