@@ -70,7 +70,7 @@ class CloudWatchImportInteropIT {
   private static final int PAGE_SIZE = 5;
 
   private static MotoServer moto;
-  private static MotoSummariesFix xrayFix;
+  private static MotoProxy proxy;
   private static DynamoDbLocalServer dynamo;
   private static DynamoDbTraceStore store;
   private static OtlpGrpcReceiver receiver;
@@ -95,12 +95,12 @@ class CloudWatchImportInteropIT {
         ReceiverConfig.builder().host("127.0.0.1").grpcPort(0).httpPort(0).build());
     receiver = OtlpGrpcReceiver.start(ReceiverConfig.builder().host("127.0.0.1").grpcPort(0).httpPort(0).build(), ingest);
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", receiver.port()).usePlaintext().build();
+    proxy = new MotoProxy(moto.endpoint());
     logs = CloudWatchLogsClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-        .endpointOverride(moto.endpoint()).httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(proxy.endpoint()).httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(AwsClients.retries()).build();
-    xrayFix = new MotoSummariesFix(moto.endpoint());
     xray = XRayClient.builder().region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
-        .endpointOverride(xrayFix.endpoint()).httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(proxy.endpoint()).httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(AwsClients.retries()).build();
 
     writeRunsToCloudWatch();
@@ -122,8 +122,8 @@ class CloudWatchImportInteropIT {
       logs.close();
       xray.close();
     }
-    if (xrayFix != null) {
-      xrayFix.close();
+    if (proxy != null) {
+      proxy.close();
     }
     if (dynamo != null) {
       dynamo.close();
@@ -233,7 +233,7 @@ class CloudWatchImportInteropIT {
         .containsEntry("EMF metric line (no run data)", 1L)
         .containsEntry("X-Ray trace already read from the log groups", 1L);
     assertSameAsClean("twice");
-    assertThat(xrayFix.corrected()).isPositive();
+    assertThat(proxy.corrected()).isPositive();
 
     // Again, from scratch (--restart): every page read and stored again, nothing counted twice.
     ImportSummary second = importer().run(options("twice", checkpoint, true));
@@ -302,6 +302,19 @@ class CloudWatchImportInteropIT {
     assertThat(rest.spans() + rest.logRecords()).isLessThan(whole.spans() + whole.logRecords());
     assertSameAsClean("resumed");
     assertSameAsClean("resumed-reference");
+  }
+
+  @Test
+  void throttledCallsAreRetriedWithBackoffAndLoseNothing(@TempDir Path dir) {
+    long before = proxy.throttled();
+    proxy.throttleNext("FilterLogEvents", 3);
+    proxy.throttleNext("DescribeLogGroups", 1);
+    proxy.throttleNext("/TraceSummaries", 2);
+    proxy.throttleNext("/Traces", 1);
+    ImportSummary summary = importer().run(options("throttled", dir.resolve("import.json"), false));
+    assertThat(proxy.throttled() - before).isEqualTo(7);
+    assertThat(summary.runs()).isEqualTo(RUNS.size());
+    assertSameAsClean("throttled");
   }
 
   private static long xrayOnlySpans() {

@@ -17,20 +17,30 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A loopback pass-through in front of moto that corrects one thing of its X-Ray answers: moto
- * 5.2 writes {@code "Users": {}} in each GetTraceSummaries summary, where the API (and every SDK)
- * has a list, so the real SDK cannot read the reply at all. Everything else goes through
- * unchanged, both ways; the corrections are counted so the test can show it ran.
+ * A loopback pass-through in front of moto that does two things, counted so tests can show they
+ * happened; everything else goes through unchanged, both ways:
+ *
+ * <ul>
+ *   <li>corrects one thing of moto's X-Ray answers: moto 5.2 writes {@code "Users": {}} in each
+ *       GetTraceSummaries summary, where the API (and every SDK) has a list, so the real SDK
+ *       cannot read the reply at all;
+ *   <li>throttles on request: the next N calls of an operation get the service's own throttling
+ *       answer (CloudWatch Logs: 400 {@code ThrottlingException}; X-Ray: 429 {@code
+ *       ThrottledException}) instead of reaching moto.
+ * </ul>
  */
-final class MotoSummariesFix implements AutoCloseable {
+final class MotoProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding",
       "expect", "upgrade");
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
   private final URI target;
   private final AtomicLong corrected = new AtomicLong();
+  private final AtomicLong throttled = new AtomicLong();
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> throttles =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  MotoSummariesFix(URI target) throws IOException {
+  MotoProxy(URI target) throws IOException {
     this.target = target;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::forward);
@@ -45,9 +55,46 @@ final class MotoSummariesFix implements AutoCloseable {
     return corrected.get();
   }
 
+  /** Calls answered with a throttling error so far. */
+  long throttled() {
+    return throttled.get();
+  }
+
+  /**
+   * The next {@code n} calls of {@code operation} are throttled: a CloudWatch Logs target such as
+   * {@code FilterLogEvents}, or an X-Ray path such as {@code /TraceSummaries}.
+   */
+  void throttleNext(String operation, int n) {
+    throttles.computeIfAbsent(operation, k -> new java.util.concurrent.atomic.AtomicInteger()).addAndGet(n);
+  }
+
+  private boolean takeThrottle(String operation) {
+    var left = throttles.get(operation);
+    return left != null && left.getAndUpdate(v -> Math.max(0, v - 1)) > 0;
+  }
+
   private void forward(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+      String logsOperation = amzTarget == null ? "" : amzTarget.substring(amzTarget.indexOf('.') + 1);
+      String path = exchange.getRequestURI().getPath();
+      if (takeThrottle(logsOperation) || takeThrottle(path)) {
+        throttled.incrementAndGet();
+        boolean logs = amzTarget != null;
+        byte[] error = (logs
+            ? "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"
+            : "{\"message\":\"Rate exceeded\"}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", logs ? "application/x-amz-json-1.1" : "application/json");
+        if (!logs) {
+          exchange.getResponseHeaders().add("x-amzn-ErrorType", "ThrottledException");
+        }
+        exchange.sendResponseHeaders(logs ? 400 : 429, error.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(error);
+        }
+        return;
+      }
       HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
           .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
       for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
