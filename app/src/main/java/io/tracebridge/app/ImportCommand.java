@@ -1,5 +1,6 @@
 package io.tracebridge.app;
 
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import io.tracebridge.app.config.RoleOptions;
 import io.tracebridge.cwimport.AwsClients;
 import io.tracebridge.cwimport.CloudWatchImport;
@@ -85,6 +86,12 @@ final class ImportCommand {
     @Option(names = "--restart", description = "Ignore the checkpoint and read the whole window again.")
     boolean restart;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Write into the embedded DynamoDB Local of `tracebridge up --data-dir DIR` (stop it first) "
+            + "instead of the table the AWS SDK environment names (default: the real table).")
+    @javax.annotation.Nullable
+    Path dataDir;
+
     @Override
     public Integer call() throws Exception {
       DynamoDbStoreConfig storeConfig = store.toConfig();
@@ -107,8 +114,19 @@ final class ImportCommand {
           System.err.println("tracebridge import cloudwatch: cannot create the AWS clients: " + e.getMessage());
           return 1;
         }
-        DynamoDbClient client = StoreAccess.client();
-        DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
+        DynamoDbTraceStore traceStore;
+        if (dataDir != null) {
+          // The database file `up` keeps in its data directory.
+          java.io.File dir = dataDir.toAbsolutePath().toFile();
+          common.require(dir.isDirectory() || dir.mkdirs(), "--data-dir", "cannot create " + dir);
+          var dynamo = DynamoDBEmbedded.create(new java.io.File(dir, EmbeddedStack.DATABASE_FILE), true);
+          lifecycle.add(dynamo::shutdown);
+          traceStore = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), storeConfig);
+          lifecycle.add(() -> traceStore.shutdown().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS));
+        } else {
+          DynamoDbClient client = StoreAccess.client();
+          traceStore = StoreAccess.open(client, storeConfig, lifecycle);
+        }
         // The receiver's path: mapper → trace context filler → store. Live viewers are not told:
         // these are past runs, and web nodes read them from the table.
         SpanMapper mapper = new SpanMapper();
@@ -117,8 +135,9 @@ final class ImportCommand {
         CloudWatchImport importer = new CloudWatchImport(logs, xrayClient,
             new TraceExportHandler(mapper, durable, noLive), new LogsExportHandler(mapper, durable, noLive),
             traceStore, new Progress(System.err, System.console() != null));
-        System.err.printf("import: %s .. %s into table %s, tenant %s (checkpoint %s)%n",
-            start, end, storeConfig.tableName(), tenant, checkpoint.toAbsolutePath());
+        System.err.printf("import: %s .. %s into table %s%s, tenant %s (checkpoint %s)%n", start, end,
+            storeConfig.tableName(), dataDir == null ? "" : " of DynamoDB Local in " + dataDir.toAbsolutePath(),
+            tenant, checkpoint.toAbsolutePath());
         ImportSummary summary;
         try {
           summary = importer.run(options);
