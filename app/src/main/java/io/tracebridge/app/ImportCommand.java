@@ -139,13 +139,20 @@ final class ImportCommand {
             storeConfig.tableName(), dataDir == null ? "" : " of DynamoDB Local in " + dataDir.toAbsolutePath(),
             tenant, checkpoint.toAbsolutePath());
         ImportSummary summary;
+        // Ctrl-C: every stored page is in the checkpoint already; say how to go on.
+        Thread onInterrupt = new Thread(() -> System.err.printf(
+            "%ntracebridge import cloudwatch: interrupted; run the same command again to resume from %s%n",
+            checkpoint.toAbsolutePath()), "import-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
           summary = importer.run(options);
         } catch (RuntimeException e) {
           System.err.println("tracebridge import cloudwatch: stopped: " + e.getMessage());
           System.err.println("(what was stored is kept in " + checkpoint + "; run the same command again to resume)");
+          Runtime.getRuntime().removeShutdownHook(onInterrupt);
           return 1;
         }
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
         System.out.print(summary.render());
         return 0;
       } finally {

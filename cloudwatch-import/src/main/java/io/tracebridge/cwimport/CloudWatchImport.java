@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsResponse;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InvalidParameterException;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
 import software.amazon.awssdk.services.xray.XRayClient;
 import software.amazon.awssdk.services.xray.model.GetTraceSummariesRequest;
@@ -210,8 +212,27 @@ public final class CloudWatchImport {
     }
     long pagesOfSource = position.pages();
     long lastTimestamp = position.lastTimestampMs();
+    Iterator<FilterLogEventsResponse> reading;
     try {
-      for (FilterLogEventsResponse page : logs.filterLogEventsPaginator(request.build())) {
+      reading = logs.filterLogEventsPaginator(request.build()).iterator();
+      reading.hasNext(); // the first call: a stale token or a missing group fails here
+    } catch (InvalidParameterException expired) {
+      if (position.nextToken() == null) {
+        throw expired;
+      }
+      // A pagination token does not live for ever: go on from the last event stored instead
+      // (events of that millisecond are read again, which the store absorbs).
+      skip("checkpoint token of " + group + " expired: resumed from its last event time");
+      reading = logs.filterLogEventsPaginator(request.nextToken(null)
+          .startTime(Math.max(fromMs, lastTimestamp)).build()).iterator();
+    } catch (software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException e) {
+      skip("log group " + group + " does not exist");
+      reading = java.util.Collections.emptyIterator();
+    }
+    Iterator<FilterLogEventsResponse> pageIterator = reading;
+    try {
+      while (pageIterator.hasNext()) {
+        FilterLogEventsResponse page = pageIterator.next();
         OtlpBatch batch = new OtlpBatch();
         for (FilteredLogEvent event : page.events()) {
           items++;
