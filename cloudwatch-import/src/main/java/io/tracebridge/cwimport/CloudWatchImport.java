@@ -378,18 +378,13 @@ public final class CloudWatchImport {
   private void account(ExportOutcome outcome) {
     recordsWritten += outcome.storedRecords();
     if (outcome.rejected() > 0) {
-      // The reasons name the span; counted by reason without it.
       List<MappingIssue> issues = outcome.issues();
-      if (issues.isEmpty()) {
-        skipped.merge("rejected by the mapper", (long) outcome.rejected(), Long::sum);
+      if (issues.size() == outcome.rejected()) {
+        // One issue per rejected item: counted by reason (the span id left out).
+        issues.forEach(issue -> skip("rejected by the mapper: " + issue.reason()));
       } else {
-        long left = outcome.rejected();
-        for (MappingIssue issue : issues) {
-          if (left-- <= 0) {
-            break;
-          }
-          skip("rejected by the mapper: " + issue.reason());
-        }
+        // Issues also hold warnings about items that were stored: only the count is certain.
+        skipped.merge("rejected by the mapper", (long) outcome.rejected(), Long::sum);
       }
     }
   }
