@@ -59,7 +59,8 @@ final class ImportCommand {
     String to;
 
     @Option(names = "--log-group", paramLabel = "NAME",
-        description = "Log group to read, repeatable (default: aws/spans and every /aws/bedrock-agentcore/runtimes/ group).")
+        description = "An agent log group to read besides aws/spans (always read), repeatable "
+            + "(default: every /aws/bedrock-agentcore/runtimes/ group).")
     List<String> logGroups = List.of();
 
     @Option(names = "--service", paramLabel = "NAME",

@@ -73,7 +73,8 @@ public final class CloudWatchImport {
    *
    * @param from start of the window (inclusive)
    * @param to end of the window (exclusive)
-   * @param logGroups log groups to read; empty: {@code aws/spans} and every AgentCore runtime group
+   * @param logGroups the agents' log groups to read besides {@code aws/spans} (which is always
+   *     read); empty: every AgentCore runtime group
    * @param services only runs of these {@code service.name}s; empty: every service
    * @param xray also import X-Ray traces that the log groups did not have
    * @param tenant the tenant the records are stored for
@@ -169,7 +170,10 @@ public final class CloudWatchImport {
     traceIds.clear();
     spans = logCount = recordsWritten = pages = items = 0;
     Checkpoint checkpoint = Checkpoint.open(options.checkpointFile(), options.job(), options.restart());
-    List<String> groups = options.logGroups().isEmpty() ? discoverGroups() : options.logGroups();
+    List<String> groups = new ArrayList<>(List.of(SPANS_LOG_GROUP));
+    (options.logGroups().isEmpty() ? discoverGroups() : options.logGroups()).stream()
+        .filter(g -> !groups.contains(g))
+        .forEach(groups::add);
     List<Instant[]> windows = options.xray() && xray != null ? xrayWindows(options) : List.of();
     int sources = groups.size() + windows.size();
     int done = 0;
@@ -190,7 +194,6 @@ public final class CloudWatchImport {
 
   private List<String> discoverGroups() {
     List<String> groups = new ArrayList<>();
-    groups.add(SPANS_LOG_GROUP);
     logs.describeLogGroupsPaginator(b -> b.logGroupNamePrefix(AGENTCORE_LOG_GROUP_PREFIX)).logGroups().stream()
         .map(LogGroup::logGroupName)
         .forEach(groups::add);
