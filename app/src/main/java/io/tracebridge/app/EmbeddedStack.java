@@ -55,7 +55,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
   /** DynamoDBEmbedded's flag: {@code true} turns its telemetry (calls to AWS) off. */
   private static final boolean TELEMETRY_OFF = true;
-  private static final String DATABASE_FILE = "tracebridge.db";
+  static final String DATABASE_FILE = "tracebridge.db";
 
   /**
    * Where each component listens, where data lives, and what the embedded runtime runs. Immutable;

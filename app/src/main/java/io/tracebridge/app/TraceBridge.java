@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Functional, live traces for AI agents.",
     subcommands = {TraceBridge.Up.class, Roles.Receiver.class, Roles.Web.class, Roles.Runtime.class,
-        TraceBridge.Demo.class, ConfigCommand.class})
+        TraceBridge.Demo.class, ConfigCommand.class, ImportCommand.class})
 public final class TraceBridge {
 
   public static void main(String[] args) {
