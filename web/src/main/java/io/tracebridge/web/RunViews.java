@@ -84,9 +84,19 @@ final class RunViews {
     putIfPresent(body, "agentId", agentSource.agentId() != null ? agentSource.agentId() : firstNonNull(records, true));
     putIfPresent(body, "agentName", agentSource.agentName() != null ? agentSource.agentName() : firstNonNull(records, false));
     putIfPresent(body, "sessionId", sessionId);
-    body.put("start", first.timestamp().toString());
+    // Replies and results are stamped when their step ended, with the step's duration: the run
+    // started when its earliest step did.
+    java.time.Instant start = first.timestamp();
+    for (FunctionalRecord r : records) {
+      if (r.durationMs() != null && r.durationMs() > 0 && (r.type() == RecordType.MODEL_RESPONSE
+          || r.type() == RecordType.TOOL_RESPONSE || r.type() == RecordType.RESPONSE)) {
+        java.time.Instant began = r.timestamp().minusMillis(r.durationMs());
+        start = began.isBefore(start) ? began : start;
+      }
+    }
+    body.put("start", start.toString());
     body.put("end", last.timestamp().toString());
-    body.put("durationMs", Math.max(0, last.timestamp().toEpochMilli() - first.timestamp().toEpochMilli()));
+    body.put("durationMs", Math.max(0, last.timestamp().toEpochMilli() - start.toEpochMilli()));
     String stopReason = lastResponse == null ? null : lastResponse.finishReason();
     boolean answerFailed = lastResponse != null
         && (lastResponse.error() != null || failedSpans.contains(lastResponse.spanId()));
