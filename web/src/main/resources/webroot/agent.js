@@ -32,9 +32,16 @@ async function loadDays() {
     range.elements.to.value = a.to;
     const max = Math.max(0, ...a.days.map((d) => Number(d.pricedCost)));
     days.replaceChildren(...a.days.map((d) => {
-      const bar = el('span', 'daybar');
-      bar.style.width = `${max ? (Number(d.pricedCost) / max) * 100 : 0}%`;
-      const track = el('span', 'daytrack');
+      // an SVG bar placed by its attributes: no style set from script (CSP)
+      const track = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      track.setAttribute('class', 'daytrack');
+      track.setAttribute('viewBox', '0 0 100 10');
+      track.setAttribute('preserveAspectRatio', 'none');
+      track.setAttribute('aria-hidden', 'true');
+      const bar = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      bar.setAttribute('class', 'daybar');
+      bar.setAttribute('width', String(max ? (Number(d.pricedCost) / max) * 100 : 0));
+      bar.setAttribute('height', '10');
       track.append(bar);
       const tr = cells(el('tr'), [d.key, String(d.inputTokens), String(d.outputTokens), String(d.cacheReadTokens),
         money(d.cost, a.currency), track]);

@@ -22,6 +22,7 @@ const RANK = { prompt: 0, model_request: 1, reasoning: 2, model_response: 3, too
 const COLLAPSE_CHARS = 700;
 const COLLAPSE_LINES = 8;
 const WATERFALL_MAX_BARS = 400;
+const SVG = 'http://www.w3.org/2000/svg';
 
 const [, kind, rawId] = location.pathname.split('/');
 const scope = kind === 'sessions' ? 'sessionId' : 'traceId';
@@ -616,19 +617,32 @@ function drawWaterfall(bars) {
   const list = el('ol', 'bars');
   list.setAttribute('aria-labelledby', 'timelinetitle');
   for (const b of bars.slice(0, WATERFALL_MAX_BARS)) {
-    const li = el('li', 'barrow');
-    const name = el('span', 'barlabel', b.label);
-    name.style.paddingLeft = `${b.depth * 0.8}rem`;
-    const track = el('span', 'track');
-    const bar = el('button', 'bar ' + b.kind);
-    bar.type = 'button';
-    bar.style.left = `${((b.start - t0) / span) * 100}%`;
-    bar.style.width = `max(3px, ${((b.end - b.start) / span) * 100}%)`;
-    bar.setAttribute('aria-label', `${b.label}, ${duration(b.end - b.start)}, starts ${duration(b.start - t0)} into the run: go to the step`);
-    bar.title = `${b.label} · ${duration(b.end - b.start)}`;
-    if (b.target) bar.addEventListener('click', () => goTo(b.target));
-    track.append(bar);
-    li.append(name, track, el('span', 'bartime', duration(b.end - b.start)));
+    const li = el('li');
+    const row = el('button', 'barrow');
+    row.type = 'button';
+    row.setAttribute('aria-label', `${b.label}, ${duration(b.end - b.start)}, starts ${duration(b.start - t0)} into the run: go to the step`);
+    row.title = `${b.label} · ${duration(b.end - b.start)}`;
+    const name = el('span', `barlabel depth${Math.min(b.depth, 6)}`, b.label);
+    // The bar is an SVG rectangle placed by its attributes: no style set from script (CSP).
+    const track = document.createElementNS(SVG, 'svg');
+    track.setAttribute('class', 'track');
+    track.setAttribute('viewBox', '0 0 1000 10');
+    track.setAttribute('preserveAspectRatio', 'none');
+    track.setAttribute('aria-hidden', 'true');
+    const bg = document.createElementNS(SVG, 'rect');
+    bg.setAttribute('class', 'trackbg');
+    bg.setAttribute('width', '1000');
+    bg.setAttribute('height', '10');
+    const bar = document.createElementNS(SVG, 'rect');
+    bar.setAttribute('class', 'bar ' + b.kind);
+    bar.setAttribute('x', String(((b.start - t0) / span) * 1000));
+    bar.setAttribute('width', String(Math.max(3, ((b.end - b.start) / span) * 1000)));
+    bar.setAttribute('height', '10');
+    track.append(bg, bar);
+    row.dataset.kind = b.kind;
+    if (b.target) row.addEventListener('click', () => goTo(b.target));
+    row.append(name, track, el('span', 'bartime', duration(b.end - b.start)));
+    li.append(row);
     list.append(li);
   }
   const parts = [h, list];

@@ -282,9 +282,9 @@ class ViewerStatesInteropIT {
         .containsExactly("prompt", "model_request", "model_response", "response");
     assertThat(browser.findElement(By.cssSelector("li.step[data-type='tool_request']")).getText()).contains("forecast (weather)");
     // the waterfall: one bar per model call, tool call and nested agent; a click goes to the step
-    List<WebElement> bars = browser.findElements(By.cssSelector("#waterfall button.bar"));
+    List<WebElement> bars = browser.findElements(By.cssSelector("#waterfall button.barrow"));
     assertThat(bars).hasSize(6);
-    WebElement toolBar = browser.findElement(By.cssSelector("#waterfall button.bar.tool"));
+    WebElement toolBar = browser.findElement(By.cssSelector("#waterfall button.barrow[data-kind='tool']"));
     toolBar.click();
     wait.until(d -> "tool_request".equals(js("return document.activeElement.dataset.type;")));
 
