@@ -781,9 +781,10 @@ function showNotFound() {
 // ---------- live records ----------
 
 function place(r) {
+  if (records.size === 0) performance.mark('tb-first-record');
   records.set(r.recordId, r);
   if (notFound) { notFound = false; document.getElementById('notfound')?.remove(); }
-  if (synced && (r.type === 'model_response' || r.type === 'response' || r.type === 'error' || !runInfo)) refreshInfo(300);
+  if (synced && (r.type === 'model_response' || r.type === 'response' || r.type === 'error' || !runInfo)) refreshInfo(runInfo ? 800 : 300);
   schedule();
 }
 

@@ -149,7 +149,10 @@ class ViewerStatesInteropIT {
   /** A screenshot of the page as it is, at most {@code maxHeight} px tall, to docs/{name}. */
   private void screenshot(String name, int maxHeight) throws Exception {
     long height = (Long) js("return document.documentElement.scrollHeight;");
-    browser.manage().window().setSize(new Dimension(1280, (int) Math.min(height + 20, maxHeight)));
+    int target = (int) Math.min(height + 20, maxHeight);
+    browser.manage().window().setSize(new Dimension(1280, target));
+    // the resize is applied asynchronously: wait until the viewport has it
+    waiting().until(d -> Math.abs((Long) js("return window.innerHeight;") - target) < 200);
     js("window.scrollTo(0, 0);");
     Path shot = Path.of("..", "docs", name).toAbsolutePath().normalize();
     Files.createDirectories(shot.getParent());
@@ -210,15 +213,17 @@ class ViewerStatesInteropIT {
         "prompt", "model_request", "reasoning", "model_response", "tool_request", "tool_response", "response");
     assertThat(js("return window.__notReloaded === true;")).isEqualTo(true);
     // "Sent to the model" does not repeat the question; the tool by its name and target, with a key/value list.
-    assertThat(wait.until(d -> d.findElement(By.cssSelector("li.step[data-type='model_request'] p.text")).getText()))
-        .isEqualTo("your question");
+    String sent = wait.until(d -> d.findElement(By.cssSelector("li.step[data-type='model_request'] p.text")).getText());
+    assertThat(sent).isEqualTo("your question");
     By toolCard = By.cssSelector("li.step[data-type='tool_request']");
-    assertThat(wait.until(d -> d.findElement(toolCard).getText()))
-        .contains("Used a tool").contains("calculate (mytarget)").doesNotContain("mytarget___");
-    assertThat(wait.until(d -> d.findElements(By.cssSelector("li.step[data-type='tool_request'] dl.kv dt")).stream()
-        .map(WebElement::getText).toList())).containsExactly("expression", "precision");
+    String toolText = wait.until(d -> d.findElement(toolCard).getText());
+    assertThat(toolText).contains("Used a tool").contains("calculate (mytarget)").doesNotContain("mytarget___");
+    List<String> keys = wait.until(d -> d.findElements(By.cssSelector("li.step[data-type='tool_request'] dl.kv dt")).stream()
+        .map(WebElement::getText).toList());
+    assertThat(keys).containsExactly("expression", "precision");
     assertThat(browser.findElements(By.cssSelector("li.step[data-type='tool_request'] details.raw pre.input"))).hasSize(1);
-    assertThat(wait.until(d -> d.findElement(By.id("runheader")).getText())).contains("calc-agent", "end_turn", CLAUDE);
+    String headerText = wait.until(d -> d.findElement(By.id("runheader")).getText());
+    assertThat(headerText).contains("calc-agent", "end_turn", CLAUDE);
     screenshot("viewer-live.png", 2000);
   }
 
@@ -485,8 +490,12 @@ class ViewerStatesInteropIT {
     Object render = js("return performance.getEntriesByName('tb-render')[0].duration;");
     Object sinceNavigation = js("return performance.getEntriesByName('tb-rendered')[0].startTime;");
     Object synced = js("return performance.getEntriesByName('tb-synced')[0].startTime;");
-    System.out.printf("VIEWER-1000-STEPS render after synced: %s ms; synced at %s ms, rendered at %s ms after navigation%n",
-        render, synced, sinceNavigation);
+    Object runView = js("return performance.getEntriesByType('resource').filter(e => e.name.includes('view=run'))"
+        + ".map(e => Math.round(e.startTime) + '..' + Math.round(e.responseEnd)).join(', ');");
+    Object socket = js("return performance.getEntriesByName('tb-start')[0].startTime + ', first record at '"
+        + " + performance.getEntriesByName('tb-first-record')[0].startTime;");
+    System.out.printf("VIEWER-1000-STEPS render after synced: %s ms; script start %s ms, synced at %s ms, rendered at %s ms"
+        + " after navigation; ?view=run fetches %s ms%n", render, socket, synced, sinceNavigation, runView);
     screenshot("viewer-1000-steps.png", 1400);
   }
 
