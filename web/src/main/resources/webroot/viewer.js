@@ -320,15 +320,18 @@ function buildSpans(list) {
     }
   }
   roots.forEach((s) => bound(s, 0));
-  // A top-level span that is not an agent's own (no prompt, no answer) belongs to the agent span
-  // of the same agent that was running when it started.
-  const agents = roots.filter((s) => s.records.some((r) => r.type === 'prompt' || r.type === 'response'));
+  // A top-level span that is not an agent's own (no prompt, no answer) belongs to the span of the
+  // same agent that was running when it started (wherever that span sits in the tree).
+  const agents = [...spans.values()].filter((s) => s.records.some((r) => r.type === 'prompt' || r.type === 'response'));
+  const within = (root) => { const seen = new Set(); const walk = (x) => { if (seen.has(x)) return; seen.add(x); x.children.forEach(walk); }; walk(root); return seen; };
   const kept = [];
   for (const s of roots) {
-    if (agents.includes(s)) { kept.push(s); continue; }
+    const inside = within(s);
     const who = agentOf(s);
+    // the agent's own span, or what it ran in (a server span): stays at the top
+    if (agents.some((a) => inside.has(a) && agentOf(a) === who)) { kept.push(s); continue; }
     const home = agents.filter((a) => agentOf(a) === who && a.start <= s.start).sort((a, b) => b.start - a.start)[0]
-      || (agents.length === 1 ? agents[0] : null);
+      || (!who && agents.length === 1 ? agents[0] : null);
     if (home) { home.children.push(s); s.parent = home.id; } else kept.push(s);
   }
   roots = kept;

@@ -242,8 +242,9 @@ class ViewerStatesInteropIT {
     String innerChat = span();
     String cycle2 = span();
     String chat2 = span();
+    String server = span(); // the HTTP server span the agent ran in: no records either
     List<FunctionalRecord> run = new ArrayList<>();
-    run.add(rec(traceId, root, null, RecordType.PROMPT, t0).agentId("planner").agentName("planner")
+    run.add(rec(traceId, root, server, RecordType.PROMPT, t0).agentId("planner").agentName("planner")
         .sessionId("trip-1").text("Plan a day in Lisbon: weather and a museum.").build());
     run.add(rec(traceId, chat1, cycle, RecordType.MODEL_REQUEST, t0.plusMillis(50)).model(CLAUDE).agentId("planner")
         .text("Plan a day in Lisbon: weather and a museum.").build());
@@ -270,10 +271,10 @@ class ViewerStatesInteropIT {
     run.add(rec(traceId, chat2, cycle2, RecordType.MODEL_RESPONSE, t0.plusMillis(4200)).model(CLAUDE).agentId("planner")
         .text("Sunny, 24 °C: morning at the Gulbenkian, afternoon by the river.").usage(new Usage(3100, 90, 2000, 0, 0))
         .durationMs(1100L).build());
-    run.add(rec(traceId, root, null, RecordType.RESPONSE, t0.plusMillis(4300)).agentId("planner").agentName("planner")
+    run.add(rec(traceId, root, server, RecordType.RESPONSE, t0.plusMillis(4300)).agentId("planner").agentName("planner")
         .text("Sunny, 24 °C: morning at the Gulbenkian, afternoon by the river.").finishReason("end_turn").build());
-    // The event-loop cycles' spans (cycle, cycle2) carry no records, as with Strands: their
-    // children's parent is a span the viewer never sees.
+    // The event-loop cycles' spans (cycle, cycle2) and the server span carry no records, as with
+    // Strands: their children's parent is a span the viewer never sees.
     store(run);
 
     browser.get(stack.webBaseUrl() + "/traces/" + traceId);
