@@ -693,7 +693,7 @@ function updateSummary() {
   const currency = runInfo ? runInfo.currency || (runInfo.totals && runInfo.totals.currency) : undefined;
   const n = byTraceCount();
   const runs = scope === 'sessionId' ? `${n} run${n === 1 ? '' : 's'} · ` : '';
-  summary.textContent = `${runs}${records.size} steps · ${calls} model calls · ${input} tokens in · ${output} tokens out`
+  summary.textContent = `${runs}${records.size} step${records.size === 1 ? '' : 's'} · ${calls} model call${calls === 1 ? '' : 's'} · ${input} tokens in · ${output} tokens out`
     + (cost !== undefined ? ' · ' + money(cost, currency) : '') + ` · ${state}`;
 }
 

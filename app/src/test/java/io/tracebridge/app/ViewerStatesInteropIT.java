@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -146,19 +144,21 @@ class ViewerStatesInteropIT {
     return types;
   }
 
-  /** A screenshot of the page as it is, at most {@code maxHeight} px tall, to docs/{name}. */
+  /**
+   * A screenshot of the page from its top, at most {@code maxHeight} px tall, to docs/{name}:
+   * through the DevTools protocol, beyond the viewport (a window resized past the screen is
+   * capped by headless Chromium).
+   */
   private void screenshot(String name, int maxHeight) throws Exception {
     long height = (Long) js("return document.documentElement.scrollHeight;");
-    int target = (int) Math.min(height + 20, maxHeight);
-    browser.manage().window().setSize(new Dimension(1280, target));
-    // the resize is applied asynchronously: wait until the viewport has it
-    waiting().until(d -> Math.abs((Long) js("return window.innerHeight;") - target) < 200);
-    js("window.scrollTo(0, 0);");
-    Path shot = Path.of("..", "docs", name).toAbsolutePath().normalize();
-    Files.createDirectories(shot.getParent());
-    Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
-    assertThat(Files.size(shot)).isGreaterThan(5_000);
-    browser.manage().window().setSize(new Dimension(1280, 1000));
+    long width = (Long) js("return document.documentElement.clientWidth;");
+    Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, maxHeight), "scale", 1);
+    Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
+        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+    Path file = Path.of("..", "docs", name).toAbsolutePath().normalize();
+    Files.createDirectories(file.getParent());
+    Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+    assertThat(Files.size(file)).isGreaterThan(5_000);
   }
 
   private JsonNode getJson(String path) throws Exception {
