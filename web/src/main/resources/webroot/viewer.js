@@ -217,7 +217,8 @@ function requestText(r, ctx) {
     return bits.length ? bits.join(', ') : 'the conversation so far';
   }
   if (!r.text || (prompt && r.text.trim() === prompt.trim()) || r.text === ctx.lastRequestText) {
-    return r.text && prompt && r.text.trim() === prompt.trim() ? 'your question' : 'the conversation so far';
+    // the first call is sent the question; later ones the same question and all that followed
+    return ctx.requests === 0 && r.text && prompt && r.text.trim() === prompt.trim() ? 'your question' : 'the conversation so far';
   }
   return null; // new text: show it
 }
@@ -330,7 +331,10 @@ function buildSpans(list) {
     const who = agentOf(s);
     // the agent's own span, or what it ran in (a server span): stays at the top
     if (agents.some((a) => inside.has(a) && agentOf(a) === who)) { kept.push(s); continue; }
-    const home = agents.filter((a) => agentOf(a) === who && a.start <= s.start).sort((a, b) => b.start - a.start)[0]
+    // (an agent span whose records are all stamped at its end, as ADOT's are, started before them)
+    const same = agents.filter((a) => agentOf(a) === who);
+    const home = same.filter((a) => a.start <= s.start).sort((a, b) => b.start - a.start)[0]
+      || same.sort((a, b) => a.start - b.start)[0]
       || (!who && agents.length === 1 ? agents[0] : null);
     if (home) { home.children.push(s); s.parent = home.id; } else kept.push(s);
   }
@@ -477,7 +481,7 @@ function errorContext(list, spans) {
 function cardFor(r, ctx) {
   const key = r.recordId;
   const c = cards.get(key);
-  const extra = `${ctx.promptText === undefined ? '' : ctx.promptText.length + ctx.promptText.slice(0, 40)}|${ctx.lastRequestText || ''}|${ctx.where.get(key) || ''}|${(ctx.alsoStopped.get(key) || []).join()}|${callCost(r)}`;
+  const extra = `${ctx.promptText === undefined ? '' : ctx.promptText.length + ctx.promptText.slice(0, 40)}|${ctx.requests}|${ctx.lastRequestText || ''}|${ctx.where.get(key) || ''}|${(ctx.alsoStopped.get(key) || []).join()}|${callCost(r)}`;
   if (c && c.record === r && c.extra === extra) return c.element;
   const element = card(r, ctx);
   cards.set(key, { record: r, element, extra });
@@ -489,7 +493,7 @@ function renderItems(list, ctx, ol) {
     if (it.kind === 'step') {
       if (ctx.hidden.has(it.record.recordId)) continue;
       ol.append(cardFor(it.record, ctx));
-      if (it.record.type === 'model_request') ctx.lastRequestText = it.record.text;
+      if (it.record.type === 'model_request') { ctx.lastRequestText = it.record.text; ctx.requests++; }
     } else if (it.kind === 'tool') {
       ol.append(cardFor(it.request, ctx));
       if (it.inner.length) {
@@ -522,12 +526,13 @@ function renderItems(list, ctx, ol) {
       h.append(el('span', null, 'Agent '), el('strong', null, it.name), el('span', 'took', ' ' + duration(it.end - it.start)));
       const inner = el('ol', 'timeline nested');
       inner.setAttribute('aria-label', 'steps of agent ' + it.name);
-      const outer = [ctx.promptText, ctx.lastRequestText];
+      const outer = [ctx.promptText, ctx.lastRequestText, ctx.requests];
       const own = it.items.find((x) => x.kind === 'step' && x.record.type === 'prompt');
       ctx.promptText = own ? own.record.text : undefined; // "your question" is this agent's
       ctx.lastRequestText = null;
+      ctx.requests = 0;
       renderItems(it.items, ctx, inner);
-      [ctx.promptText, ctx.lastRequestText] = outer;
+      [ctx.promptText, ctx.lastRequestText, ctx.requests] = outer;
       li.append(h, inner);
       ol.append(li);
     }
@@ -553,7 +558,7 @@ function render() {
     const { spans, roots } = buildSpans(list);
     const errs = errorContext(list, spans);
     const prompt = list.find((r) => r.type === 'prompt');
-    const ctx = { promptText: prompt ? prompt.text : undefined, lastRequestText: null, ...errs };
+    const ctx = { promptText: prompt ? prompt.text : undefined, lastRequestText: null, requests: 0, ...errs };
     const top = [];
     for (const root of roots.sort((a, b) => a.start - b.start)) top.push(...items(root, 0));
     const section = el('section', 'run');

@@ -291,7 +291,7 @@ class ViewerStatesInteropIT {
     List<WebElement> bars = browser.findElements(By.cssSelector("#waterfall button.barrow"));
     assertThat(bars).hasSize(6);
     WebElement toolBar = browser.findElement(By.cssSelector("#waterfall button.barrow[data-kind='tool']"));
-    toolBar.click();
+    toolBar.sendKeys(org.openqa.selenium.Keys.ENTER); // a keyboard works the timeline too
     wait.until(d -> "tool_request".equals(js("return document.activeElement.dataset.type;")));
 
     // Cost: the header's equals the usage API's for this trace; each call shows its own.
@@ -414,6 +414,8 @@ class ViewerStatesInteropIT {
     assertThat(browser.findElements(rows).get(0).getAttribute("data-trace-id")).isEqualTo(ids.get(24));
     assertThat(browser.findElement(By.cssSelector("#runs tbody tr")).getText()).contains("$");
     screenshot("viewer-home.png", 1600);
+    assertThat(js("return [...document.querySelectorAll('input, select')].filter(i => i.labels.length === 0).length;"))
+        .as("form fields without a label").isEqualTo(0L);
 
     browser.findElement(By.id("older")).click();
     wait.until(d -> d.findElements(rows).size() == 5);
@@ -498,6 +500,30 @@ class ViewerStatesInteropIT {
     System.out.printf("VIEWER-1000-STEPS render after synced: %s ms; script start %s ms, synced at %s ms, rendered at %s ms"
         + " after navigation; ?view=run fetches %s ms%n", render, socket, synced, sinceNavigation, runView);
     screenshot("viewer-1000-steps.png", 1400);
+  }
+
+  /**
+   * The span mapper's own output for the ADOT fixture (content moved to logs): the prompt is
+   * stamped with the answer, the reasoning just after the reply it led to, and the event-loop
+   * cycles' spans carry no records. Told in the order it happened all the same.
+   */
+  @Test
+  void anAdotLoggedRunIsToldPromptFirstAndThinkingBeforeItsReply() throws Exception {
+    start();
+    Path golden = Path.of("..", "span-mapper", "src", "test", "resources", "testdata", "adot_logs",
+        "strands_content_moved_to_logs_by_llo_handler", "expected.records.json");
+    List<FunctionalRecord> records = new ArrayList<>();
+    for (JsonNode r : io.tracebridge.mapper.RecordJson.mapper().readTree(Files.readString(golden))) {
+      records.add(io.tracebridge.mapper.RecordJson.mapper().treeToValue(r, FunctionalRecord.class)
+          .toBuilder().tenant(TENANT).build());
+    }
+    store(records);
+    browser.get(stack.webBaseUrl() + "/traces/" + records.get(0).traceId());
+    waiting().until(d -> d.findElements(By.cssSelector("#timeline li.step")).size() == records.size());
+    assertThat(stepTypes()).containsExactly("prompt", "model_request", "reasoning", "model_response",
+        "tool_request", "tool_response", "model_request", "model_response", "response");
+    assertThat(browser.findElements(By.cssSelector("li.step[data-type='model_request'] p.text")))
+        .extracting(WebElement::getText).containsExactly("your question", "the conversation so far");
   }
 
   @Test

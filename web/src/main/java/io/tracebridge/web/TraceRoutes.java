@@ -151,7 +151,11 @@ final class TraceRoutes {
       if (text != null && text.length() > 200) {
         throw new IllegalArgumentException("q must be at most 200 characters");
       }
-      filter = new RunViews.Filter(status, blankToNull(p.get("model")), text,
+      String model = blankToNull(p.get("model"));
+      if (model != null && model.length() > 200) {
+        throw new IllegalArgumentException("model must be at most 200 characters");
+      }
+      filter = new RunViews.Filter(status, model, text,
           sessionId != null ? agentId : null);
       String storeAgent = sessionId != null ? null : agentId;
       purpose = pagePurpose(sessionId, agentId, from, to) + (filter.none() ? "" : filter.purpose());

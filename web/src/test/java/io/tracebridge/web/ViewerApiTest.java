@@ -192,6 +192,8 @@ class ViewerApiTest {
       HttpResponse<String> icon = web.get("/favicon.ico", null);
       assertThat(icon.statusCode()).isEqualTo(200);
       assertThat(icon.body()).contains("<svg");
+      assertThat(web.get("/favicon.svg", null).statusCode()).isEqualTo(200);
+      assertThat(web.get("/agents/helper", null).body()).contains("agent.js");
     }
   }
 }
