@@ -179,7 +179,7 @@ final class TraceRoutes {
       scan(ctx, tenant, query, filter, purpose, scanCursor, scanOffset);
       return;
     }
-    answer(ctx, () -> reader.listTraces(tenant, query), page -> withCosts(ctx, tenant, page.traces()).onSuccess(rows -> {
+    answer(ctx, () -> reader.listTraces(tenant, query), page -> withCosts(ctx, tenant, page.traces(), rows -> {
       ObjectNode body = RecordJson.mapper().createObjectNode();
       ArrayNode traces = body.putArray("traces");
       page.traces().forEach(t -> traces.add(RunViews.listed(t, rows.get(t.traceId()), prices)));
@@ -212,7 +212,7 @@ final class TraceRoutes {
       String purpose, @Nullable String storeCursor, int offset, int pagesRead, List<ObjectNode> found,
       int[] scanned) {
     TraceQuery q = new TraceQuery(base.sessionId(), base.agentId(), base.from(), base.to(), SCAN_PAGE, storeCursor);
-    answer(ctx, () -> reader.listTraces(tenant, q), page -> withCosts(ctx, tenant, page.traces()).onSuccess(rows -> {
+    answer(ctx, () -> reader.listTraces(tenant, q), page -> withCosts(ctx, tenant, page.traces(), rows -> {
       List<TraceSummary> traces = page.traces();
       for (int i = offset; i < traces.size(); i++) {
         TraceSummary t = traces.get(i);
@@ -259,12 +259,18 @@ final class TraceRoutes {
 
   /**
    * Models and cost per run of {@code runs}: the trace usage aggregates of their days (one store
-   * read per run of consecutive days), priced by {@link UsageReport}. A failed read is answered
-   * as a fault; the future then never completes for the caller.
+   * read per run of consecutive days), priced by {@link UsageReport}, handed to {@code then}. A
+   * failed read, or {@code then} throwing, is answered as a fault.
    */
-  private Future<Map<String, UsageReport.Row>> withCosts(RoutingContext ctx, String tenant, List<TraceSummary> runs) {
+  private void withCosts(RoutingContext ctx, String tenant, List<TraceSummary> runs,
+      Consumer<Map<String, UsageReport.Row>> then) {
     if (runs.isEmpty()) {
-      return Future.succeededFuture(Map.of());
+      try {
+        then.accept(Map.of());
+      } catch (RuntimeException e) {
+        HttpErrors.fault(ctx, e);
+      }
+      return;
     }
     List<LocalDate[]> ranges = new ArrayList<>();
     for (LocalDate d : RunViews.days(runs)) {
@@ -283,7 +289,6 @@ final class TraceRoutes {
         reads.add(Future.failedFuture(e));
       }
     }
-    io.vertx.core.Promise<Map<String, UsageReport.Row>> result = io.vertx.core.Promise.promise();
     Future.all(reads).onComplete(ar -> {
       try {
         if (ar.failed()) {
@@ -292,12 +297,11 @@ final class TraceRoutes {
         }
         List<UsageCell> cells = new ArrayList<>();
         reads.forEach(f -> cells.addAll(f.result()));
-        result.complete(RunViews.costsByTrace(runs, cells, prices));
+        then.accept(RunViews.costsByTrace(runs, cells, prices)); // building the answer may fail too: a fault
       } catch (RuntimeException e) {
         HttpErrors.fault(ctx, e);
       }
     });
-    return result.future();
   }
 
   /**
@@ -331,7 +335,7 @@ final class TraceRoutes {
       boolean truncated = page.nextCursor() != null;
       List<TraceSummary> runs = new ArrayList<>(all);
       java.util.Collections.reverse(runs); // oldest first
-      withCosts(ctx, tenant, runs).onSuccess(rows -> {
+      withCosts(ctx, tenant, runs, rows -> {
         ObjectNode body = RecordJson.mapper().createObjectNode();
         body.put("sessionId", sessionId);
         ArrayNode list = body.putArray("runs");
