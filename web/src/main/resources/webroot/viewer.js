@@ -581,8 +581,10 @@ function render() {
   updateSummary();
 }
 
+let preloaded = false; // the run's records came with its header (one REST read), before the socket's
+
 function schedule() {
-  if (!synced) return; // the stored steps are drawn once, when they are all here
+  if (!synced && !preloaded) return; // the stored steps are drawn once, when they are all here
   if (!renderPending) {
     renderPending = true;
     requestAnimationFrame(render);
@@ -753,9 +755,25 @@ function refreshInfo(delay) {
 
 async function loadInfo() {
   try {
+    const first = scope === 'traceId' && !preloaded && !synced && records.size === 0;
     runInfo = await api(scope === 'traceId'
-      ? `/api/traces/${encodeURIComponent(scopeId)}?view=run`
+      ? `/api/traces/${encodeURIComponent(scopeId)}?view=run${first ? '&records=true' : ''}`
       : `/api/sessions/${encodeURIComponent(scopeId)}`);
+    if (runInfo.records) {
+      // Draw the run from this one read at once; the socket's stored phase (the same versions,
+      // kept as they are) and its live records follow.
+      const got = runInfo.records;
+      delete runInfo.records;
+      if (!synced) {
+        performance.mark('tb-preloaded');
+        for (const r of got) place(r);
+        preloaded = true;
+        render();
+        document.body.offsetHeight;
+        performance.mark('tb-first-render');
+        performance.measure('tb-preload-render', 'tb-preloaded', 'tb-first-render');
+      }
+    }
     if (notFound) {
       notFound = false;
       document.getElementById('notfound')?.remove();
@@ -790,6 +808,9 @@ function showNotFound() {
 
 function place(r) {
   if (records.size === 0) performance.mark('tb-first-record');
+  const had = records.get(r.recordId);
+  if (had && had.json === undefined) had.json = JSON.stringify(had);
+  if (had && had.json === JSON.stringify(r)) return; // the version already shown (from the first read)
   records.set(r.recordId, r);
   if (notFound) { notFound = false; document.getElementById('notfound')?.remove(); }
   if (synced && (r.type === 'model_response' || r.type === 'response' || r.type === 'error' || !runInfo)) refreshInfo(runInfo ? 800 : 300);

@@ -113,7 +113,8 @@ final class TraceRoutes {
         return;
       }
       sendJson(ctx, view.equals(VIEW_LEGACY) ? LegacyTraceView.of(records)
-          : view.equals(VIEW_RUN) ? RunViews.run(traceId, records, prices) : withTotals(traceId, records));
+          : view.equals(VIEW_RUN) ? runView(traceId, records, "true".equals(ctx.queryParams().get("records")))
+          : withTotals(traceId, records));
     });
   }
 
@@ -527,6 +528,15 @@ final class TraceRoutes {
     } catch (JsonProcessingException e) {
       HttpErrors.fault(ctx, e);
     }
+  }
+
+  /** {@code ?view=run}, with the records too when {@code records=true} (the viewer's first read). */
+  private ObjectNode runView(String traceId, List<FunctionalRecord> records, boolean withRecords) {
+    ObjectNode body = RunViews.run(traceId, records, prices);
+    if (withRecords) {
+      body.set("records", RecordJson.mapper().valueToTree(records));
+    }
+    return body;
   }
 
   private static ObjectNode withTotals(String traceId, List<FunctionalRecord> records) {

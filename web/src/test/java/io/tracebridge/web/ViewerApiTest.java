@@ -63,6 +63,9 @@ class ViewerApiTest {
       assertThat(run.path("models")).extracting(JsonNode::asText).containsExactly(CLAUDE);
       assertThat(run.path("usage").path("inputTokens").asLong()).isEqualTo(4000);
       assertThat(run.has("records")).isFalse();
+      assertThat(web.getJson("/api/traces/" + traceId + "?view=run&records=true", null, 200).path("records"))
+          .extracting(r -> r.path("recordId").asText())
+          .containsExactlyElementsOf(records.stream().map(FunctionalRecord::recordId).toList());
 
       JsonNode usage = web.getJson("/api/usage?groupBy=trace&from=2026-03-02&to=2026-03-02", null, 200);
       BigDecimal billed = usage.path("rows").get(0).path("cost").decimalValue();
