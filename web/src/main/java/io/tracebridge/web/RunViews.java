@@ -13,7 +13,6 @@ import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.TraceSummary;
 import io.tracebridge.store.UsageAccounting;
 import io.tracebridge.store.UsageCell;
-import io.tracebridge.store.UsageKind;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -263,10 +262,6 @@ final class RunViews {
     String purpose() {
       return "\nstatus:" + status + "\nmodel:" + model + "\nq:" + text + "\nagentFilter:" + agentId;
     }
-  }
-
-  static UsageKind traceKind() {
-    return UsageKind.TRACE;
   }
 
   static Usage sum(Collection<TraceSummary> runs) {

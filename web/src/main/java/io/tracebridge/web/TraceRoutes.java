@@ -12,7 +12,6 @@ import io.tracebridge.mapper.TraceUsage;
 import io.tracebridge.mapper.legacy.LegacyTraceView;
 import io.tracebridge.store.AuthenticationException;
 import io.tracebridge.store.TenantAuthenticator;
-import io.tracebridge.store.TracePage;
 import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceReader;
 import io.tracebridge.store.TraceSummary;
