@@ -151,7 +151,14 @@ function toolData(text, className, key) {
   }
   const raw = el('details', 'raw');
   raw.append(el('summary', null, 'Raw JSON'));
-  raw.append(content('pre', className, JSON.stringify(parsed, null, 2), key + '.raw'));
+  const pre = el('pre', className); // filled when first opened: a 1,000-step run draws fewer nodes
+  raw.append(pre);
+  raw.addEventListener('toggle', () => {
+    if (raw.open && pre.isConnected && !pre.dataset.filled) {
+      pre.dataset.filled = 'true';
+      pre.replaceWith(content('pre', className, JSON.stringify(parsed, null, 2), key + '.raw'));
+    }
+  });
   box.append(dl, raw);
   return box;
 }

@@ -280,20 +280,8 @@ class ViewerStatesInteropIT {
     browser.get(stack.webBaseUrl() + "/traces/" + traceId);
     WebDriverWait wait = waiting();
     wait.until(d -> d.findElements(By.cssSelector("#timeline li.step")).size() == run.size());
-    WebElement parallel = browser.findElement(By.cssSelector("li.group.parallel"));
-    assertThat(parallel.getText()).contains("2 tools ran at the same time");
-    assertThat(parallel.findElements(By.cssSelector("li.step[data-type='tool_request']"))).hasSize(2);
-    WebElement nested = parallel.findElement(By.cssSelector("li.group.agent[data-agent='researcher']"));
-    assertThat(nested.findElements(By.cssSelector("li.step"))).extracting(e -> e.getAttribute("data-type"))
-        .containsExactly("prompt", "model_request", "model_response", "response");
-    assertThat(browser.findElement(By.cssSelector("li.step[data-type='tool_request']")).getText()).contains("forecast (weather)");
-    // the waterfall: one bar per model call, tool call and nested agent; a click goes to the step
-    List<WebElement> bars = browser.findElements(By.cssSelector("#waterfall button.barrow"));
-    assertThat(bars).hasSize(6);
-    WebElement toolBar = browser.findElement(By.cssSelector("#waterfall button.barrow[data-kind='tool']"));
-    toolBar.sendKeys(org.openqa.selenium.Keys.ENTER); // a keyboard works the timeline too
-    wait.until(d -> "tool_request".equals(js("return document.activeElement.dataset.type;")));
-
+    // drawn from the first read, then again once the socket's stored phase is in: wait for that
+    wait.until(d -> js("return document.body.dataset.rendered || null;") != null);
     // Cost: the header's equals the usage API's for this trace; each call shows its own.
     wait.until(d -> d.findElement(By.id("runcost")).getAttribute("data-cost") != null);
     BigDecimal shown = new BigDecimal(browser.findElement(By.id("runcost")).getAttribute("data-cost"));
@@ -308,9 +296,24 @@ class ViewerStatesInteropIT {
     }
     assertThat(row).isNotNull();
     assertThat(shown).isPositive().isEqualByComparingTo(row.path("cost").decimalValue());
-    assertThat(browser.findElement(By.id("runcost")).getText()).startsWith("$");
+    String costText = wait.until(d -> d.findElement(By.id("runcost")).getText());
+    assertThat(costText).startsWith("$");
     wait.until(d -> d.findElements(By.cssSelector("li.step[data-type='model_response'] p.tokens")).stream()
         .allMatch(e -> e.getText().contains("$")));
+    WebElement parallel = browser.findElement(By.cssSelector("li.group.parallel"));
+    assertThat(parallel.getText()).contains("2 tools ran at the same time");
+    assertThat(parallel.findElements(By.cssSelector("li.step[data-type='tool_request']"))).hasSize(2);
+    WebElement nested = parallel.findElement(By.cssSelector("li.group.agent[data-agent='researcher']"));
+    assertThat(nested.findElements(By.cssSelector("li.step"))).extracting(e -> e.getAttribute("data-type"))
+        .containsExactly("prompt", "model_request", "model_response", "response");
+    assertThat(browser.findElement(By.cssSelector("li.step[data-type='tool_request']")).getText()).contains("forecast (weather)");
+    // the waterfall: one bar per model call, tool call and nested agent; a click goes to the step
+    List<WebElement> bars = browser.findElements(By.cssSelector("#waterfall button.barrow"));
+    assertThat(bars).hasSize(6);
+    WebElement toolBar = browser.findElement(By.cssSelector("#waterfall button.barrow[data-kind='tool']"));
+    toolBar.sendKeys(org.openqa.selenium.Keys.ENTER); // a keyboard works the timeline too
+    wait.until(d -> "tool_request".equals(js("return document.activeElement.dataset.type;")));
+
     screenshot("viewer-nested.png", 2600);
   }
 
@@ -423,6 +426,17 @@ class ViewerStatesInteropIT {
     assertThat(browser.findElement(By.id("older")).isEnabled()).isFalse();
     browser.findElement(By.id("newer")).click();
     wait.until(d -> d.findElements(rows).size() == 20);
+
+    // time range: from the minute run 20 started
+    String start20 = getJson("/api/traces?limit=5").path("traces").get(4).path("start").asText();
+    js("const d = new Date(arguments[0]); d.setSeconds(0, 0);"
+        + " document.getElementById('f-from').value = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);",
+        start20);
+    browser.findElement(By.cssSelector("#filters button[type='submit']")).click();
+    wait.until(d -> d.findElements(rows).size() == 5);
+    assertThat(browser.findElements(rows)).extracting(e -> e.getAttribute("data-trace-id"))
+        .containsExactly(ids.get(24), ids.get(23), ids.get(22), ids.get(21), ids.get(20));
+    js("document.getElementById('f-from').value = '';");
 
     // status: failed runs are 3, 10, 17, 24
     new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("f-status"))).selectByValue("error");
@@ -551,10 +565,14 @@ class ViewerStatesInteropIT {
     browser.get(stack.webBaseUrl() + "/sessions/chat-42");
     WebDriverWait wait = waiting();
     wait.until(d -> d.findElements(By.cssSelector(".sessionruns li")).size() == 2);
-    assertThat(browser.findElements(By.cssSelector(".sessionruns li a"))).extracting(WebElement::getText)
-        .containsExactly("Where is my parcel?", "Can I change the address?");
-    assertThat(browser.findElement(By.id("runheader")).getText()).contains("1000 tokens in");
-    assertThat(browser.findElement(By.id("runcost")).getText()).startsWith("$");
+    // the header is redrawn when the session's records arrive: read it afresh each time
+    List<String> runLinks = wait.until(d -> d.findElements(By.cssSelector(".sessionruns li a")).stream()
+        .map(WebElement::getText).toList());
+    assertThat(runLinks).containsExactly("Where is my parcel?", "Can I change the address?");
+    String header = wait.until(d -> d.findElement(By.id("runheader")).getText());
+    assertThat(header).contains("1000 tokens in");
+    String cost = wait.until(d -> d.findElement(By.id("runcost")).getText());
+    assertThat(cost).startsWith("$");
     screenshot("viewer-session.png", 1600);
 
     browser.get(stack.webBaseUrl() + "/agents/support-bot");
