@@ -150,11 +150,17 @@ class ViewerStatesInteropIT {
    * capped by headless Chromium).
    */
   private void screenshot(String name, int maxHeight) throws Exception {
-    long height = (Long) js("return document.documentElement.scrollHeight;");
-    long width = (Long) js("return document.documentElement.clientWidth;");
-    Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", width, "height", Math.min(height, maxHeight), "scale", 1);
-    Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
-        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+    long height = Math.min((Long) js("return document.documentElement.scrollHeight;"), maxHeight);
+    // A viewport as tall as the shot, so every step in it is drawn (steps off screen are not:
+    // content-visibility), then two frames for the browser to draw them.
+    browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", 1280, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    waiting().until(d -> (Long) js("return window.innerHeight;") == height);
+    js("window.scrollTo(0, 0);");
+    ((JavascriptExecutor) browser).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+    Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png"));
+    browser.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     Path file = Path.of("..", "docs", name).toAbsolutePath().normalize();
     Files.createDirectories(file.getParent());
     Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
