@@ -117,6 +117,7 @@ final class LiveSockets {
       for (StoredRecord record : records) {
         connection.offer(record);
       }
+      connection.offerRuns(records);
     }
   }
 
@@ -152,6 +153,8 @@ final class LiveSockets {
     private final String tenant;
     private final Runnable drop;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
+    /** Run-list subscriptions ({@code "runs": true}) by id: no cursor, no stored phase. */
+    private final Set<String> runSubscriptions = new java.util.LinkedHashSet<>();
     private final ArrayDeque<String> backlog = new ArrayDeque<>();
     private final ReadGate socketReads = new ReadGate(1);
     private Runnable onDrained;
@@ -185,13 +188,18 @@ final class LiveSockets {
       }
       metrics.queuedFrames().addAndGet(-held);
       backlog.clear();
-      countTenant(tenant, -subscriptions.size());
+      countTenant(tenant, -subscriptions.size() - runSubscriptions.size());
       subscriptions.clear();
+      runSubscriptions.clear();
       onDrained = null;
     }
 
     /** Ends {@code id}'s subscription, if there is one, and frees what it holds. */
     private void unsubscribe(String id) {
+      if (runSubscriptions.remove(id)) {
+        countTenant(tenant, -1);
+        return;
+      }
       Subscription removed = subscriptions.remove(id);
       if (removed == null) {
         return;
@@ -236,6 +244,10 @@ final class LiveSockets {
 
     private void subscribe(JsonNode message) {
       String id = message.hasNonNull("id") ? message.get("id").asText() : "s" + (++nextId);
+      if (message.path("runs").asBoolean(false)) {
+        subscribeRuns(id, message);
+        return;
+      }
       FeedScope scope = null;
       String scopeId = null;
       for (FeedScope s : FeedScope.values()) {
@@ -250,7 +262,7 @@ final class LiveSockets {
         }
       }
       if (scope == null || scopeId.isBlank()) {
-        sendError(id, 400, "subscribe needs exactly one of traceId, sessionId or agentId");
+        sendError(id, 400, "subscribe needs exactly one of traceId, sessionId or agentId (or \"runs\": true)");
         return;
       }
       if (message.hasNonNull("tenant") && !message.get("tenant").asText().equals(tenant)) {
@@ -276,14 +288,7 @@ final class LiveSockets {
         return;
       }
       unsubscribe(id); // the same id again replaces it
-      if (subscriptions.size() >= config.maxSubscriptionsPerSocket()) {
-        sendError(id, 429, "too many subscriptions on this connection: it holds "
-            + subscriptions.size() + ", the most allowed; unsubscribe one first");
-        return;
-      }
-      if (tenantCount(tenant) >= config.maxSubscriptionsPerTenant()) {
-        sendError(id, 429, "too many subscriptions for this tenant on this web node: "
-            + tenantCount(tenant) + ", the most allowed; unsubscribe some first");
+      if (!admit(id)) {
         return;
       }
       Subscription sub = new Subscription(id, scope, scopeId, cursor);
@@ -293,6 +298,81 @@ final class LiveSockets {
       ack.put(scope.field(), scopeId);
       write(ack);
       load(sub, cursor.after(), nowNanos(), 0);
+    }
+
+    /**
+     * The run list: a {@code run} frame per trace each time new versions of its records are
+     * stored (one per trace per published batch), with what the list needs to place it; no
+     * stored phase (the list's first page is {@code GET /api/traces}), so {@code synced} follows
+     * {@code subscribed} at once.
+     */
+    private void subscribeRuns(String id, JsonNode message) {
+      if (message.hasNonNull("tenant") && !message.get("tenant").asText().equals(tenant)) {
+        sendError(id, 403, "this API key may not read tenant '" + message.get("tenant").asText() + "'");
+        return;
+      }
+      unsubscribe(id);
+      if (!admit(id)) {
+        return;
+      }
+      runSubscriptions.add(id);
+      countTenant(tenant, 1);
+      ObjectNode ack = frame("subscribed", id);
+      ack.put("runs", true);
+      write(ack);
+      ObjectNode synced = frame("synced", id);
+      synced.put("stored", 0);
+      write(synced);
+    }
+
+    void offerRuns(List<StoredRecord> records) {
+      if (closing || runSubscriptions.isEmpty()) {
+        return;
+      }
+      Map<String, FunctionalRecord> latest = new java.util.LinkedHashMap<>();
+      for (StoredRecord r : records) {
+        if (tenant.equals(r.record().tenant())) {
+          latest.merge(TraceIds.toW3c(r.record().traceId()), r.record(),
+              (a, b) -> b.timestamp().isBefore(a.timestamp()) ? a : b);
+        }
+      }
+      for (String id : List.copyOf(runSubscriptions)) {
+        for (Map.Entry<String, FunctionalRecord> e : latest.entrySet()) {
+          if (closing) {
+            return;
+          }
+          FunctionalRecord r = e.getValue();
+          ObjectNode frame = frame("run", id);
+          frame.put("traceId", e.getKey());
+          putIfPresent(frame, "sessionId", r.sessionId());
+          putIfPresent(frame, "agentId", r.agentId());
+          putIfPresent(frame, "agentName", r.agentName());
+          frame.put("recordType", r.type().wireName());
+          frame.put("timestamp", r.timestamp().toString());
+          write(frame);
+        }
+      }
+    }
+
+    private void putIfPresent(ObjectNode frame, String field, String value) {
+      if (value != null) {
+        frame.put(field, value);
+      }
+    }
+
+    /** Whether the socket and the tenant may hold one more subscription; answers 429 if not. */
+    private boolean admit(String id) {
+      if (subscriptions.size() + runSubscriptions.size() >= config.maxSubscriptionsPerSocket()) {
+        sendError(id, 429, "too many subscriptions on this connection: it holds "
+            + (subscriptions.size() + runSubscriptions.size()) + ", the most allowed; unsubscribe one first");
+        return false;
+      }
+      if (tenantCount(tenant) >= config.maxSubscriptionsPerTenant()) {
+        sendError(id, 429, "too many subscriptions for this tenant on this web node: "
+            + tenantCount(tenant) + ", the most allowed; unsubscribe some first");
+        return false;
+      }
+      return true;
     }
 
     /** The stored phase, one page at a time, the next page only once the client drained. */

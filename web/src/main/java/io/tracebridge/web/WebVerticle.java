@@ -93,11 +93,15 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(traces::authenticate);
     router.get("/api/traces").handler(traces::listTraces);
     router.get("/api/traces/:id").handler(traces::getTrace);
+    router.get("/api/sessions/:id").handler(traces::session);
+    router.get("/api/agents/:id").handler(traces::agent);
     router.get("/api/usage").handler(traces::usage);
     router.get("/api/usage.csv").handler(traces::usage);
     router.get("/traces/:id").handler(ctx -> ctx.response().sendFile("webroot/trace.html"));
     router.get("/sessions/:id").handler(ctx -> ctx.response().sendFile("webroot/trace.html"));
-    router.get("/agents/:id").handler(ctx -> ctx.response().sendFile("webroot/trace.html"));
+    router.get("/agents/:id").handler(ctx -> ctx.response().sendFile("webroot/agent.html"));
+    router.get("/favicon.ico").handler(ctx -> ctx.response().putHeader("content-type", "image/svg+xml")
+        .sendFile("webroot/favicon.svg"));
     router.route("/*").handler(StaticHandler.create("webroot"));
 
     liveConsumer =
