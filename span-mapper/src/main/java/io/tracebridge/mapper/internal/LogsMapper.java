@@ -322,9 +322,16 @@ public final class LogsMapper {
         return MessageParser.semconvMessages(messages);
       }
     }
-    return List.of(MessageParser.legacyBody(role,
+    ChatMessage message = MessageParser.legacyBody(role,
         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-            .set("content", content)));
+            .set("content", content));
+    String text = MessageParser.textOf(content);
+    if (message.parts().isEmpty() && content.isTextual() && text != null) {
+      // JSON that is no shape of messages, blocks or parts ("[1, 2, 3]"): the text as it is.
+      message = new ChatMessage(role, List.of("tool".equals(role)
+          ? ChatMessage.Part.toolResult(null, text, null) : ChatMessage.Part.text(text)), null);
+    }
+    return List.of(message);
   }
 
   /** A non-empty JSON array of objects each with a text {@code role} and parts or content. */
