@@ -205,22 +205,27 @@ public final class LogsMapper {
   /** The records an ADOT content log gives, by what its content shows the span was. */
   private static List<FunctionalRecord> adotRecords(SpanView view, AnyValue body) {
     JsonNode tree = MessageParser.toJson(body);
-    List<ChatMessage> input = new ArrayList<>(adotMessages(tree.path(ADOT_INPUT).path("messages")));
+    List<ChatMessage> input = new ArrayList<>();
+    for (JsonNode m : tree.path(ADOT_INPUT).path("messages")) {
+      input.addAll(adotMessage(m));
+    }
     // The LLO handler groups messages by role, so the assistant turns of a call's history land in
-    // "output" beside the answer. The answer is the message with a finish reason (gen_ai.choice);
-    // when one has it, the other "output" messages are history and go back to the input.
+    // "output" beside the answer. The answer is the message with a finish reason (gen_ai.choice;
+    // in latest mode inside the message's JSON); when one has it, the other "output" messages are
+    // history and go back to the input.
     List<ChatMessage> output = new ArrayList<>();
     List<ChatMessage> answered = new ArrayList<>();
     for (JsonNode m : tree.path(ADOT_OUTPUT).path("messages")) {
-      List<ChatMessage> parsed = adotMessages(List.of(m));
-      boolean hasFinish = m.has("finish_reason") || m.path("content").has("finish_reason");
-      (hasFinish ? answered : output).addAll(parsed);
+      boolean rawFinish = m.has("finish_reason") || m.path("content").has("finish_reason");
+      for (ChatMessage parsed : adotMessage(m)) {
+        (rawFinish || parsed.finishReason() != null ? answered : output).add(parsed);
+      }
     }
     if (!answered.isEmpty()) {
       input.addAll(output);
       output = answered;
     }
-    GenAiSpanMapper.Kind kind = adotKind(tree);
+    GenAiSpanMapper.Kind kind = adotKind(tree, input, output);
     if (kind == GenAiSpanMapper.Kind.OTHER) {
       return List.of();
     }
@@ -233,18 +238,33 @@ public final class LogsMapper {
   }
 
   /**
-   * What span an ADOT content log was cut from. The log does not say, so its content does: a
-   * tool message with an {@code id} is a tool span (Strands' {@code gen_ai.tool.message}); an
-   * output with a finish reason is a model call when the output is content blocks or parts, and
-   * the agent when it is plain text (Strands' {@code invoke_agent} answer); an output without
-   * one is an event-loop cycle, which gives nothing.
+   * What span an ADOT content log was cut from. The log does not say, so its content does.
+   *
+   * <p>Default mode (message contents are objects, the pre-1.37 event bodies): a tool message
+   * with an {@code id} is a tool span (Strands' {@code gen_ai.tool.message}); an output with a
+   * finish reason is a model call when the output is content blocks or parts, and the agent when
+   * it is plain text (Strands' {@code invoke_agent} answer); an output without one is an
+   * event-loop cycle, which gives nothing.
+   *
+   * <p>Latest mode (a content is the JSON string of semconv messages, see {@link #adotMessage}):
+   * a {@code tool} message with a {@code tool_call} part in the input is a tool span (Strands'
+   * {@code execute_tool} details event); an output message with a finish reason is the agent
+   * when it is one message of exactly one text part ending in a newline (Strands writes {@code
+   * str(AgentResult)}, each text block followed by {@code "\n"}) and the input has no assistant
+   * turn, else a model call; no finish reason, again a cycle.
+   *
+   * <p>Plain text: an output whose assistant content is a plain string (not JSON) and that has no
+   * finish reason (the LLO handler's {@code gen_ai.completion.N.content}, {@code
+   * llm.output_messages.N.message.content}, {@code gen_ai.completion}) is a model call.
    */
-  static GenAiSpanMapper.Kind adotKind(JsonNode body) {
+  static GenAiSpanMapper.Kind adotKind(
+      JsonNode body, List<ChatMessage> input, List<ChatMessage> output) {
     for (JsonNode m : body.path(ADOT_INPUT).path("messages")) {
       if ("tool".equals(MessageParser.textOf(m.get("role"))) && m.path("content").has("id")) {
         return GenAiSpanMapper.Kind.TOOL;
       }
     }
+    boolean plainOutput = false;
     for (JsonNode m : body.path(ADOT_OUTPUT).path("messages")) {
       JsonNode content = m.path("content");
       if (m.has("finish_reason") || content.has("finish_reason")) {
@@ -253,27 +273,78 @@ public final class LogsMapper {
             && MessageParser.parse(message.asText()) == null;
         return plainText ? GenAiSpanMapper.Kind.AGENT : GenAiSpanMapper.Kind.MODEL;
       }
+      plainOutput |= content.isTextual() && !content.asText().isBlank()
+          && MessageParser.parse(content.asText()) == null
+          && !"tool".equals(MessageParser.textOf(m.get("role")));
     }
-    return GenAiSpanMapper.Kind.OTHER;
+    for (ChatMessage m : input) {
+      if (m.hasRole("tool") && !m.parts(ChatMessage.Kind.TOOL_CALL).isEmpty()) {
+        return GenAiSpanMapper.Kind.TOOL;
+      }
+    }
+    List<ChatMessage> finished = output.stream().filter(m -> m.finishReason() != null).toList();
+    if (!finished.isEmpty()) {
+      boolean agentAnswer = output.size() == 1 && output.get(0).parts().size() == 1
+          && output.get(0).parts().get(0).kind() == ChatMessage.Kind.TEXT
+          && output.get(0).parts().get(0).text().endsWith("\n")
+          && input.stream().noneMatch(m -> m.hasRole("assistant"));
+      return agentAnswer ? GenAiSpanMapper.Kind.AGENT : GenAiSpanMapper.Kind.MODEL;
+    }
+    return plainOutput ? GenAiSpanMapper.Kind.MODEL : GenAiSpanMapper.Kind.OTHER;
   }
 
-  private static List<ChatMessage> adotMessages(Iterable<JsonNode> messages) {
-    List<ChatMessage> out = new ArrayList<>();
-    for (JsonNode m : messages) {
-      String role = MessageParser.textOf(m.get("role"));
-      role = role == null ? "user" : role;
-      JsonNode content = m.get("content");
-      if (content == null) {
-        continue;
-      }
-      if (content.isObject()) {
-        out.add(MessageParser.legacyBody(role, content));
-      } else {
-        out.add(MessageParser.legacyBody(role,
-            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-                .set("content", content)));
+  /**
+   * One message of an ADOT content log as chat messages. Its {@code content} is an object (a
+   * pre-1.37 event body: Strands' default mode), a string, or anything else. A string that is a
+   * JSON array (or object) of messages in the semconv shape, each an object with a {@code role}
+   * and {@code parts} or {@code content} (Strands' latest mode: the handler copies {@code
+   * gen_ai.input.messages} / {@code gen_ai.output.messages} as they are, under the role of the
+   * attribute), gives those messages with their own roles and finish reasons; any other string
+   * (plain text, Strands content blocks, a semconv parts array) is read as the content of one
+   * message with the handler's role.
+   */
+  private static List<ChatMessage> adotMessage(JsonNode m) {
+    String role = MessageParser.textOf(m.get("role"));
+    role = role == null ? "user" : role;
+    JsonNode content = m.get("content");
+    if (content == null || content.isNull()) {
+      return List.of();
+    }
+    if (content.isObject()) {
+      return List.of(MessageParser.legacyBody(role, content));
+    }
+    if (content.isTextual()) {
+      JsonNode parsed = MessageParser.parse(content.asText());
+      JsonNode messages = parsed != null && parsed.isObject()
+          ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(parsed)
+          : parsed;
+      if (isSemconvMessages(messages)) {
+        return MessageParser.semconvMessages(messages);
       }
     }
-    return out;
+    ChatMessage message = MessageParser.legacyBody(role,
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+            .set("content", content));
+    String text = MessageParser.textOf(content);
+    if (message.parts().isEmpty() && content.isTextual() && text != null) {
+      // JSON that is no shape of messages, blocks or parts ("[1, 2, 3]"): the text as it is.
+      message = new ChatMessage(role, List.of("tool".equals(role)
+          ? ChatMessage.Part.toolResult(null, text, null) : ChatMessage.Part.text(text)), null);
+    }
+    return List.of(message);
+  }
+
+  /** A non-empty JSON array of objects each with a text {@code role} and parts or content. */
+  private static boolean isSemconvMessages(@Nullable JsonNode tree) {
+    if (tree == null || !tree.isArray() || tree.isEmpty()) {
+      return false;
+    }
+    for (JsonNode m : tree) {
+      if (!m.isObject() || !m.path("role").isTextual()
+          || !(m.path("parts").isArray() || m.has("content"))) {
+        return false;
+      }
+    }
+    return true;
   }
 }
