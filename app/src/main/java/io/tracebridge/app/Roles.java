@@ -12,7 +12,15 @@ import io.tracebridge.runtime.RuntimeConfig;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tracebridge.receiver.ReceiverMetrics;
+import io.tracebridge.store.TraceStore;
 import io.tracebridge.web.HealthRoutes;
+import io.tracebridge.web.MeteredTraceStore;
+import io.tracebridge.web.MetricsRoute;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.tracebridge.web.LiveRecordBus;
 import io.tracebridge.web.Readiness;
 import io.tracebridge.web.WebConfig;
@@ -65,26 +73,31 @@ final class Roles {
 
       Lifecycle lifecycle = new Lifecycle();
       return runUntilStopped(lifecycle, () -> {
+        // The process's one registry (JVM binders), served at the health port's /metrics.
+        PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
         // The cluster first: it is closed last, after the store stopped publishing to it.
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
         DynamoDbClient client = StoreAccess.client();
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
+        TraceStore metered = new MeteredTraceStore(traceStore, new WebMetrics(registry));
         List<SpanForwarder> forwarders = new ArrayList<>();
         List<LogForwarder> logForwarders = new ArrayList<>();
         if (cloudWatch.enabled()) {
           CloudWatchExport export = lifecycle.add(CloudWatchExport.create(cloudWatch));
           forwarders.add(export::forward);
           logForwarders.add(export::forwardLogs);
+          CloudWatchMetrics.bind(export.stats(), registry);
         }
-        ReceiverNode node = ReceiverNode.start(membership.vertx(), traceStore, traceStore, receiverConfig,
-            authenticator, forwarders, logForwarders, lifecycle);
+        ReceiverNode node = ReceiverNode.start(membership.vertx(), metered, traceStore, receiverConfig,
+            authenticator, forwarders, logForwarders, new ReceiverMetrics(registry), lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
-        int healthPort = startHealthServer(membership, common.host, health.port, ready, lifecycle);
+        int healthPort = startHealthServer(membership.vertx(), common.host, health.port, ready,
+            MetricsRoute.handler(registry::scrape, health.metricsKey, !tenancy.enabled()), lifecycle);
         System.out.printf("receiver: OTLP/gRPC %s:%d%n", common.host, node.grpcPort());
         System.out.printf("receiver: OTLP/HTTP http://%s:%d%n", common.host, node.httpPort());
-        System.out.printf("receiver: health http://%s:%d/health/ready%n", common.host, healthPort);
+        System.out.printf("receiver: health http://%s:%d/health/ready, metrics /metrics%n", common.host, healthPort);
         System.out.printf("receiver: table %s, cluster of %d node(s)%n", storeConfig.tableName(), membership.size());
       });
     }
@@ -121,7 +134,10 @@ final class Roles {
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
-        WebVerticle verticle = new WebVerticle(webConfig.build(), traceStore, new WebMetrics(), ready);
+        // The process's one registry (JVM binders, store latency, websockets) at the web port's /metrics.
+        WebMetrics metrics = new WebMetrics(SelfMetrics.create(lifecycle));
+        WebVerticle verticle = new WebVerticle(
+            webConfig.build(), new MeteredTraceStore(traceStore, metrics), metrics, ready);
         Lifecycle.await(membership.vertx().deployVerticle(verticle), "the web node");
         System.out.printf("web: http://%s:%d  (REST /api, websocket /ws, viewer /, /health/ready)%n",
             common.host, verticle.actualPort());
@@ -189,13 +205,17 @@ final class Roles {
     return 0;
   }
 
-  /** The receiver's own health port: liveness and readiness, as the OTel Collector serves them. */
-  static int startHealthServer(
-      ClusterMembership membership, String host, int port, Readiness readiness, Lifecycle lifecycle) {
-    Router router = Router.router(membership.vertx());
+  /**
+   * The receiver's own health port: liveness and readiness, as the OTel Collector serves them,
+   * and {@code GET /metrics} ({@code metrics}: {@link MetricsRoute}).
+   */
+  static int startHealthServer(Vertx vertx, String host, int port,
+      Readiness readiness, Handler<RoutingContext> metrics, Lifecycle lifecycle) {
+    Router router = Router.router(vertx);
     HealthRoutes.install(router, readiness);
+    router.get("/metrics").handler(metrics);
     HttpServer server = Lifecycle.await(
-        membership.vertx().createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
             .requestHandler(router).listen(),
         "the health server");
     lifecycle.add(() -> server.close().await(5, TimeUnit.SECONDS));
