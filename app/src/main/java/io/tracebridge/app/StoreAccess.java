@@ -55,11 +55,16 @@ final class StoreAccess {
    * call is under way share it. The call runs on a worker thread, never on the event loop.
    */
   static Readiness tableProbe(Vertx vertx, DynamoDbClient client, String table) {
+    return tableProbe(vertx, client, table, PROBE_TTL);
+  }
+
+  /** As above, each answer reused for {@code ttl}. */
+  static Readiness tableProbe(Vertx vertx, DynamoDbClient client, String table, Duration ttl) {
     AtomicReference<Probe> last = new AtomicReference<>();
     AtomicReference<Future<List<String>>> running = new AtomicReference<>();
     return () -> {
       Probe p = last.get();
-      if (p != null && System.nanoTime() - p.atNanos < PROBE_TTL.toNanos()) {
+      if (p != null && System.nanoTime() - p.atNanos < ttl.toNanos()) {
         return Future.succeededFuture(p.problems);
       }
       Future<List<String>> underWay = running.get();
