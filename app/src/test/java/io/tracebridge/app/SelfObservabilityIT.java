@@ -102,7 +102,7 @@ class SelfObservabilityIT {
       AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(true);
       lifecycle.add(dynamo::shutdown);
       DynamoDbClient up = dynamo.dynamoDbClient();
-      up.createTable(b -> b.tableName("t")
+      up.createTable(b -> b.tableName("tbl")
           .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
           .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
           .billingMode("PAY_PER_REQUEST"));
@@ -118,16 +118,16 @@ class SelfObservabilityIT {
           .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
           .build());
 
-      int ready = health(vertx, StoreAccess.tableProbe(vertx, up, "t"), lifecycle);
+      int ready = health(vertx, StoreAccess.tableProbe(vertx, up, "tbl"), lifecycle);
       int missing = health(vertx, StoreAccess.tableProbe(vertx, up, "no-such-table"), lifecycle);
-      int unreachable = health(vertx, StoreAccess.tableProbe(vertx, nowhere, "t"), lifecycle);
+      int unreachable = health(vertx, StoreAccess.tableProbe(vertx, nowhere, "tbl"), lifecycle);
 
       assertThat(get("http://127.0.0.1:" + ready + "/health/ready", null).statusCode()).isEqualTo(200);
       HttpResponse<String> down = get("http://127.0.0.1:" + unreachable + "/health/ready", null);
       assertThat(down.statusCode()).isEqualTo(503);
       JsonNode body = JSON.readTree(down.body());
       assertThat(body.get("status").asText()).isEqualTo("DOWN");
-      assertThat(body.get("problems").get(0).asText()).startsWith("DynamoDB table 't' unreachable: ");
+      assertThat(body.get("problems").get(0).asText()).startsWith("DynamoDB table 'tbl' unreachable: ");
       HttpResponse<String> noTable = get("http://127.0.0.1:" + missing + "/health/ready", null);
       assertThat(noTable.statusCode()).isEqualTo(503);
       assertThat(noTable.body()).contains("DynamoDB table 'no-such-table'");
@@ -144,14 +144,14 @@ class SelfObservabilityIT {
       lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
       AmazonDynamoDBLocal dynamo = DynamoDBEmbedded.create(true);
       DynamoDbClient client = dynamo.dynamoDbClient();
-      client.createTable(b -> b.tableName("t")
+      client.createTable(b -> b.tableName("tbl")
           .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
           .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
           .billingMode("PAY_PER_REQUEST"));
       // Every probe asks the table (no reuse) ...
-      int fresh = health(vertx, StoreAccess.tableProbe(vertx, client, "t", Duration.ZERO), lifecycle);
+      int fresh = health(vertx, StoreAccess.tableProbe(vertx, client, "tbl", Duration.ZERO), lifecycle);
       // ... or reuses an answer for far longer than this test runs.
-      int cached = health(vertx, StoreAccess.tableProbe(vertx, client, "t", Duration.ofHours(1)), lifecycle);
+      int cached = health(vertx, StoreAccess.tableProbe(vertx, client, "tbl", Duration.ofHours(1)), lifecycle);
       assertThat(get("http://127.0.0.1:" + fresh + "/health/ready", null).statusCode()).isEqualTo(200);
       assertThat(get("http://127.0.0.1:" + cached + "/health/ready", null).statusCode()).isEqualTo(200);
 
@@ -159,7 +159,7 @@ class SelfObservabilityIT {
 
       HttpResponse<String> stopped = get("http://127.0.0.1:" + fresh + "/health/ready", null);
       assertThat(stopped.statusCode()).isEqualTo(503);
-      assertThat(stopped.body()).contains("DynamoDB table 't'");
+      assertThat(stopped.body()).contains("DynamoDB table 'tbl'");
       assertThat(get("http://127.0.0.1:" + cached + "/health/ready", null).statusCode()).isEqualTo(200);
     }
   }
