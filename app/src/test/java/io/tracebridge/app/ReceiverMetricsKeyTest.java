@@ -1,0 +1,43 @@
+package io.tracebridge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The receiver's {@code --metrics-key}: shown masked by {@code tracebridge config}, blank refused. */
+class ReceiverMetricsKeyTest {
+
+  @Test
+  void configShowsTheReceiversMetricsKeyMaskedWithItsSource() {
+    StringWriter out = new StringWriter();
+    int status = execute(out, Map.of("TRACEBRIDGE_METRICS_KEY", "receiver-scraper-key"), "config", "receiver");
+    assertThat(status).isZero();
+    assertThat(out.toString().lines().filter(l -> l.startsWith("--metrics-key ")).findFirst())
+        .hasValueSatisfying(l -> assertThat(l).contains("****").endsWith("# TRACEBRIDGE_METRICS_KEY"));
+    assertThat(out.toString()).doesNotContain("receiver-scraper-key");
+  }
+
+  @Test
+  void aBlankMetricsKeyStopsTheReceiverNamingTheSetting() {
+    StringWriter err = new StringWriter();
+    int status = execute(err, Map.of(), "receiver", "--metrics-key", " ");
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString()).contains("--metrics-key").contains("must not be blank");
+  }
+
+  private static int execute(StringWriter sink, Map<String, String> env, String... args) {
+    try {
+      CommandLine commandLine = TraceBridge.commandLine(args, env);
+      commandLine.setOut(new PrintWriter(sink, true));
+      commandLine.setErr(new PrintWriter(sink, true));
+      return commandLine.execute(args);
+    } catch (CommandLine.PicocliException e) {
+      sink.write(e.getMessage());
+      return 2;
+    }
+  }
+}
