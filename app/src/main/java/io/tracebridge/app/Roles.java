@@ -163,9 +163,20 @@ final class Roles {
         description = "OTLP/gRPC endpoint the runtime's spans and hook-event logs go to (default: ${DEFAULT-VALUE}).")
     String otlpEndpoint;
 
+    @Option(names = "--metrics-port", defaultValue = "-1",
+        description = "Port of GET /metrics (JVM metrics, Prometheus text), apart from the AgentCore port; -1: none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--metrics-key", paramLabel = "KEY",
+        description = "Bearer key GET /metrics asks for. Unset: /metrics is open.")
+    @javax.annotation.Nullable
+    String metricsKey;
+
     @Override
     public Integer call() throws Exception {
       common.require(port >= 0 && port <= 65_535, "--runtime-port", "must be 0..65535, was " + port);
+      common.require(metricsPort >= -1 && metricsPort <= 65_535, "--metrics-port", "must be -1..65535, was " + metricsPort);
+      common.require(metricsKey == null || !metricsKey.isBlank(), "--metrics-key", "must not be blank");
       common.require(otlpEndpoint.startsWith("http://") || otlpEndpoint.startsWith("https://"),
           "--otlp-endpoint", "must be an http:// or https:// URL, was " + otlpEndpoint);
       RuntimeConfig config = RuntimeConfig.fromEnvironment(System.getenv()).toBuilder()
@@ -176,6 +187,15 @@ final class Roles {
             config, System.getenv(), Map.of("otel.exporter.otlp.endpoint", otlpEndpoint)));
         System.out.printf("runtime: http://%s:%d  (GET /ping, POST /invocations), spans to %s%n",
             common.host, running.port(), otlpEndpoint);
+        if (metricsPort >= 0) {
+          // The AgentCore port serves the protocol only: the registry gets a port of its own.
+          PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
+          Vertx vertx = Vertx.vertx();
+          lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+          int bound = startHealthServer(vertx, common.host, metricsPort, Readiness.ALWAYS,
+              MetricsRoute.handler(registry::scrape, metricsKey, true), lifecycle);
+          System.out.printf("runtime: metrics http://%s:%d/metrics%n", common.host, bound);
+        }
       });
     }
   }

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The receiver's {@code --metrics-key}: shown masked by {@code tracebridge config}, blank refused. */
+/** The receiver's and runtime's metrics settings: shown (keys masked) by {@code tracebridge config}, bad ones refused. */
 class ReceiverMetricsKeyTest {
 
   @Test
@@ -27,6 +27,18 @@ class ReceiverMetricsKeyTest {
     int status = execute(err, Map.of(), "receiver", "--metrics-key", " ");
     assertThat(status).isEqualTo(2);
     assertThat(err.toString()).contains("--metrics-key").contains("must not be blank");
+  }
+
+  @Test
+  void theRuntimesMetricsPortIsOffByDefaultAndItsKeyMasked() {
+    StringWriter out = new StringWriter();
+    int status = execute(out, Map.of(), "config", "runtime", "--metrics-port", "9464", "--metrics-key", "rt-key-1");
+    assertThat(status).isZero();
+    assertThat(out.toString()).contains("9464").doesNotContain("rt-key-1");
+
+    StringWriter bad = new StringWriter();
+    assertThat(execute(bad, Map.of(), "runtime", "--metrics-port", "70000")).isEqualTo(2);
+    assertThat(bad.toString()).contains("--metrics-port").contains("70000");
   }
 
   private static int execute(StringWriter sink, Map<String, String> env, String... args) {
