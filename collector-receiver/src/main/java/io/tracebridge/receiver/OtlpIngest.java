@@ -41,6 +41,11 @@ import javax.annotation.Nullable;
  * (the transport's {@code callerGone} says so) is failed with {@link CallerGoneException} and
  * never reaches the store.
  *
+ * <p><b>Counting.</b> Transports call the overloads that name their {@link
+ * ReceiverMetrics.Transport}: each decoded export's accepted and refused items are counted in
+ * {@link #metrics()} before the sender gets its answer; transports count requests they refuse
+ * earlier themselves ({@link ReceiverMetrics#refusedRequest}).
+ *
  * <p>Thread-safe; one instance serves both transports.
  */
 public final class OtlpIngest {
