@@ -28,6 +28,8 @@ import io.tracebridge.web.LiveRecordBus;
 import io.tracebridge.web.MeteredTraceStore;
 import io.tracebridge.web.WebConfig;
 import io.tracebridge.web.WebMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tracebridge.receiver.ReceiverMetrics;
 import io.tracebridge.web.WebVerticle;
 import io.vertx.core.Vertx;
 import java.io.File;
@@ -399,8 +401,10 @@ public final class EmbeddedStack implements AutoCloseable {
     DynamoDbTraceStore dynamoStore =
         DynamoDbTraceStore.create(dynamo.dynamoDbClient(), DynamoDbStoreConfig.builder().build());
     lifecycle.add(() -> dynamoStore.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS));
-    // Metrics of the store (ingest rate, latency) and the web node, shown at /metrics.
-    WebMetrics metrics = new WebMetrics();
+    // The process's one registry (JVM binders): the store, the web node, the receiver and the
+    // CloudWatch export count into it; the web node shows it at /metrics.
+    PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
+    WebMetrics metrics = new WebMetrics(registry);
     store = new MeteredTraceStore(dynamoStore, metrics);
 
     // One JVM: the local event bus carries live records from the store to the web node.
@@ -434,7 +438,8 @@ public final class EmbeddedStack implements AutoCloseable {
             .httpPort(options.httpPort())
             .build();
     ReceiverNode receiver =
-        ReceiverNode.start(vertx, store, dynamoStore, receiverConfig, authenticator, forwarders, logForwarders, lifecycle);
+        ReceiverNode.start(vertx, store, dynamoStore, receiverConfig, authenticator, forwarders, logForwarders,
+            new ReceiverMetrics(registry), lifecycle);
     grpcPort = receiver.grpcPort();
     httpPort = receiver.httpPort();
 

@@ -5,6 +5,7 @@ import io.tracebridge.receiver.LogForwarder;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
+import io.tracebridge.receiver.ReceiverMetrics;
 import io.tracebridge.receiver.SpanForwarder;
 import io.tracebridge.receiver.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
@@ -57,6 +58,21 @@ final class ReceiverNode {
       List<SpanForwarder> forwarders,
       List<LogForwarder> logForwarders,
       Lifecycle lifecycle) {
+    return start(vertx, store, assembly, config, authenticator, forwarders, logForwarders,
+        ReceiverMetrics.none(), lifecycle);
+  }
+
+  /** As above, counting accepted and refused items into {@code metrics} (the process's registry). */
+  static ReceiverNode start(
+      Vertx vertx,
+      TraceStore store,
+      TraceAssemblyStore assembly,
+      ReceiverConfig config,
+      TenantAuthenticator authenticator,
+      List<SpanForwarder> forwarders,
+      List<LogForwarder> logForwarders,
+      ReceiverMetrics metrics,
+      Lifecycle lifecycle) {
     SpanMapper mapper = new SpanMapper();
     // Spans arrive children first, minutes apart, on any node: the filler assembles each trace
     // from the store (nearest ancestor agent, hook copies folded into their steps) and rewrites
@@ -69,7 +85,8 @@ final class ReceiverNode {
             new TraceExportHandler(mapper, durable, noLiveSink, forwarders),
             new LogsExportHandler(mapper, durable, noLiveSink, logForwarders),
             authenticator,
-            config);
+            config,
+            metrics);
     OtlpGrpcReceiver grpc = lifecycle.add(OtlpGrpcReceiver.start(config, ingest));
     OtlpHttpVerticle http = new OtlpHttpVerticle(config, ingest);
     Lifecycle.await(vertx.deployVerticle(http), "the OTLP/HTTP receiver");

@@ -12,7 +12,15 @@ import io.tracebridge.runtime.RuntimeConfig;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tracebridge.receiver.ReceiverMetrics;
+import io.tracebridge.store.TraceStore;
 import io.tracebridge.web.HealthRoutes;
+import io.tracebridge.web.MeteredTraceStore;
+import io.tracebridge.web.MetricsRoute;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.tracebridge.web.LiveRecordBus;
 import io.tracebridge.web.Readiness;
 import io.tracebridge.web.WebConfig;
@@ -65,26 +73,31 @@ final class Roles {
 
       Lifecycle lifecycle = new Lifecycle();
       return runUntilStopped(lifecycle, () -> {
+        // The process's one registry (JVM binders), served at the health port's /metrics.
+        PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
         // The cluster first: it is closed last, after the store stopped publishing to it.
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
         DynamoDbClient client = StoreAccess.client();
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
+        TraceStore metered = new MeteredTraceStore(traceStore, new WebMetrics(registry));
         List<SpanForwarder> forwarders = new ArrayList<>();
         List<LogForwarder> logForwarders = new ArrayList<>();
         if (cloudWatch.enabled()) {
           CloudWatchExport export = lifecycle.add(CloudWatchExport.create(cloudWatch));
           forwarders.add(export::forward);
           logForwarders.add(export::forwardLogs);
+          CloudWatchMetrics.bind(export.stats(), registry);
         }
-        ReceiverNode node = ReceiverNode.start(membership.vertx(), traceStore, traceStore, receiverConfig,
-            authenticator, forwarders, logForwarders, lifecycle);
+        ReceiverNode node = ReceiverNode.start(membership.vertx(), metered, traceStore, receiverConfig,
+            authenticator, forwarders, logForwarders, new ReceiverMetrics(registry), lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
-        int healthPort = startHealthServer(membership, common.host, health.port, ready, lifecycle);
+        int healthPort = startHealthServer(membership.vertx(), common.host, health.port, ready,
+            MetricsRoute.handler(registry::scrape, health.metricsKey, !tenancy.enabled()), lifecycle);
         System.out.printf("receiver: OTLP/gRPC %s:%d%n", common.host, node.grpcPort());
         System.out.printf("receiver: OTLP/HTTP http://%s:%d%n", common.host, node.httpPort());
-        System.out.printf("receiver: health http://%s:%d/health/ready%n", common.host, healthPort);
+        System.out.printf("receiver: health http://%s:%d/health/ready, metrics /metrics%n", common.host, healthPort);
         System.out.printf("receiver: table %s, cluster of %d node(s)%n", storeConfig.tableName(), membership.size());
       });
     }
@@ -121,7 +134,10 @@ final class Roles {
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());
-        WebVerticle verticle = new WebVerticle(webConfig.build(), traceStore, new WebMetrics(), ready);
+        // The process's one registry (JVM binders, store latency, websockets) at the web port's /metrics.
+        WebMetrics metrics = new WebMetrics(SelfMetrics.create(lifecycle));
+        WebVerticle verticle = new WebVerticle(
+            webConfig.build(), new MeteredTraceStore(traceStore, metrics), metrics, ready);
         Lifecycle.await(membership.vertx().deployVerticle(verticle), "the web node");
         System.out.printf("web: http://%s:%d  (REST /api, websocket /ws, viewer /, /health/ready)%n",
             common.host, verticle.actualPort());
@@ -147,9 +163,20 @@ final class Roles {
         description = "OTLP/gRPC endpoint the runtime's spans and hook-event logs go to (default: ${DEFAULT-VALUE}).")
     String otlpEndpoint;
 
+    @Option(names = "--metrics-port", defaultValue = "-1",
+        description = "Port of GET /metrics (JVM metrics, Prometheus text), apart from the AgentCore port; -1: none (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--metrics-key", paramLabel = "KEY",
+        description = "Bearer key GET /metrics asks for. Unset: /metrics is open.")
+    @javax.annotation.Nullable
+    String metricsKey;
+
     @Override
     public Integer call() throws Exception {
       common.require(port >= 0 && port <= 65_535, "--runtime-port", "must be 0..65535, was " + port);
+      common.require(metricsPort >= -1 && metricsPort <= 65_535, "--metrics-port", "must be -1..65535, was " + metricsPort);
+      common.require(metricsKey == null || !metricsKey.isBlank(), "--metrics-key", "must not be blank");
       common.require(otlpEndpoint.startsWith("http://") || otlpEndpoint.startsWith("https://"),
           "--otlp-endpoint", "must be an http:// or https:// URL, was " + otlpEndpoint);
       RuntimeConfig config = RuntimeConfig.fromEnvironment(System.getenv()).toBuilder()
@@ -160,6 +187,15 @@ final class Roles {
             config, System.getenv(), Map.of("otel.exporter.otlp.endpoint", otlpEndpoint)));
         System.out.printf("runtime: http://%s:%d  (GET /ping, POST /invocations), spans to %s%n",
             common.host, running.port(), otlpEndpoint);
+        if (metricsPort >= 0) {
+          // The AgentCore port serves the protocol only: the registry gets a port of its own.
+          PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
+          Vertx vertx = Vertx.vertx();
+          lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+          int bound = startHealthServer(vertx, common.host, metricsPort, Readiness.ALWAYS,
+              MetricsRoute.handler(registry::scrape, metricsKey, true), lifecycle);
+          System.out.printf("runtime: metrics http://%s:%d/metrics%n", common.host, bound);
+        }
       });
     }
   }
@@ -189,13 +225,17 @@ final class Roles {
     return 0;
   }
 
-  /** The receiver's own health port: liveness and readiness, as the OTel Collector serves them. */
-  static int startHealthServer(
-      ClusterMembership membership, String host, int port, Readiness readiness, Lifecycle lifecycle) {
-    Router router = Router.router(membership.vertx());
+  /**
+   * The receiver's own health port: liveness and readiness, as the OTel Collector serves them,
+   * and {@code GET /metrics} ({@code metrics}: {@link MetricsRoute}).
+   */
+  static int startHealthServer(Vertx vertx, String host, int port,
+      Readiness readiness, Handler<RoutingContext> metrics, Lifecycle lifecycle) {
+    Router router = Router.router(vertx);
     HealthRoutes.install(router, readiness);
+    router.get("/metrics").handler(metrics);
     HttpServer server = Lifecycle.await(
-        membership.vertx().createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
             .requestHandler(router).listen(),
         "the health server");
     lifecycle.add(() -> server.close().await(5, TimeUnit.SECONDS));

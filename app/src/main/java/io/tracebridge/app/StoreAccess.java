@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 final class StoreAccess {
   /** How long a table probe result is reused: load balancers probe every few seconds. */
   static final Duration PROBE_TTL = Duration.ofSeconds(2);
+  /** How long one DescribeTable of a probe may take before the table counts as unreachable. */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   private StoreAccess() {}
 
@@ -48,27 +50,42 @@ final class StoreAccess {
   }
 
   /**
-   * Ready while DescribeTable answers that {@code table} is ACTIVE; each answer is reused for
-   * {@link #PROBE_TTL}. The call runs on a worker thread, never on the event loop.
+   * Ready while DescribeTable answers that {@code table} is ACTIVE (within {@link
+   * #PROBE_TIMEOUT}); each answer is reused for {@link #PROBE_TTL}, and probes that come while one
+   * call is under way share it. The call runs on a worker thread, never on the event loop.
    */
   static Readiness tableProbe(Vertx vertx, DynamoDbClient client, String table) {
+    return tableProbe(vertx, client, table, PROBE_TTL);
+  }
+
+  /** As above, each answer reused for {@code ttl}. */
+  static Readiness tableProbe(Vertx vertx, DynamoDbClient client, String table, Duration ttl) {
     AtomicReference<Probe> last = new AtomicReference<>();
+    AtomicReference<Future<List<String>>> running = new AtomicReference<>();
     return () -> {
       Probe p = last.get();
-      if (p != null && System.nanoTime() - p.atNanos < PROBE_TTL.toNanos()) {
+      if (p != null && System.nanoTime() - p.atNanos < ttl.toNanos()) {
         return Future.succeededFuture(p.problems);
       }
-      return vertx.<List<String>>executeBlocking(() -> {
+      Future<List<String>> underWay = running.get();
+      if (underWay != null) {
+        return underWay;
+      }
+      Future<List<String>> call = vertx.<List<String>>executeBlocking(() -> {
             try {
-              var status = client.describeTable(b -> b.tableName(table)).table().tableStatus();
+              var status = client.describeTable(b -> b.tableName(table)
+                  .overrideConfiguration(o -> o.apiCallTimeout(PROBE_TIMEOUT))).table().tableStatus();
               return status.toString().equals("ACTIVE")
                   ? List.of()
                   : List.of("DynamoDB table '" + table + "' is " + status);
             } catch (RuntimeException e) {
               return List.of("DynamoDB table '" + table + "' unreachable: " + e.getMessage());
             }
-          }, false)
-          .onSuccess(problems -> last.set(new Probe(System.nanoTime(), problems)));
+          }, false);
+      running.set(call);
+      call.onSuccess(problems -> last.set(new Probe(System.nanoTime(), problems)))
+          .onComplete(done -> running.compareAndSet(call, null));
+      return call;
     };
   }
 

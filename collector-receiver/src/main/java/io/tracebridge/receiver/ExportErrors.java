@@ -89,6 +89,35 @@ public final class ExportErrors {
     return StatusProto.toStatusRuntimeException(detailed);
   }
 
+  /**
+   * The {@code reason} label of a refused request or export in {@link ReceiverMetrics}: {@code
+   * unauthenticated}, {@code overloaded}, {@code caller_gone}, {@code store_unavailable}, {@code
+   * store_rejected}, {@code undecodable}, {@code unsupported_media_type}, {@code too_large}, {@code
+   * invalid}, {@code internal}.
+   */
+  public static String reason(@javax.annotation.Nullable Throwable failure) {
+    Throwable cause = failure == null ? null : unwrap(failure);
+    if (cause instanceof AuthenticationException) {
+      return "unauthenticated";
+    }
+    if (cause instanceof OverloadedException) {
+      return "overloaded";
+    }
+    if (cause instanceof CallerGoneException) {
+      return "caller_gone";
+    }
+    if (cause instanceof StoreException store) {
+      return store.retryable() ? "store_unavailable" : "store_rejected";
+    }
+    if (cause instanceof RequestRejectedException rejected) {
+      return rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (cause instanceof IllegalArgumentException) {
+      return "invalid";
+    }
+    return "internal";
+  }
+
   /** The HTTP status code for a failed export (OTLP/HTTP: 429/503 retry, 4xx do not). */
   public static int toHttpStatus(Throwable failure) {
     Throwable cause = unwrap(failure);

@@ -41,6 +41,11 @@ import javax.annotation.Nullable;
  * (the transport's {@code callerGone} says so) is failed with {@link CallerGoneException} and
  * never reaches the store.
  *
+ * <p><b>Counting.</b> Transports call the overloads that name their {@link
+ * ReceiverMetrics.Transport}: each decoded export's accepted and refused items are counted in
+ * {@link #metrics()} before the sender gets its answer; transports count requests they refuse
+ * earlier themselves ({@link ReceiverMetrics#refusedRequest}).
+ *
  * <p>Thread-safe; one instance serves both transports.
  */
 public final class OtlpIngest {
@@ -54,6 +59,7 @@ public final class OtlpIngest {
   private final AtomicLong bytesInFlight = new AtomicLong();
   private final AtomicLong turnedAway = new AtomicLong();
   private final AtomicLong abandoned = new AtomicLong();
+  private final ReceiverMetrics metrics;
 
   /**
    * @param traces the traces export handler
@@ -68,6 +74,17 @@ public final class OtlpIngest {
       LogsExportHandler logs,
       TenantAuthenticator authenticator,
       ReceiverConfig config) {
+    this(traces, logs, authenticator, config, ReceiverMetrics.none());
+  }
+
+  /** As above, counting accepted and refused items into {@code metrics}. */
+  public OtlpIngest(
+      TraceExportHandler traces,
+      LogsExportHandler logs,
+      TenantAuthenticator authenticator,
+      ReceiverConfig config,
+      ReceiverMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.traces = Objects.requireNonNull(traces, "traces");
     this.logs = Objects.requireNonNull(logs, "logs");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
@@ -130,10 +147,38 @@ public final class OtlpIngest {
     return run(admission, callerGone, () -> traces.export(tenant, request));
   }
 
+  /** As {@link #exportTraces}, counting its spans under {@code transport} in {@link #metrics()}. */
+  public CompletionStage<ExportOutcome> exportTraces(ReceiverMetrics.Transport transport,
+      Admission admission, String tenant, ExportTraceServiceRequest request,
+      BooleanSupplier callerGone) {
+    return counted(transport, ExportOutcome.Signal.TRACES, ReceiverMetrics.items(request),
+        exportTraces(admission, tenant, request, callerGone));
+  }
+
   /** Maps and stores a logs request, as {@link #exportTraces}. */
   public CompletionStage<ExportOutcome> exportLogs(Admission admission, String tenant,
       ExportLogsServiceRequest request, BooleanSupplier callerGone) {
     return run(admission, callerGone, () -> logs.export(tenant, request));
+  }
+
+  /** As {@link #exportLogs}, counting its log records under {@code transport}. */
+  public CompletionStage<ExportOutcome> exportLogs(ReceiverMetrics.Transport transport,
+      Admission admission, String tenant, ExportLogsServiceRequest request,
+      BooleanSupplier callerGone) {
+    return counted(transport, ExportOutcome.Signal.LOGS, ReceiverMetrics.items(request),
+        exportLogs(admission, tenant, request, callerGone));
+  }
+
+  /** The counters the transports count into (accepted / refused items and requests). */
+  public ReceiverMetrics metrics() {
+    return metrics;
+  }
+
+  private CompletionStage<ExportOutcome> counted(ReceiverMetrics.Transport transport,
+      ExportOutcome.Signal signal, int items, CompletionStage<ExportOutcome> export) {
+    long start = System.nanoTime();
+    return export.whenComplete((outcome, failure) ->
+        metrics.exported(transport, signal, items, System.nanoTime() - start, outcome, failure));
   }
 
   /** Requests turned away (bytes or exports at their bound) since start. */

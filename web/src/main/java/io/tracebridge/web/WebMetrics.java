@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code tracebridge_records_stored_total}: record versions made durable (its rate is the
  *       ingest rate); {@code tracebridge_ingest_batches_total}: store writes.
- *   <li>{@code tracebridge_store_latency_seconds{operation}}: store calls, from call to completion.
+ *   <li>{@code tracebridge_store_latency_seconds{operation}}: store calls, from call to completion,
+ *       a histogram ({@code _bucket{le}}, 1 ms to 10 s).
  *   <li>{@code tracebridge_websocket_clients}: open websockets; {@code
  *       tracebridge_websocket_queued_frames}: frames held for slow clients, all clients together
  *       (bounded by maxPendingRecords per client).
@@ -26,13 +27,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class WebMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Buckets of the store latency histogram: 1 ms to 10 s. */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+  };
+
+  private final PrometheusMeterRegistry registry;
   private final Counter recordsStored;
   private final Counter batches;
   private final AtomicLong clients = new AtomicLong();
   private final AtomicLong queuedFrames = new AtomicLong();
 
+  /** Over a registry of its own (tests, tools); a process hands in its one registry instead. */
   public WebMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Registers into {@code registry}, the process's one registry (made by the role). */
+  public WebMetrics(PrometheusMeterRegistry registry) {
+    this.registry = java.util.Objects.requireNonNull(registry, "registry");
     recordsStored = Counter.builder("tracebridge.records.stored")
         .description("record versions made durable").register(registry);
     batches = Counter.builder("tracebridge.ingest.batches")
@@ -65,7 +80,8 @@ public final class WebMetrics {
 
   void storeLatency(String operation, Duration elapsed) {
     Timer.builder("tracebridge.store.latency").tag("operation", operation)
-        .publishPercentileHistogram(false).register(registry).record(elapsed);
+        .description("store calls, from call to completion")
+        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry).record(elapsed);
   }
 
   void drop(String reason) {

@@ -14,8 +14,6 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +86,9 @@ public final class WebVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::routerFailure); // no route took it
     router.errorHandler(405, HttpErrors::routerFailure); // a route took the path, not the method
     HealthRoutes.install(router, readiness);
-    router.get("/metrics").handler(this::metrics);
+    // With WebConfig#metricsKey only for that bearer key; without one, open only with no tenants' keys.
+    router.get("/metrics").handler(
+        MetricsRoute.handler(metrics::scrape, config.metricsKey(), config.metricsOpen()));
     router.get(WEBSOCKET_PATH).handler(ctx -> upgrade(ctx, sockets));
     router.route("/api/*").handler(traces::authenticate);
     router.get("/api/traces").handler(traces::listTraces);
@@ -164,27 +164,6 @@ public final class WebVerticle extends VerticleBase {
     } else {
       connection.close();
     }
-  }
-
-  /**
-   * {@code /metrics}: with {@link WebConfig#metricsKey()} only for that bearer key; without one,
-   * open only when no tenants' keys are configured. Its meters carry no tenant.
-   */
-  private void metrics(RoutingContext ctx) {
-    String key = config.metricsKey();
-    if (key == null && !config.metricsOpen()) {
-      HttpErrors.send(ctx, 403, "/metrics is off on a node with API keys: start it with --metrics-key");
-      return;
-    }
-    if (key != null && !MessageDigest.isEqual(("Bearer " + key).getBytes(StandardCharsets.UTF_8),
-        String.valueOf(ctx.request().getHeader("Authorization")).getBytes(StandardCharsets.UTF_8))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tracebridge-metrics\"");
-      HttpErrors.send(ctx, 401, "/metrics needs Authorization: Bearer <the metrics key>");
-      return;
-    }
-    ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.scrape());
   }
 
   /**

@@ -269,11 +269,17 @@ public final class RoleOptions {
     CommandSpec spec;
 
     @Option(names = "--health-port", defaultValue = "13133",
-        description = "Port of GET /health/live and /health/ready (default: ${DEFAULT-VALUE}, as the OTel Collector's).")
+        description = "Port of GET /health/live, /health/ready and /metrics (default: ${DEFAULT-VALUE}, as the OTel Collector's health port).")
     public int port;
+
+    @Option(names = "--metrics-key", paramLabel = "KEY",
+        description = "Bearer key GET /metrics (on the health port) asks for. Unset: /metrics is open without --api-keys and refused with them.")
+    @Nullable
+    public String metricsKey;
 
     public void validate() {
       require(spec, validPort(port), "--health-port", "must be 0..65535, was " + port);
+      require(spec, metricsKey == null || !metricsKey.isBlank(), "--metrics-key", "must not be blank");
     }
   }
 

@@ -19,7 +19,9 @@ import io.tracebridge.http.GuardLimits;
 import io.tracebridge.receiver.ExportErrors;
 import io.tracebridge.receiver.ExportOutcome;
 import io.tracebridge.receiver.OtlpIngest;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import io.tracebridge.receiver.OverloadedException;
+import io.tracebridge.receiver.ReceiverMetrics;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RequestRejectedException;
 import io.tracebridge.receiver.TraceExportHandler;
@@ -99,6 +101,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             .keepAliveTimeout(KEEP_ALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
             .permitKeepAliveTime(config.grpcPermitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
             .permitKeepAliveWithoutCalls(false)
+            // grpc_server_* (calls, processing time by method and status), Micrometer's binder.
+            .intercept(new MetricCollectingServerInterceptor(ingest.metrics().registry()))
             .addService(ServerInterceptors.intercept(traces(ingest), tenants, deadline))
             .addService(ServerInterceptors.intercept(logs(ingest), tenants, deadline))
             .build();
@@ -183,13 +187,17 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private static ServerServiceDefinition traces(OtlpIngest ingest) {
     return service(TraceServiceGrpc.getExportMethod(), ExportTraceServiceRequest.class,
-        ExportTraceServiceRequest::parseFrom, ingest::exportTraces,
+        ExportTraceServiceRequest::parseFrom,
+        (admission, tenant, request, gone) ->
+            ingest.exportTraces(ReceiverMetrics.Transport.GRPC, admission, tenant, request, gone),
         ExportOutcome::toTracesResponse, ingest);
   }
 
   private static ServerServiceDefinition logs(OtlpIngest ingest) {
     return service(LogsServiceGrpc.getExportMethod(), ExportLogsServiceRequest.class,
-        ExportLogsServiceRequest::parseFrom, ingest::exportLogs,
+        ExportLogsServiceRequest::parseFrom,
+        (admission, tenant, request, gone) ->
+            ingest.exportLogs(ReceiverMetrics.Transport.GRPC, admission, tenant, request, gone),
         ExportOutcome::toLogsResponse, ingest);
   }
 
@@ -214,6 +222,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     try {
       admission = ingest.reserve(bytes.length);
     } catch (OverloadedException e) {
+      ingest.metrics().refusedRequest(ReceiverMetrics.Transport.GRPC, e);
       observer.onError(ExportErrors.toGrpcException(e));
       return;
     }
@@ -223,12 +232,15 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
       admission.startExport();
     } catch (InvalidProtocolBufferException e) {
       admission.close();
-      observer.onError(ExportErrors.toGrpcException(new RequestRejectedException(
+      RequestRejectedException undecodable = new RequestRejectedException(
           RequestRejectedException.Reason.UNDECODABLE,
-          "request is not a protobuf " + requestName + ": " + e.getMessage(), e)));
+          "request is not a protobuf " + requestName + ": " + e.getMessage(), e);
+      ingest.metrics().refusedRequest(ReceiverMetrics.Transport.GRPC, undecodable);
+      observer.onError(ExportErrors.toGrpcException(undecodable));
       return;
     } catch (OverloadedException e) {
       admission.close();
+      ingest.metrics().refusedRequest(ReceiverMetrics.Transport.GRPC, e);
       observer.onError(ExportErrors.toGrpcException(e));
       return;
     }

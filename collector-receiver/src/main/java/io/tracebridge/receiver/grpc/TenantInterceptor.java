@@ -35,6 +35,7 @@ final class TenantInterceptor implements ServerInterceptor {
     try {
       tenant = ingest.authenticate(headers.get(AUTHORIZATION));
     } catch (AuthenticationException e) {
+      ingest.metrics().refusedRequest(io.tracebridge.receiver.ReceiverMetrics.Transport.GRPC, e);
       call.close(ExportErrors.toGrpcStatus(e), new Metadata());
       return new ServerCall.Listener<>() {};
     }

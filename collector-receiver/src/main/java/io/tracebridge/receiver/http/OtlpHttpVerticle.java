@@ -9,6 +9,7 @@ import io.tracebridge.http.GuardLimits;
 import io.tracebridge.http.HttpGuard;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.OverloadedException;
+import io.tracebridge.receiver.ReceiverMetrics;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RequestRejectedException;
 import io.tracebridge.receiver.RequestRejectedException.Reason;
@@ -135,7 +136,7 @@ public final class OtlpHttpVerticle extends VerticleBase {
     try {
       format = OtlpHttpCodec.format(request.getHeader("Content-Type"));
     } catch (RequestRejectedException e) {
-      fail(request, Format.JSON, e);
+      refuse(request, Format.JSON, e);
       return;
     }
     int max = config.maxInboundMessageBytes();
@@ -145,12 +146,12 @@ public final class OtlpHttpVerticle extends VerticleBase {
       gzip = OtlpHttpCodec.gzip(request.getHeader("Content-Encoding"));
       tenant = ingest.authenticate(request.getHeader("Authorization"));
       if (declared > max) {
-        failAndClose(request, format, tooLarge(max));
+        refuseAndClose(request, format, tooLarge(max));
         return;
       }
       admission = ingest.reserve(Math.max(0, declared));
     } catch (RuntimeException | AuthenticationException e) {
-      fail(request, format, e);
+      refuse(request, format, e);
       return;
     }
     if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
@@ -162,9 +163,9 @@ public final class OtlpHttpVerticle extends VerticleBase {
         if (read.cause() instanceof RequestRejectedException tooBig
             && tooBig.reason() == Reason.TOO_LARGE
             || read.cause() instanceof OverloadedException) {
-          failAndClose(request, format, read.cause()); // the rest of the body is not read
+          refuseAndClose(request, format, read.cause()); // the rest of the body is not read
         } else {
-          fail(request, format, read.cause());
+          refuse(request, format, read.cause());
         }
         return;
       }
@@ -172,7 +173,7 @@ public final class OtlpHttpVerticle extends VerticleBase {
         admission.startExport(); // only now: a slow body never held an export slot
       } catch (OverloadedException e) {
         admission.close();
-        fail(request, format, e);
+        refuse(request, format, e);
         return;
       }
       byte[] body = read.result().getBytes();
@@ -201,13 +202,25 @@ public final class OtlpHttpVerticle extends VerticleBase {
       Signal signal, String tenant, OtlpIngest.Admission admission,
       byte[] body, boolean gzip, Format format, int max, BooleanSupplier callerGone) {
     if (signal == Signal.TRACES) {
-      ExportTraceServiceRequest request = OtlpHttpCodec.decode(
-          body, gzip, format, max, ExportTraceServiceRequest.newBuilder()).build();
-      return ingest.exportTraces(admission, tenant, request, callerGone);
+      ExportTraceServiceRequest request;
+      try {
+        request = OtlpHttpCodec.decode(
+            body, gzip, format, max, ExportTraceServiceRequest.newBuilder()).build();
+      } catch (RuntimeException e) {
+        ingest.metrics().refusedRequest(ReceiverMetrics.Transport.HTTP, e);
+        throw e;
+      }
+      return ingest.exportTraces(ReceiverMetrics.Transport.HTTP, admission, tenant, request, callerGone);
     }
-    ExportLogsServiceRequest request = OtlpHttpCodec.decode(
-        body, gzip, format, max, ExportLogsServiceRequest.newBuilder()).build();
-    return ingest.exportLogs(admission, tenant, request, callerGone);
+    ExportLogsServiceRequest request;
+    try {
+      request = OtlpHttpCodec.decode(
+          body, gzip, format, max, ExportLogsServiceRequest.newBuilder()).build();
+    } catch (RuntimeException e) {
+      ingest.metrics().refusedRequest(ReceiverMetrics.Transport.HTTP, e);
+      throw e;
+    }
+    return ingest.exportLogs(ReceiverMetrics.Transport.HTTP, admission, tenant, request, callerGone);
   }
 
   /**
@@ -277,6 +290,18 @@ public final class OtlpHttpVerticle extends VerticleBase {
   }
 
   /** As {@link #fail}, then closes the connection (the rest of the body is not read). */
+  /** {@link #fail}, counted as a request refused before its items were read. */
+  private void refuse(HttpServerRequest request, Format format, Throwable failure) {
+    ingest.metrics().refusedRequest(ReceiverMetrics.Transport.HTTP, failure);
+    fail(request, format, failure);
+  }
+
+  /** {@link #failAndClose}, counted as {@link #refuse} does. */
+  private void refuseAndClose(HttpServerRequest request, Format format, Throwable failure) {
+    ingest.metrics().refusedRequest(ReceiverMetrics.Transport.HTTP, failure);
+    failAndClose(request, format, failure);
+  }
+
   private static void failAndClose(HttpServerRequest request, Format format, Throwable failure) {
     request.response().putHeader("Connection", "close");
     fail(request, format, failure).onComplete(v -> request.connection().close());
