@@ -225,9 +225,27 @@ public final class IngestBench {
     Semaphore inFlight = new Semaphore(o.concurrency());
     long start = System.nanoTime();
     long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-    long nextReport = start + TimeUnit.SECONDS.toNanos(interval);
-    long lastAcked = 0;
-    CountingDynamoDb.Snapshot lastCalls = counter.snapshot();
+    java.util.concurrent.ScheduledExecutorService reporter =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "ingestbench-report");
+          t.setDaemon(true);
+          return t;
+        });
+    if (interval > 0) {
+      long[] lastAcked = {0};
+      CountingDynamoDb.Snapshot[] lastCalls = {counter.snapshot()};
+      reporter.scheduleAtFixedRate(() -> {
+        CountingDynamoDb.Snapshot now = counter.snapshot();
+        CountingDynamoDb.Snapshot d = now.minus(lastCalls[0]);
+        long a = acked.get();
+        System.out.printf("  %-8s %6.0f s %10.0f spans/s %10.0f calls/s, %6.1f calls in flight "
+                + "(mean)%n", phase, (System.nanoTime() - start) / 1e9,
+            (a - lastAcked[0]) / (d.nanos() / 1e9), d.totalCalls() / (d.nanos() / 1e9),
+            d.meanInFlight());
+        lastAcked[0] = a;
+        lastCalls[0] = now;
+      }, interval, interval, TimeUnit.SECONDS);
+    }
     long sent = 0;
     int next = 0;
     while (sent < maxSpans && System.nanoTime() < deadline) {
@@ -240,21 +258,10 @@ public final class IngestBench {
         (result.isSuccess() ? acked : failed).addAndGet(batch.size());
         inFlight.release();
       });
-      if (interval > 0 && System.nanoTime() >= nextReport) {
-        CountingDynamoDb.Snapshot now = counter.snapshot();
-        CountingDynamoDb.Snapshot d = now.minus(lastCalls);
-        long a = acked.get();
-        System.out.printf("  %-8s %6.0f s %10.0f spans/s %10.0f calls/s, %6.1f calls in flight "
-                + "(mean)%n", phase, (System.nanoTime() - start) / 1e9,
-            (a - lastAcked) / (d.nanos() / 1e9), d.totalCalls() / (d.nanos() / 1e9),
-            d.meanInFlight());
-        lastAcked = a;
-        lastCalls = now;
-        nextReport += TimeUnit.SECONDS.toNanos(interval);
-      }
     }
     inFlight.acquire(o.concurrency());
     inFlight.release(o.concurrency());
+    reporter.shutdownNow();
     return new Sent(acked.get(), failed.get(), (System.nanoTime() - start) / 1e9);
   }
 
@@ -464,6 +471,21 @@ public final class IngestBench {
             run.failed(), run.seconds(), records / run.seconds(), d.totalCalls() / run.seconds(),
             d.meanInFlight(), d.maxInFlight());
         System.out.print("    per 1,000 records stored:\n" + d.table(records / 1000.0, ""));
+        // The slowed endpoint's own rate for these items: BatchWriteItem x25 with as many
+        // threads as the store has calls in flight (the ceiling of any write path through it).
+        List<Map<String, AttributeValue>> sample =
+            Collections.synchronizedList(new ArrayList<>());
+        counter.captureRecordItems(sample::add);
+        send(path, ids, seq, 4L * ids.spansPerBatch(), 600, o, "", 0, counter);
+        counter.captureRecordItems(null);
+        int threads = Math.max(4, d.maxInFlight());
+        long items = Math.max(2000, Math.min(20_000, records));
+        double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, threads, 1);
+        System.out.printf("RESULT slowed +%d ms: BatchWriteItem x25 of the same items through the "
+                + "proxy, %d threads: %.0f items/s (%.0f calls/s); ingest records/s : that = "
+                + "%.2f%n", o.delayMillis(), threads, bw,
+            bw / BATCH_WRITE,
+            (records / run.seconds()) / bw);
       }
     }
   }

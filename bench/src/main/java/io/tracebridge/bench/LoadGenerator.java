@@ -58,9 +58,18 @@ import javax.annotation.Nullable;
  * memory), {@code --spans N} (stop after N spans sent, default 200000), {@code --seconds S} (stop
  * after S seconds, default 30), {@code --batch B} (spans per export, default 256), {@code --calls
  * K} (model calls per trace, default 4), {@code --concurrency C} (exports in flight, default 4),
- * {@code --kb K} (prompt KB per chat span, default 2), {@code --repeat} (flag, no value). Both
+ * {@code --kb K} (prompt KB per chat span, default 2), {@code --repeat} (flag, no value), {@code
+ * --warmup S} (seconds of full-rate load after the first exports, not counted, default 10: JIT),
+ * {@code --interval S} (the rate and CPU per span of every S seconds are printed, warm-up
+ * included, so that convergence shows; default 2), {@code --connections N} (exporters, each its
+ * own HTTP/2 connection, used in turn; default 1), {@code --threads} (flag: CPU per thread). Both
  * stores keep every record in memory, so fresh ingest grows the heap with the spans sent: {@code
  * --spans} bounds it.
+ *
+ * <p><b>CPU.</b> Process CPU time ({@code OperatingSystemMXBean}) over the measured seconds per
+ * 1,000 acknowledged spans, split by {@link CpuMeter}: the sender's Java threads (main, the
+ * exporters' pool and OkHttp threads) and the rest, i.e. TraceBridge (receiver, mapper, filler,
+ * store) with the JVM's GC and JIT threads. Sender and receiver share the JVM and the 2 cores.
  *
  * <p>The exporter is called directly, not through a BatchSpanProcessor (which drops silently when
  * its queue is full): every span counted was acknowledged by the receiver, so it is durable.
