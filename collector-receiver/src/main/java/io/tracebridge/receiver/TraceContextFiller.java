@@ -177,13 +177,21 @@ public final class TraceContextFiller implements TraceSink {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
       Plan plan = plan(snapshot, incoming, spans);
+      if (plan.writes().isEmpty() && plan.removals().isEmpty() && plan.newSpans().isEmpty()
+          && assembly.settled(snapshot)) {
+        // Everything the batch brings is stored as it is (an identical re-export) and no other
+        // pass may still write over it: the pass changes nothing, so no other pass can miss
+        // anything of it; it needs no finish.
+        return CompletableFuture.completedFuture(null);
+      }
       return putSpans(key, plan.newSpans())
           .thenCompose(v -> plan.writes().isEmpty()
-              ? CompletableFuture.completedFuture(null) : writer.accept(plan.writes()))
+              ? CompletableFuture.completedFuture(null)
+              : assembly.write(writer, snapshot, plan.writes()))
           .thenCompose(v -> plan.removals().isEmpty()
               ? CompletableFuture.completedFuture(null)
               : assembly.remove(key.tenant(), key.traceId(), plan.removals()))
-          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot.passes()))
+          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot))
           .thenCompose(alone -> {
             rewritten.addAndGet(plan.rewrites());
             removed.addAndGet(plan.removals().size());

@@ -27,6 +27,7 @@ public final class CountingDynamoDbClient implements InvocationHandler {
   private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
+  private final Map<String, DoubleAdder> unitsByOperation = new ConcurrentHashMap<>();
 
   private CountingDynamoDbClient(DynamoDbClient delegate) {
     this.delegate = delegate;
@@ -65,9 +66,17 @@ public final class CountingDynamoDbClient implements InvocationHandler {
     return readUnits.sum();
   }
 
+  /** Capacity units (read or write) DynamoDB reported per operation, sorted. */
+  public Map<String, Double> unitsByOperation() {
+    Map<String, Double> copy = new TreeMap<>();
+    unitsByOperation.forEach((op, n) -> copy.put(op, n.sum()));
+    return copy;
+  }
+
   /** Forgets what was counted so far. */
   public void reset() {
     calls.clear();
+    unitsByOperation.clear();
     writeUnits.reset();
     readUnits.reset();
   }
@@ -123,16 +132,17 @@ public final class CountingDynamoDbClient implements InvocationHandler {
         || operation.startsWith("query") || operation.startsWith("scan")
         || operation.startsWith("transactGet");
     if (consumed instanceof ConsumedCapacity c) {
-      add(c, read);
+      add(operation, c, read);
     } else if (consumed instanceof List<?> list) {
-      list.forEach(c -> add((ConsumedCapacity) c, read));
+      list.forEach(c -> add(operation, (ConsumedCapacity) c, read));
     }
   }
 
   /** The total of one call (table and indexes), as read or write units by its operation. */
-  private void add(ConsumedCapacity c, boolean read) {
+  private void add(String operation, ConsumedCapacity c, boolean read) {
     if (c.capacityUnits() != null) {
       (read ? readUnits : writeUnits).add(c.capacityUnits());
+      unitsByOperation.computeIfAbsent(operation, k -> new DoubleAdder()).add(c.capacityUnits());
     }
   }
 
