@@ -93,7 +93,10 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * chunks of 8 that run in parallel. Each record is a PutItem conditioned on its content hash, so an
  * identical re-export writes nothing and keeps its ingest sequence; usage is counted by {@link
  * UsageLedger} transactions, and a record stored before its count carries a mark until it lands,
- * so a crash in between is repaired ({@link UsageRepair}). Retryable errors are retried with exponential backoff and jitter (the
+ * so a crash in between is repaired ({@link UsageRepair}). An assembly pass that hands its snapshot
+ * back ({@link #write}) skips the read and writes per trace: fresh records without usage to count
+ * in BatchWriteItem under the trace's write lease, one summary update and one usage transaction
+ * for all (README, "Batched fresh writes and the write lease"). Retryable errors are retried with exponential backoff and jitter (the
  * backoff holds a pool thread, which is the store's back-pressure). Written versions go to the
  * {@link StoredRecordListener}s, with their sequence. Failures are {@link StoreException}s: retryable for
  * throttling, 5xx, I/O errors, exhausted retries and a full queue; permanent for other 4xx
@@ -125,7 +128,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   static final String LEASE = "lease";
   static final String LEASE_UNTIL = "leaseUntil";
   /** How long a write lease lasts; its holder starts blind writes only in the first half. */
-  static final Duration LEASE_TIME = Duration.ofSeconds(5);
+  static final Duration LEASE_TIME = Duration.ofSeconds(2);
   /** The basis of the pass whose writer is calling {@link #accept} on this thread ({@link #write}). */
   private static final ThreadLocal<Known> KNOWN = new ThreadLocal<>();
 
@@ -531,6 +534,9 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       blind.clear();
     }
     List<FunctionalRecord> late = blindWrite(blind, known, merged, counts, written);
+    // Live viewers hear of the batch at once, not after the conditional puts.
+    tell(written);
+    written.clear();
     conditional.addAll(late);
     for (FunctionalRecord r : conditional) {
       FunctionalRecord earlier = known.records().get(r.recordId());
