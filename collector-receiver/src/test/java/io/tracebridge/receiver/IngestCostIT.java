@@ -74,13 +74,14 @@ class IngestCostIT {
     assertThat(run.records()).hasSize(16);
     assertThat(run.spans()).hasSize(8);
 
+    int heardBefore = heard.size();
     counter.reset();
     send(run);
     Map<String, Long> fresh = counter.calls();
     double freshUnits = counter.writeUnits();
     System.out.printf("fresh run: %d calls %s, %.1f WCU, %.1f RCU, units by operation %s%n",
         counter.totalCalls(), fresh, freshUnits, counter.readUnits(), counter.unitsByOperation());
-    assertThat(heard).hasSize(16);
+    assertThat(heard).hasSize(heardBefore + 16);
 
     counter.reset();
     send(run);
@@ -88,7 +89,7 @@ class IngestCostIT {
     double againUnits = counter.writeUnits();
     System.out.printf("identical re-export: %d calls %s, %.1f WCU, %.1f RCU, units by operation %s%n",
         counter.totalCalls(), again, againUnits, counter.readUnits(), counter.unitsByOperation());
-    assertThat(heard).as("an identical re-export is heard by nobody").hasSize(16);
+    assertThat(heard).as("an identical re-export is heard by nobody").hasSize(heardBefore + 16);
 
     // Before issue 13 (main's write path, the same run): 36 calls (BatchGetItem 2, BatchWriteItem 1,
     // GetItem 3, PutItem 16, Query 1, TransactWriteItems 3, UpdateItem 10), 325 WCU; the re-export
@@ -98,6 +99,28 @@ class IngestCostIT {
     assertThat(freshUnits).isEqualTo(235.0);
     assertThat(again).isEqualTo(Map.of("query", 1L));
     assertThat(againUnits).isEqualTo(0.0);
+  }
+
+  @Test
+  void anExportOf32RunsCosts32TimesOneAndNoPassRunsTwice() throws Exception {
+    ExportTraceServiceRequest.Builder export = ExportTraceServiceRequest.newBuilder();
+    for (int i = 0; i < 32; i++) {
+      export.addAllResourceSpans(agentRun(RecordFixtures.newTraceId()).getResourceSpansList());
+    }
+    MappingResult runs = new SpanMapper().map(TENANT, export.build());
+    assertThat(runs.records()).hasSize(32 * 16);
+    long repeatedBefore = filler.repeatedPasses();
+
+    counter.reset();
+    send(runs); // the 32 passes run at once on the store's pool
+    System.out.printf("32 fresh runs in one export: %d calls %s, %.1f WCU%n",
+        counter.totalCalls(), counter.calls(), counter.writeUnits());
+
+    assertThat(filler.repeatedPasses()).as("passes over distinct traces never overlap")
+        .isEqualTo(repeatedBefore);
+    assertThat(counter.calls()).isEqualTo(Map.of(
+        "batchWriteItem", 64L, "putItem", 160L, "query", 32L, "transactWriteItems", 32L, "updateItem", 96L));
+    assertThat(counter.writeUnits()).isEqualTo(32 * 235.0);
   }
 
   private static void send(MappingResult run) throws Exception {
