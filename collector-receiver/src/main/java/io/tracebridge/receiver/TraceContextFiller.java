@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>read the trace back once ({@link TraceAssemblyStore#snapshot}: records, spans, passes);
  *   <li>attribute the batch's records and the stored ones over the stored spans plus the batch's;
  *   <li>store the batch's spans, then write the batch's records and every stored record whose
- *       agent or session changed (same record ids: overwrites, never duplicates), then remove
- *       stored records the assembly dropped;
+ *       agent or session changed (same record ids: overwrites, never duplicates), handing the
+ *       snapshot back to the store ({@link TraceAssemblyStore#write}), then remove stored records
+ *       the assembly dropped;
  *   <li>{@link TraceAssemblyStore#finishPass finish the pass}: if another pass over the same trace
  *       (on any node) finished since the read, run the pass again.
  * </ol>
@@ -53,8 +54,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * attributed over every span both brought, whatever the interleaving.
  *
  * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, one
- * BatchWriteItem of spans, the record writes the store does anyway (plus rewrites of records
- * whose attribution changed), one UpdateItem for the pass; a pass is repeated only when passes over
+ * BatchWriteItem of spans, the record writes, made from that snapshot ({@link
+ * TraceAssemblyStore#write}: the store reads nothing again and batches fresh records; plus
+ * rewrites of records whose attribution changed), one UpdateItem for the pass; a pass with
+ * nothing to write ends without it when {@link TraceAssemblyStore#settled} allows; a pass is repeated only when passes over
  * one trace overlap (after a short randomised pause, on a timer: no thread waits). <b>Memory</b>: nothing is kept between batches. A pass that keeps losing
  * (more than {@value #MAX_PASSES} times in a row) fails the export with a retryable error; its
  * records are stored and the sender's retry finishes the job.
@@ -177,13 +180,21 @@ public final class TraceContextFiller implements TraceSink {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
       Plan plan = plan(snapshot, incoming, spans);
+      if (plan.writes().isEmpty() && plan.removals().isEmpty() && plan.newSpans().isEmpty()
+          && assembly.settled(snapshot)) {
+        // Everything the batch brings is stored as it is (an identical re-export) and no other
+        // pass may still write over it: the pass changes nothing, so no other pass can miss
+        // anything of it; it needs no finish.
+        return CompletableFuture.completedFuture(null);
+      }
       return putSpans(key, plan.newSpans())
           .thenCompose(v -> plan.writes().isEmpty()
-              ? CompletableFuture.completedFuture(null) : writer.accept(plan.writes()))
+              ? CompletableFuture.completedFuture(null)
+              : assembly.write(writer, snapshot, plan.writes()))
           .thenCompose(v -> plan.removals().isEmpty()
               ? CompletableFuture.completedFuture(null)
               : assembly.remove(key.tenant(), key.traceId(), plan.removals()))
-          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot.passes()))
+          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot))
           .thenCompose(alone -> {
             rewritten.addAndGet(plan.rewrites());
             removed.addAndGet(plan.removals().size());
