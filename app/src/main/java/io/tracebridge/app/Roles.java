@@ -77,7 +77,7 @@ final class Roles {
         PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
         // The cluster first: it is closed last, after the store stopped publishing to it.
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
-        DynamoDbClient client = StoreAccess.client();
+        DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
         TraceStore metered = new MeteredTraceStore(traceStore, new WebMetrics(registry));
@@ -130,7 +130,7 @@ final class Roles {
       Lifecycle lifecycle = new Lifecycle();
       return runUntilStopped(lifecycle, () -> {
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
-        DynamoDbClient client = StoreAccess.client();
+        DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());

@@ -43,7 +43,10 @@ import java.util.function.Consumer;
  * export, alternating between the receivers, at {@code --rate} spans/s (open loop: a run is due
  * every {@code spans per run / rate} seconds; at most {@code --in-flight} exports outstanding, so a
  * store that cannot keep up shows as a lower achieved rate, reported, not as a client-side queue;
- * runs missed while waiting are not sent later in a burst).
+ * runs are due by the clock, and one built late, behind a full window or a late thread, is
+ * sent at once; its lateness against its due time is added to its spans' latencies in the
+ * "from the schedule" rows, so that coordinated omission is not hidden). {@code --topology
+ * one-node} runs only the second, {@code cross-node} only the first (default both).
  *
  * <p><b>Measured.</b> For each span, its response record ({@code model_response}, {@code
  * tool_response}, {@code response}: the record whose timestamp is the span's end): wall clock at
@@ -67,13 +70,15 @@ public final class CrossNodeLatency {
   private static final Duration READY = Duration.ofMinutes(3);
   /** How long to wait, after the last run was sent, for its records to arrive. */
   private static final Duration DRAIN = Duration.ofSeconds(30);
+  /** How far behind its schedule the generator may fall before it stops sending (and counts). */
+  private static final Duration BEHIND = Duration.ofSeconds(30);
   private static final String JAVA_OPTS = "-Xmx512m";
 
   private CrossNodeLatency() {}
 
   /** The options, parsed from {@code --name value} pairs. */
   private record Options(Path dist, double rate, int seconds, int warmup, int calls, int promptChars,
-      int inFlight, Path logs, Map<String, String> webEnv) {
+      int inFlight, Path logs, Map<String, String> webEnv, String topology) {
     static Options parse(String[] args) {
       Path dist = Path.of("dist/target/tracebridge-0.1.0-SNAPSHOT");
       double rate = 1000;
@@ -84,6 +89,7 @@ public final class CrossNodeLatency {
       int inFlight = 32;
       Path logs = Path.of("target/cross-node-latency");
       Map<String, String> webEnv = new java.util.HashMap<>();
+      String topology = "both";
       for (int i = 0; i < args.length; i += 2) {
         if (i + 1 >= args.length) {
           throw new IllegalArgumentException(args[i] + " needs a value");
@@ -99,14 +105,18 @@ public final class CrossNodeLatency {
           case "--in-flight" -> inFlight = Integer.parseInt(v);
           case "--logs" -> logs = Path.of(v);
           case "--heartbeat" -> webEnv.put("TRACEBRIDGE_HEARTBEAT", v);
+          case "--topology" -> topology = v;
           default -> throw new IllegalArgumentException("unknown option " + args[i]
-              + " (--dist, --rate, --seconds, --warmup, --calls, --prompt-chars, --in-flight, --heartbeat, --logs)");
+              + " (--dist, --rate, --seconds, --warmup, --calls, --prompt-chars, --in-flight, --heartbeat, --logs, --topology)");
         }
       }
       if (rate <= 0 || seconds < 1 || warmup < 0 || calls < 1 || inFlight < 1) {
         throw new IllegalArgumentException("--rate, --seconds, --calls and --in-flight must be positive, --warmup not negative");
       }
-      return new Options(dist, rate, seconds, warmup, calls, promptChars, inFlight, logs, Map.copyOf(webEnv));
+      if (!Set.of("both", "cross-node", "one-node").contains(topology)) {
+        throw new IllegalArgumentException("--topology both|cross-node|one-node, was " + topology);
+      }
+      return new Options(dist, rate, seconds, warmup, calls, promptChars, inFlight, logs, Map.copyOf(webEnv), topology);
     }
   }
 
@@ -120,7 +130,7 @@ public final class CrossNodeLatency {
         o.rate(), o.seconds(), o.warmup(), AgentRuns.spansPerRun(o.calls()), o.inFlight());
     List<String> rows = new ArrayList<>();
 
-    try (Topology cluster = Topology.builder(o.dist(), o.logs().resolve("cluster")).javaOpts(JAVA_OPTS).start()) {
+    if (!o.topology().equals("one-node")) try (Topology cluster = Topology.builder(o.dist(), o.logs().resolve("cluster")).javaOpts(JAVA_OPTS).start()) {
       cluster.dynamoDb().awaitReady(READY);
       RoleProcess receiver1 = cluster.startReceiver("receiver-1", true, Map.of());
       receiver1.awaitReady(READY);
@@ -130,7 +140,7 @@ public final class CrossNodeLatency {
       cluster.awaitReady(READY);
       rows.addAll(measure(o, "cross-node", List.of(receiver1, receiver2), List.of(web1, web2)));
     }
-    try (Topology single = Topology.builder(o.dist(), o.logs().resolve("single")).javaOpts(JAVA_OPTS).start()) {
+    if (!o.topology().equals("cross-node")) try (Topology single = Topology.builder(o.dist(), o.logs().resolve("single")).javaOpts(JAVA_OPTS).start()) {
       RoleProcess up = single.startAllInOne("up", o.webEnv());
       up.awaitReady(READY);
       rows.addAll(measure(o, "one node (up)", List.of(up), List.of(up)));
@@ -149,10 +159,14 @@ public final class CrossNodeLatency {
     long measureFrom = epochNanos(Instant.now()) + TimeUnit.SECONDS.toNanos(o.warmup());
     long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(o.seconds());
 
+    // Per trace, how late its run was built against the schedule (open loop by the clock): added
+    // to every latency of its spans in the "from the schedule" rows, so that waiting for the
+    // generator (a full in-flight window, a late thread) is not hidden (coordinated omission).
+    Map<String, Long> lateness = new java.util.concurrent.ConcurrentHashMap<>();
     List<Probe> probes = new ArrayList<>();
     List<LiveClient> clients = new ArrayList<>();
     for (RoleProcess web : webNodes) {
-      Probe probe = new Probe(label + ", websocket on " + web.name(), measureFrom, measureTo);
+      Probe probe = new Probe(label + ", websocket on " + web.name(), measureFrom, measureTo, lateness);
       probes.add(probe);
       LiveClient client = LiveClient.subscribe(web.name(), List.of(Topology.websocketUrl(web)), "agentId", agentId, probe);
       client.awaitSynced(1, READY);
@@ -160,7 +174,10 @@ public final class CrossNodeLatency {
     }
 
     Samples acks = new Samples();
+    Samples acksScheduled = new Samples();
     AtomicLong sentSpans = new AtomicLong();
+    AtomicLong lastAck = new AtomicLong();
+    AtomicLong notSent = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     List<String> endpoints = receivers.stream().map(Topology::grpcEndpoint).toList();
     int spansPerRun = AgentRuns.spansPerRun(o.calls());
@@ -170,32 +187,42 @@ public final class CrossNodeLatency {
     long measuredSpans = 0; // spans that ended in the measured window: one sample each per websocket
     try (FailoverExporter exporter = new FailoverExporter(endpoints)) {
       long next = System.nanoTime();
-      for (long run = 0; epochNanos(Instant.now()) < measureTo; run++) {
+      for (long run = 0; ; run++) {
         long wait = next - System.nanoTime();
         if (wait > 0) {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
-        // Behind (the store held the exports up): start again from now rather than burst to catch up.
-        next = Math.max(next, System.nanoTime()) + intervalNanos;
+        // The run's place on the schedule, as a wall-clock time: runs are due every interval
+        // whatever happened before; a run built late is sent at once (no reset of the schedule).
+        long due = epochNanos(Instant.now()) - (System.nanoTime() - next);
+        next += intervalNanos;
+        if (due >= measureTo) {
+          break;
+        }
+        if (epochNanos(Instant.now()) > measureTo + BEHIND.toNanos()) {
+          notSent.incrementAndGet(); // more than BEHIND late: counted, not sent
+          continue;
+        }
         inFlight.acquire();
         AgentRuns.Run agentRun = AgentRuns.build("session-" + (run % 64), agentId, o.calls(), o.promptChars(), agentId + "-" + run);
         long end = agentRun.spans().get(agentRun.spans().size() - 1).getEndEpochNanos();
-        if (end >= measureTo) {
-          inFlight.release();
-          break; // built after the measured window: not sent
-        }
-        if (end >= measureFrom) {
-          measuredSpans += agentRun.spans().stream()
-              .filter(span -> span.getEndEpochNanos() >= measureFrom && span.getEndEpochNanos() < measureTo).count();
+        // On schedule, the run (its spans end up to now, the root last) would have ended at due.
+        long late = Math.max(0, end - due);
+        boolean measured = due >= measureFrom;
+        if (measured) {
+          lateness.put(normalTraceId(agentRun.traceId()), late);
+          measuredSpans += agentRun.spans().size();
         }
         int preferred = (int) (run % endpoints.size());
         senders.execute(() -> {
           try {
             exporter.export(agentRun.spans(), preferred);
             long acked = epochNanos(Instant.now());
-            if (end >= measureFrom) {
+            if (measured) {
               acks.add(acked - end);
+              acksScheduled.add(acked - end + late);
               sentSpans.addAndGet(agentRun.spans().size());
+              lastAck.accumulateAndGet(acked, Math::max);
             }
           } catch (RuntimeException e) {
             failed.incrementAndGet();
@@ -209,7 +236,7 @@ public final class CrossNodeLatency {
       long expected = measuredSpans;
       long deadline = System.nanoTime() + DRAIN.toNanos();
       for (Probe p : probes) {
-        while (p.samples.size() < expected - spansPerRun * failed.get() && System.nanoTime() < deadline) {
+        while (p.scheduled.size() < expected - spansPerRun * failed.get() && System.nanoTime() < deadline) {
           Thread.sleep(100);
         }
       }
@@ -217,24 +244,30 @@ public final class CrossNodeLatency {
       clients.forEach(LiveClient::close);
     }
 
-    double achieved = sentSpans.get() / (double) o.seconds();
+    // Acknowledged spans of the runs due in the window over the time they took to be stored.
+    double achieved = sentSpans.get() / Math.max(o.seconds(), (lastAck.get() - measureFrom) / 1e9);
     List<String> rows = new ArrayList<>();
     rows.add(acks.row(label + ", acknowledged (stored)", achieved));
+    rows.add(acksScheduled.row("  acknowledged, from the schedule", achieved));
     Samples all = new Samples();
+    Samples allScheduled = new Samples();
     Samples allFromStamp = new Samples();
     for (Probe p : probes) {
       rows.add(p.samples.row(p.name, achieved));
+      rows.add(p.scheduled.row("  same, from the schedule", achieved));
       all.addAll(p.samples);
+      allScheduled.addAll(p.scheduled);
       allFromStamp.addAll(p.fromStamp);
     }
     if (probes.size() > 1) {
       rows.add(all.row(label + ", websocket, both nodes", achieved));
+      rows.add(allScheduled.row("  same, from the schedule", achieved));
     }
     rows.add(allFromStamp.row("  (from the write's stamp, not span end)", achieved));
-    long missing = measuredSpans * probes.size() - all.size();
-    if (missing != 0 || failed.get() != 0) {
-      rows.add(String.format("  (%s: %d exports failed, %d span-end records not received within %s of the end)",
-          label, failed.get(), missing, DRAIN));
+    long missing = measuredSpans * probes.size() - allScheduled.size();
+    if (missing != 0 || failed.get() != 0 || notSent.get() != 0) {
+      rows.add(String.format("  (%s: %d exports failed, %d runs not sent (the generator was over %s behind), %d span-end records not received within %s of the end)",
+          label, failed.get(), notSent.get(), BEHIND, missing, DRAIN));
     }
     return rows;
   }
@@ -248,12 +281,16 @@ public final class CrossNodeLatency {
     final Samples fromStamp = new Samples();
     private final long from;
     private final long to;
+    /** Span end, moved later by its run's lateness against the schedule, to arrival. */
+    final Samples scheduled = new Samples();
     private final Set<String> seen = new HashSet<>();
+    private final Map<String, Long> lateness;
 
-    Probe(String name, long from, long to) {
+    Probe(String name, long from, long to, Map<String, Long> lateness) {
       this.name = name;
       this.from = from;
       this.to = to;
+      this.lateness = lateness;
     }
 
     @Override
@@ -266,6 +303,10 @@ public final class CrossNodeLatency {
         return;
       }
       long ended = epochNanos(Instant.parse(record.path("timestamp").asText()));
+      Long late = lateness.get(normalTraceId(record.path("traceId").asText()));
+      if (late != null) {
+        scheduled.add(frame.arrivedEpochNanos() - ended + late);
+      }
       if (ended >= from && ended < to) {
         samples.add(frame.arrivedEpochNanos() - ended);
         String seq = frame.json().path("seq").asText();
@@ -319,6 +360,12 @@ public final class CrossNodeLatency {
     private static double ms(long nanos) {
       return nanos / 1e6;
     }
+  }
+
+  /** A trace id as 32 lower-case hex digits, from W3C or X-Ray form. */
+  static String normalTraceId(String id) {
+    String s = id.startsWith("1-") ? id.substring(2) : id;
+    return s.replace("-", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   private static long epochNanos(Instant t) {

@@ -58,9 +58,18 @@ import javax.annotation.Nullable;
  * memory), {@code --spans N} (stop after N spans sent, default 200000), {@code --seconds S} (stop
  * after S seconds, default 30), {@code --batch B} (spans per export, default 256), {@code --calls
  * K} (model calls per trace, default 4), {@code --concurrency C} (exports in flight, default 4),
- * {@code --kb K} (prompt KB per chat span, default 2), {@code --repeat} (flag, no value). Both
+ * {@code --kb K} (prompt KB per chat span, default 2), {@code --repeat} (flag, no value), {@code
+ * --warmup S} (seconds of full-rate load after the first exports, not counted, default 10: JIT),
+ * {@code --interval S} (the rate and CPU per span of every S seconds are printed, warm-up
+ * included, so that convergence shows; default 2), {@code --connections N} (exporters, each its
+ * own HTTP/2 connection, used in turn; default 1), {@code --threads} (flag: CPU per thread). Both
  * stores keep every record in memory, so fresh ingest grows the heap with the spans sent: {@code
  * --spans} bounds it.
+ *
+ * <p><b>CPU.</b> Process CPU time ({@code OperatingSystemMXBean}) over the measured seconds per
+ * 1,000 acknowledged spans, split by {@link CpuMeter}: the sender's Java threads (main, the
+ * exporters' pool and OkHttp threads) and the rest, i.e. TraceBridge (receiver, mapper, filler,
+ * store) with the JVM's GC and JIT threads. Sender and receiver share the JVM and the 2 cores.
  *
  * <p>The exporter is called directly, not through a BatchSpanProcessor (which drops silently when
  * its queue is full): every span counted was acknowledged by the receiver, so it is durable.
@@ -80,7 +89,8 @@ public final class LoadGenerator {
 
   /** Command-line options; see the class comment. */
   record Options(String store, long maxSpans, long seconds, int batch, int calls, int concurrency,
-      int kb, boolean repeat) {
+      int kb, boolean repeat, long warmupSeconds, long intervalSeconds, int connections,
+      boolean threads) {
 
     static Options parse(String[] args) {
       String store = "memory";
@@ -91,10 +101,18 @@ public final class LoadGenerator {
       int concurrency = 4;
       int kb = 2;
       boolean repeat = false;
+      long warmup = 10;
+      long interval = 2;
+      int connections = 1;
+      boolean threads = false;
       for (int i = 0; i < args.length; i++) {
         String option = args[i];
-        if (option.equals("--repeat")) { // the only flag: every other option takes a value
+        if (option.equals("--repeat")) { // flags: every other option takes a value
           repeat = true;
+          continue;
+        }
+        if (option.equals("--threads")) {
+          threads = true;
           continue;
         }
         if (i + 1 >= args.length) {
@@ -109,14 +127,19 @@ public final class LoadGenerator {
           case "--calls" -> calls = Integer.parseInt(value);
           case "--concurrency" -> concurrency = Integer.parseInt(value);
           case "--kb" -> kb = Integer.parseInt(value);
+          case "--warmup" -> warmup = Long.parseLong(value);
+          case "--interval" -> interval = Long.parseLong(value);
+          case "--connections" -> connections = Integer.parseInt(value);
           default -> throw new IllegalArgumentException("unknown option " + option);
         }
       }
-      if (batch < 1 || calls < 1 || concurrency < 1 || kb < 0) {
-        throw new IllegalArgumentException(
-            "--batch, --calls and --concurrency must be at least 1 and --kb at least 0");
+      if (batch < 1 || calls < 1 || concurrency < 1 || kb < 0 || warmup < 0 || interval < 1
+          || connections < 1) {
+        throw new IllegalArgumentException("--batch, --calls, --concurrency, --interval and "
+            + "--connections must be at least 1, --kb and --warmup at least 0");
       }
-      return new Options(store, maxSpans, seconds, batch, calls, concurrency, kb, repeat);
+      return new Options(store, maxSpans, seconds, batch, calls, concurrency, kb, repeat, warmup,
+          interval, connections, threads);
     }
   }
 
@@ -149,6 +172,9 @@ public final class LoadGenerator {
     ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0)
         .maxExportsInFlight(
             Math.max(ReceiverConfig.DEFAULT_MAX_EXPORTS_IN_FLIGHT, options.concurrency()))
+        // The senders' --concurrency is the only bound (closed loop): the adaptive export bound
+        // would refuse the 256-span exports of a slow store (OverloadBench measures it).
+        .storeLatencyTarget(Duration.ofHours(1))
         .build();
     SpanMapper mapper = new SpanMapper();
     TraceContextFiller filler = new TraceContextFiller(store);
@@ -170,24 +196,64 @@ public final class LoadGenerator {
       t.setDaemon(true);
       return t;
     });
-    OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
-        .setEndpoint("http://127.0.0.1:" + receiver.port())
-        .setTimeout(Duration.ofSeconds(30))
-        .setExecutorService(senderPool)
-        .build();
+    // One exporter per connection (each its own HTTP/2 connection), used in turn.
+    List<OtlpGrpcSpanExporter> exporters = new ArrayList<>();
+    for (int c = 0; c < options.connections(); c++) {
+      exporters.add(OtlpGrpcSpanExporter.builder()
+          .setEndpoint("http://127.0.0.1:" + receiver.port())
+          .setTimeout(Duration.ofSeconds(30))
+          .setExecutorService(senderPool)
+          .build());
+    }
+    OtlpGrpcSpanExporter exporter = exporters.get(0);
 
+    List<SpanData> first = ids.batch(0);
+    System.out.printf("OTLP size: %.0f bytes per span (%d spans per export)%n",
+        otlpBytes(first) / (double) first.size(), first.size());
     BatchSource source = options.repeat() ? repeating(ids) : fresh(ids);
     source.warmUp(exporter);
+    CpuMeter cpu = new CpuMeter(LoadGenerator::isSenderThread);
+    System.out.printf("interval rates (%d s each; warm-up %d s, not counted, then %d s measured):"
+        + "%n  %-8s %6s %12s %14s %14s %12s%n", options.intervalSeconds(),
+        options.warmupSeconds(), options.seconds(), "phase", "t s", "spans/s",
+        "CPU-s/1k spans", "of it sender", "cores used");
+    long warmupStart = System.nanoTime();
+    if (options.warmupSeconds() > 0) {
+      measure(exporters, source, options, options.warmupSeconds(), Long.MAX_VALUE, "warm-up",
+          cpu, warmupStart);
+    }
     long writtenBefore = written.get();
     long passesBefore = filler.passes();
-    Totals totals = measure(exporter, source, options);
+    CpuMeter.Sample cpuBefore = cpu.sample();
+    Totals totals = measure(exporters, source, options, options.seconds(), options.maxSpans(),
+        "measure", cpu, warmupStart);
+    CpuMeter.Sample cpuAfter = cpu.sample();
     long writtenDuring = written.get() - writtenBefore;
     long passesDuring = filler.passes() - passesBefore;
 
     report(options, ids, totals, writtenDuring, ingest.turnedAway(), passesDuring);
+    CpuMeter.Split split = cpu.between(cpuBefore, cpuAfter);
+    System.out.printf("steady state CPU (process time over the %.1f s measured, %d cores): %.2f "
+            + "cores; per 1,000 acknowledged spans: process %.4f CPU-s = sender threads %.4f + "
+            + "TraceBridge (receiver, mapper, store, GC, JIT) %.4f%n",
+        split.wallNanos() / 1e9, Runtime.getRuntime().availableProcessors(), split.cores(),
+        CpuMeter.Split.per1000(split.processNanos(), totals.ackedSpans()),
+        CpuMeter.Split.per1000(split.senderNanos(), totals.ackedSpans()),
+        CpuMeter.Split.per1000(split.receiverNanos(), totals.ackedSpans()));
+    if (options.threads()) {
+      System.out.println("CPU by thread (digits folded), measured phase, ms:");
+      cpu.byThreadGroup(cpuBefore, cpuAfter).entrySet().stream()
+          .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+          .forEach(e -> System.out.printf("  %-50s %8d %s%n", e.getKey(), e.getValue() / 1_000_000,
+              isSenderThread(e.getKey()) ? "(sender)" : ""));
+      System.out.printf("  %-50s %8d%n", "(not Java threads: GC, JIT, ended threads)",
+          (split.processNanos() - split.javaThreadNanos()) / 1_000_000);
+    }
     boolean stored = checkSample(store, totals.sampleTraceId(), spansPerTrace);
 
-    exporter.shutdown().join(10, TimeUnit.SECONDS);
+    for (OtlpGrpcSpanExporter e : exporters) {
+      e.shutdown().join(10, TimeUnit.SECONDS);
+    }
     senderPool.shutdown();
     receiver.close();
     store.shutdown().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -197,6 +263,21 @@ public final class LoadGenerator {
     // Exit explicitly: DynamoDB Local leaves a non-daemon thread (ShardRolloverJobScheduler)
     // sleeping after shutdown(), which kept the JVM alive for minutes after the run.
     System.exit(stored ? 0 : 1);
+  }
+
+  /** The OTLP protobuf size of an export of {@code spans}, as the exporter serialises it. */
+  static int otlpBytes(List<SpanData> spans) {
+    return io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler.create(spans)
+        .getBinarySerializedSize();
+  }
+
+  /**
+   * The sender's threads: the generator's own (main builds the batches), the exporter's pool and
+   * its HTTP client's (OkHttp). Everything else in the process is the receiver's side.
+   */
+  static boolean isSenderThread(String name) {
+    return name != null && (name.equals("main") || name.startsWith("loadgen")
+        || name.startsWith("OkHttp") || name.contains("okhttp"));
   }
 
   /** Where batches come from: fresh ids each time, or the same few again. */
@@ -254,26 +335,33 @@ public final class LoadGenerator {
   }
 
   /**
-   * Sends batches, at most {@code --concurrency} in flight, until {@code --spans} are sent or
-   * {@code --seconds} have passed, and waits for every answer.
+   * Sends batches, at most {@code --concurrency} in flight, round robin over the exporters, until
+   * {@code maxSpans} are sent or {@code seconds} have passed, and waits for every answer. Prints
+   * the acknowledged rate and the CPU per span of every {@code --interval}.
    */
-  private static Totals measure(OtlpGrpcSpanExporter exporter, BatchSource source,
-      Options options) throws InterruptedException {
+  private static Totals measure(List<OtlpGrpcSpanExporter> exporters, BatchSource source,
+      Options options, long seconds, long maxSpans, String phase, CpuMeter cpu, long origin)
+      throws InterruptedException {
     AtomicLong ackedSpans = new AtomicLong();
     AtomicLong ackedTraces = new AtomicLong();
     AtomicLong failedSpans = new AtomicLong();
     AtomicReference<String> lastAckedSample = new AtomicReference<>();
     Semaphore inFlight = new Semaphore(options.concurrency());
     long start = System.nanoTime();
-    long deadline = start + TimeUnit.SECONDS.toNanos(options.seconds());
+    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+    long intervalNanos = TimeUnit.SECONDS.toNanos(options.intervalSeconds());
+    long nextReport = start + intervalNanos;
+    long reportedSpans = 0;
+    CpuMeter.Sample lastCpu = cpu.sample();
     long sentSpans = 0;
     long sentTraces = 0;
-    while (sentSpans < options.maxSpans() && System.nanoTime() < deadline) {
+    int next = 0;
+    while (sentSpans < maxSpans && System.nanoTime() < deadline) {
       inFlight.acquire();
       Batch batch = source.next(); // re-identifying spans is part of the sender's cost
       sentSpans += batch.spans().size();
       sentTraces += batch.traces();
-      CompletableResultCode result = exporter.export(batch.spans());
+      CompletableResultCode result = exporters.get(next++ % exporters.size()).export(batch.spans());
       result.whenComplete(() -> {
         if (result.isSuccess()) {
           ackedSpans.addAndGet(batch.spans().size());
@@ -284,21 +372,34 @@ public final class LoadGenerator {
         }
         inFlight.release();
       });
+      if (System.nanoTime() >= nextReport) {
+        CpuMeter.Sample now = cpu.sample();
+        CpuMeter.Split split = cpu.between(lastCpu, now);
+        long spans = ackedSpans.get() - reportedSpans;
+        System.out.printf("  %-8s %6.0f %12.0f %14.4f %14.4f %12.2f%n", phase,
+            (now.wallNanos() - origin) / 1e9, spans / (split.wallNanos() / 1e9),
+            CpuMeter.Split.per1000(split.processNanos(), spans),
+            CpuMeter.Split.per1000(split.senderNanos(), spans), split.cores());
+        reportedSpans += spans;
+        lastCpu = now;
+        nextReport += intervalNanos;
+      }
     }
     inFlight.acquire(options.concurrency()); // every export answered
-    double seconds = (System.nanoTime() - start) / 1e9;
+    inFlight.release(options.concurrency());
+    double elapsed = (System.nanoTime() - start) / 1e9;
     return new Totals(sentSpans, sentTraces, ackedSpans.get(), ackedTraces.get(),
-        failedSpans.get(), seconds, lastAckedSample.get());
+        failedSpans.get(), elapsed, lastAckedSample.get());
   }
 
   private static void report(Options options, FreshIdBatches ids, Totals totals, long written,
       long turnedAway, long passes) {
     int calls = options.calls();
     System.out.printf("store=%s mode=%s export=%d spans (%d traces x %d spans: invoke_agent + %d "
-            + "chat + %d execute_tool) concurrency=%d kb=%d cores=%d%n",
+            + "chat + %d execute_tool) concurrency=%d connections=%d kb=%d cores=%d%n",
         options.store(), options.repeat() ? "repeat" : "fresh", ids.spansPerBatch(),
         ids.tracesPerBatch(), ids.spansPerTrace(), calls, calls - 1, options.concurrency(),
-        options.kb(), Runtime.getRuntime().availableProcessors());
+        options.connections(), options.kb(), Runtime.getRuntime().availableProcessors());
     double s = totals.seconds();
     System.out.printf("sent %d spans (%d traces) in %.1f s: acknowledged %d spans (%.0f spans/s), "
             + "%d traces (%.1f traces/s), failed %d spans%n",

@@ -38,9 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>read the trace back once ({@link TraceAssemblyStore#snapshot}: records, spans, passes);
  *   <li>attribute the batch's records and the stored ones over the stored spans plus the batch's;
- *   <li>store the batch's spans, then write the batch's records and every stored record whose
- *       agent or session changed (same record ids: overwrites, never duplicates), then remove
- *       stored records the assembly dropped;
+ *   <li>store the batch's spans and write the batch's records and every stored record whose
+ *       agent or session changed (same record ids: overwrites, never duplicates), in one call
+ *       handing the snapshot back to the store ({@link TraceAssemblyStore#write(TraceSink,
+ *       TraceSnapshot, String, java.util.Collection, List)}: spans and fresh records may share a
+ *       batch), then remove stored records the assembly dropped;
  *   <li>{@link TraceAssemblyStore#finishPass finish the pass}: if another pass over the same trace
  *       (on any node) finished since the read, run the pass again.
  * </ol>
@@ -52,9 +54,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A's writes: the later of the two always works from what both wrote. So the stored records end
  * attributed over every span both brought, whatever the interleaving.
  *
- * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, one
- * BatchWriteItem of spans, the record writes the store does anyway (plus rewrites of records
- * whose attribution changed), one UpdateItem for the pass; a pass is repeated only when passes over
+ * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, the span and
+ * record writes, made from that snapshot ({@link TraceAssemblyStore#write}: the store reads
+ * nothing again and batches the spans with the fresh records; plus
+ * rewrites of records whose attribution changed), one UpdateItem for the pass; a pass with
+ * nothing to write ends without it when {@link TraceAssemblyStore#settled} allows; a pass is repeated only when passes over
  * one trace overlap (after a short randomised pause, on a timer: no thread waits). <b>Memory</b>: nothing is kept between batches. A pass that keeps losing
  * (more than {@value #MAX_PASSES} times in a row) fails the export with a retryable error; its
  * records are stored and the sender's retry finishes the job.
@@ -177,13 +181,19 @@ public final class TraceContextFiller implements TraceSink {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
       Plan plan = plan(snapshot, incoming, spans);
-      return putSpans(key, plan.newSpans())
-          .thenCompose(v -> plan.writes().isEmpty()
-              ? CompletableFuture.completedFuture(null) : writer.accept(plan.writes()))
+      if (plan.writes().isEmpty() && plan.removals().isEmpty() && plan.newSpans().isEmpty()
+          && assembly.settled(snapshot)) {
+        // Everything the batch brings is stored as it is (an identical re-export) and no other
+        // pass may still write over it: the pass changes nothing, so no other pass can miss
+        // anything of it; it needs no finish.
+        return CompletableFuture.completedFuture(null);
+      }
+      // The spans and the records in one go: the store may put them in one batch.
+      return assembly.write(writer, snapshot, key.tenant(), plan.newSpans(), plan.writes())
           .thenCompose(v -> plan.removals().isEmpty()
               ? CompletableFuture.completedFuture(null)
               : assembly.remove(key.tenant(), key.traceId(), plan.removals()))
-          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot.passes()))
+          .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot))
           .thenCompose(alone -> {
             rewritten.addAndGet(plan.rewrites());
             removed.addAndGet(plan.removals().size());
@@ -204,12 +214,6 @@ public final class TraceContextFiller implements TraceSink {
                 .thenCompose(v -> pass(key, incoming, spans, attempt + 1));
           });
     });
-  }
-
-  private CompletionStage<Void> putSpans(TraceKey key, List<SpanNode> spans) {
-    return spans.isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : assembly.putSpans(key.tenant(), spans);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.tracebridge.store;
 
 import io.tracebridge.mapper.SpanNode;
+import io.tracebridge.mapper.FunctionalRecord;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -41,4 +43,49 @@ public interface TraceAssemblyStore {
    * trace again, as another node may have stored what it did not see).
    */
   CompletionStage<Boolean> finishPass(String tenant, String traceId, long passesSeen);
+
+  /**
+   * Writes {@code records} of the trace read in {@code basis} through {@code writer} (this store,
+   * or a decorator of it that hands them on to {@link TraceSink#accept} on the calling thread),
+   * letting the store use what it read in {@code basis} instead of reading the records again, and
+   * write records the snapshot did not hold in batches where that is safe. The outcome is that of
+   * {@code writer.accept(records)}, which is what the default does.
+   */
+  default CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, List<FunctionalRecord> records) {
+    return writer.accept(records);
+  }
+
+  /**
+   * A pass's writes in one go: stores the topology of {@code spans} ({@link #putSpans}) and writes
+   * {@code records} ({@link #write(TraceSink, TraceSnapshot, List)}), letting the store put both
+   * in the same batch where it can (the DynamoDB store: the span items in the BatchWriteItem of the
+   * fresh records). Completes when all of it is durable; a failure may leave part of it written,
+   * which the pass's retry writes again (both are idempotent). The default does {@code putSpans}
+   * and then {@code write}, each only when it has something to write.
+   */
+  default CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, String tenant,
+      Collection<SpanNode> spans, List<FunctionalRecord> records) {
+    CompletionStage<Void> stored = spans.isEmpty()
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : putSpans(tenant, spans);
+    return records.isEmpty() ? stored : stored.thenCompose(v -> write(writer, basis, records));
+  }
+
+  /**
+   * {@link #finishPass(String, String, long)} for the pass that began with {@code basis}: the
+   * store may also release what that pass held (the default: nothing).
+   */
+  default CompletionStage<Boolean> finishPass(String tenant, String traceId, TraceSnapshot basis) {
+    return finishPass(tenant, traceId, basis.passes());
+  }
+
+  /**
+   * Whether a pass that began with {@code basis} and has nothing to write may end without {@link
+   * #finishPass finishing}: true unless the store saw, in that snapshot, another pass that may
+   * still write over what it shows (the DynamoDB store's write lease); the default, for a store
+   * whose writes never overwrite blindly, is true.
+   */
+  default boolean settled(TraceSnapshot basis) {
+    return true;
+  }
 }

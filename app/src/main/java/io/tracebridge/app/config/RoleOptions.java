@@ -59,7 +59,7 @@ public final class RoleOptions {
             + "--no-create-table expects it (made by infrastructure code) and fails fast if its keys or indexes are wrong.")
     public boolean createTable;
 
-    @Option(names = "--store-threads", defaultValue = "" + DynamoDbStoreConfig.DEFAULT_WRITE_THREADS,
+    @Option(names = "--store-threads", defaultValue = "" + DynamoDbStoreConfig.NODE_WRITE_THREADS,
         description = "DynamoDB calls in flight per node (default: ${DEFAULT-VALUE}).")
     public int writeThreads;
 

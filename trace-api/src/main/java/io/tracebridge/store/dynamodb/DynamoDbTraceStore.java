@@ -10,6 +10,7 @@ import io.tracebridge.store.StoredRecordListener;
 import io.tracebridge.store.TracePage;
 import io.tracebridge.store.TraceAssemblyStore;
 import io.tracebridge.store.TraceQuery;
+import io.tracebridge.store.TraceSink;
 import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.TraceStore;
 import io.tracebridge.store.UsageAccounting;
@@ -52,7 +53,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -76,6 +77,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
 /**
@@ -92,7 +94,10 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
  * chunks of 8 that run in parallel. Each record is a PutItem conditioned on its content hash, so an
  * identical re-export writes nothing and keeps its ingest sequence; usage is counted by {@link
  * UsageLedger} transactions, and a record stored before its count carries a mark until it lands,
- * so a crash in between is repaired ({@link UsageRepair}). Retryable errors are retried with exponential backoff and jitter (the
+ * so a crash in between is repaired ({@link UsageRepair}). An assembly pass that hands its snapshot
+ * back ({@link #write}) skips the read and writes per trace: fresh records without usage to count
+ * in BatchWriteItem under the trace's write lease, one summary update and one usage transaction
+ * for all (README, "Batched fresh writes and the write lease"). Retryable errors are retried with exponential backoff and jitter (the
  * backoff holds a pool thread, which is the store's back-pressure). Written versions go to the
  * {@link StoredRecordListener}s, with their sequence. Failures are {@link StoreException}s: retryable for
  * throttling, 5xx, I/O errors, exhausted retries and a full queue; permanent for other 4xx
@@ -119,6 +124,16 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   static final int MAX_BATCH_ITEMS = 8;
   /** DynamoDB's limit of puts in one BatchWriteItem. */
   private static final int MAX_BATCH_WRITE = 25;
+  /** Connections beyond the store threads: the repair timer, a readiness probe on the same client. */
+  private static final int SPARE_CONNECTIONS = 4;
+
+  /** The {@code PASSES} item's attributes of the write lease: its holder and its end (epoch ms). */
+  static final String LEASE = "lease";
+  static final String LEASE_UNTIL = "leaseUntil";
+  /** How long a write lease lasts; its holder starts blind writes only in the first half. */
+  static final Duration LEASE_TIME = Duration.ofSeconds(2);
+  /** The basis of the pass whose writer is calling {@link #accept} on this thread ({@link #write}). */
+  private static final ThreadLocal<Known> KNOWN = new ThreadLocal<>();
 
   private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTraceStore.class);
   private static final Duration TABLE_POLL_INTERVAL = Duration.ofMillis(500);
@@ -221,14 +236,23 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   /**
-   * A production client: URL-connection HTTP (no Netty, see the module README), the default
+   * A production client with a pool of {@link DynamoDbStoreConfig#NODE_WRITE_THREADS}
+   * connections; see {@link #defaultClient(Optional, String, int)}.
+   */
+  public static DynamoDbClient defaultClient(Optional<URI> endpointOverride, String region) {
+    return defaultClient(endpointOverride, region, DynamoDbStoreConfig.NODE_WRITE_THREADS);
+  }
+
+  /**
+   * A production client: {@link #httpClientBuilder(int)} for {@code storeThreads}, the default
    * credentials chain, {@code region}, and {@code endpointOverride} if given (DynamoDB Local as a
    * server, a VPC endpoint). The caller owns and closes it.
    */
-  public static DynamoDbClient defaultClient(Optional<URI> endpointOverride, String region) {
+  public static DynamoDbClient defaultClient(
+      Optional<URI> endpointOverride, String region, int storeThreads) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .httpClientBuilder(httpClientBuilder(storeThreads))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             // The store retries with its own backoff (retrying); SDK retries beneath it would
             // multiply the attempts per call.
@@ -236,6 +260,21 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
             .region(Region.of(region));
     endpointOverride.ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  /**
+   * The HTTP client for a store with {@code storeThreads} threads ({@link
+   * DynamoDbStoreConfig#writeThreads()}): Apache HttpClient 5 (blocking, no Netty; see the module
+   * README) with a pool of keep-alive connections for every store thread plus a few for the repair
+   * timer and readiness probes, so that each call reuses a connection instead of opening one
+   * (the URL-connection client keeps about 5 per host: 64 threads against a remote table mostly
+   * paid a TCP and TLS handshake per call).
+   */
+  public static Apache5HttpClient.Builder httpClientBuilder(int storeThreads) {
+    if (storeThreads < 1) {
+      throw new IllegalArgumentException("storeThreads must be at least 1: " + storeThreads);
+    }
+    return Apache5HttpClient.builder().maxConnections(storeThreads + SPARE_CONNECTIONS);
   }
 
   /** The write-time usage counter; for tests. */
@@ -427,6 +466,16 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       return CompletableFuture.failedFuture(
           new StoreException("record cannot be stored: " + e.getMessage(), false, e));
     }
+    Known known = KNOWN.get();
+    if (known != null && byTrace.size() == 1 && byTrace.containsKey(known.pk())) {
+      List<FunctionalRecord> list = new ArrayList<>(byTrace.get(known.pk()).values());
+      // Taken here, on the caller's thread, so that write(..., spans, records) knows they go here.
+      List<WriteRequest> spans = known.takeSpans();
+      return submit("BatchWriteItem", () -> {
+        writeKnown(list, known, spans);
+        return null;
+      });
+    }
     List<CompletableFuture<Void>> parts = new ArrayList<>();
     for (Map<String, FunctionalRecord> trace : byTrace.values()) {
       List<FunctionalRecord> list = new ArrayList<>(trace.values());
@@ -484,6 +533,284 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       return null;
     });
     usage.count(counts, stored.markers(), stored.mode());
+  }
+
+  /**
+   * Writes the records of one trace whose stored state the caller's snapshot read ({@link #write}):
+   * no BatchGetItem, since the snapshot already holds the stored versions, the call markers and
+   * the mode item. A record the snapshot held is merged with that version and put conditioned on
+   * it, as {@link #writeChunk} does (skipped when nothing changes; a version written since makes
+   * the condition fail, and the put reads and merges again). A record the snapshot did not hold
+   * and that carries no usage to count goes in a BatchWriteItem, blind, but only under the trace's
+   * write lease ({@link #claimLease}); without the lease, and for records stored with a pending
+   * usage mark, one conditional PutItem each (so a crash between a model call's record and its
+   * count is bounded by a write of its own, as on the other path). Then one summary update and one
+   * usage count for all of them: per trace and per call, not per chunk of 8.
+   */
+  private void writeKnown(List<FunctionalRecord> records, Known known, @Nullable List<WriteRequest> spans) {
+    Predicate<FunctionalRecord> uncounted =
+        r -> UsageLedger.needsCount(r, known.markers().get(r.recordId()), known.mode());
+    List<StoredRecord> written = new ArrayList<>();
+    List<FunctionalRecord> merged = new ArrayList<>(records.size());
+    List<UsageLedger.Entry> counts = new ArrayList<>(records.size());
+    List<FunctionalRecord> blind = new ArrayList<>();
+    List<FunctionalRecord> conditional = new ArrayList<>();
+    for (FunctionalRecord r : records) {
+      (known.records().containsKey(r.recordId()) || uncounted.test(r) ? conditional : blind).add(r);
+    }
+    if (!blind.isEmpty() && !claimLease(known)) {
+      conditional.addAll(0, blind);
+      blind.clear();
+    }
+    // The pass's spans (write with spans): in the blind batch, or alone before the records.
+    if (spans != null && blind.isEmpty()) {
+      writeSpans(spans);
+      spans = null;
+    }
+    List<FunctionalRecord> late = blindWrite(
+        spans == null ? List.of() : spans, blind, known, merged, counts, written);
+    // Live viewers hear of the batch at once, not after the conditional puts.
+    tell(written);
+    written.clear();
+    conditional.addAll(late);
+    for (FunctionalRecord r : conditional) {
+      FunctionalRecord earlier = known.records().get(r.recordId());
+      Write write = retrying("PutItem", () -> putRecord(r, earlier, uncounted));
+      merged.add(write.record());
+      counts.add(UsageLedger.Entry.stored(write.record(), write.contentHash()));
+      if (write.stored() != null) {
+        written.add(write.stored());
+      }
+    }
+    tell(written);
+    retrying("UpdateItem", () -> {
+      if (!known.records().isEmpty() || !summaries.create(merged)) {
+        summaries.update(merged);
+      }
+      return null;
+    });
+    usage.count(counts, known.markers(), known.mode());
+  }
+
+  /**
+   * Puts {@code blind} (records no stored version of which the snapshot held) with BatchWriteItem,
+   * 25 items a call, {@code spans} (span items, always written blind) first, while this pass holds
+   * the trace's lease with time to spare; returns the records left unwritten when that time ran
+   * out (the caller puts them conditionally). Span items left then are put in batches of their own.
+   */
+  private List<FunctionalRecord> blindWrite(List<WriteRequest> spans, List<FunctionalRecord> blind,
+      Known known, List<FunctionalRecord> merged, List<UsageLedger.Entry> counts,
+      List<StoredRecord> written) {
+    List<FunctionalRecord> left = new ArrayList<>();
+    List<WriteRequest> spansLeft = new ArrayList<>();
+    List<Object> all = new ArrayList<>(spans.size() + blind.size());
+    all.addAll(spans);
+    all.addAll(blind);
+    for (int from = 0; from < all.size(); from += MAX_BATCH_WRITE) {
+      List<Object> part = all.subList(from, Math.min(from + MAX_BATCH_WRITE, all.size()));
+      Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
+      Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+      Map<String, String> seqOf = new HashMap<>();
+      List<WriteRequest> pending = new ArrayList<>();
+      for (Object o : part) {
+        if (o instanceof WriteRequest span) {
+          pending.add(span);
+          continue;
+        }
+        FunctionalRecord r = (FunctionalRecord) o;
+        String seq = seqs.next(r.recordId());
+        Map<String, AttributeValue> item = DynamoItem.toItem(r, seq);
+        byId.put(r.recordId(), r);
+        items.put(r.recordId(), item);
+        seqOf.put(r.recordId(), seq);
+        pending.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
+      }
+      long stamped = System.nanoTime();
+      for (int round = 0; !pending.isEmpty(); round++) {
+        if (round > config.maxRetries() || !known.leaseFresh()) {
+          break; // what is left goes conditionally
+        }
+        if (round > 0) {
+          sleep(backoff(round - 1));
+        }
+        List<WriteRequest> request = pending;
+        var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
+            b -> b.requestItems(Map.of(config.tableName(), request))));
+        pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+      }
+      Set<String> unwritten = new java.util.HashSet<>();
+      for (var w : pending) {
+        AttributeValue recordId = w.putRequest().item().get("recordId");
+        if (recordId == null) {
+          spansLeft.add(w);
+        } else {
+          unwritten.add(recordId.s());
+        }
+      }
+      for (FunctionalRecord r : byId.values()) {
+        if (unwritten.contains(r.recordId())) {
+          left.add(r);
+          continue;
+        }
+        merged.add(r);
+        counts.add(UsageLedger.Entry.stored(r, items.get(r.recordId()).get(DynamoItem.CONTENT_HASH).s()));
+        StoredRecord stored = restampIfLate(r, items.get(r.recordId()), seqOf.get(r.recordId()), stamped);
+        if (stored != null) {
+          written.add(stored);
+        }
+      }
+    }
+    if (!spansLeft.isEmpty()) {
+      writeSpans(spansLeft);
+    }
+    return left;
+  }
+
+  /** Tells the listeners of versions made durable (before summary and usage are done). */
+  private void tell(List<StoredRecord> written) {
+    if (written.isEmpty()) {
+      return;
+    }
+    List<StoredRecord> view = List.copyOf(written);
+    for (StoredRecordListener l : listeners) {
+      try {
+        l.stored(view);
+      } catch (RuntimeException e) {
+        LOG.warn("a stored-record listener failed; live delivery falls back to the store", e);
+      }
+    }
+  }
+
+  /**
+   * Claims the trace's write lease for the pass that read {@code known}: one UpdateItem of the
+   * {@code PASSES} item, conditioned on no pass having finished since the snapshot and no other
+   * pass holding a lease that has not expired. While a pass holds it, it alone writes records
+   * blind; every other pass that finishes meanwhile is told to run again ({@link #finishPass}), so
+   * whatever a blind write overwrote is merged back by its writer. False if another holds it.
+   */
+  private boolean claimLease(Known known) {
+    if (known.lease() != null) {
+      return known.leaseFresh();
+    }
+    String token = java.util.UUID.randomUUID().toString();
+    long now = System.currentTimeMillis();
+    Map<String, String> names = new HashMap<>(Map.of("#p", "passes", "#lease", LEASE, "#until", LEASE_UNTIL));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":me", AttributeValue.fromS(token),
+        ":until", AttributeValue.fromN(Long.toString(now + LEASE_TIME.toMillis())),
+        ":now", AttributeValue.fromN(Long.toString(now))));
+    String seen;
+    if (known.passes() == 0) {
+      seen = "attribute_not_exists(#p)";
+    } else {
+      seen = "#p = :seen";
+      values.put(":seen", AttributeValue.fromN(Long.toString(known.passes())));
+    }
+    long claimed = System.nanoTime();
+    try {
+      retrying("UpdateItem", () -> client.updateItem(b -> b.tableName(config.tableName())
+          .key(passesKey(known.pk()))
+          .updateExpression("SET #lease = :me, #until = :until")
+          .conditionExpression(seen + " AND (attribute_not_exists(#lease) OR #until < :now)")
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values)));
+    } catch (StoreException e) {
+      if (e.getCause() instanceof ConditionalCheckFailedException) {
+        return false;
+      }
+      throw e;
+    }
+    known.held(token, claimed);
+    return true;
+  }
+
+  private static Map<String, AttributeValue> passesKey(String pk) {
+    return Map.of(DynamoItem.PK, AttributeValue.fromS(pk),
+        DynamoItem.SK, AttributeValue.fromS(DynamoItem.PASSES_SK));
+  }
+
+  /**
+   * What a snapshot read besides records and spans, kept for the pass that took it ({@link
+   * TraceSnapshot#basis()}): the stored records by id, the call markers, the mode item (empty:
+   * absent), the finished passes, and the write lease once the pass holds it.
+   */
+  static final class Known {
+    private final String pk;
+    private final Map<String, FunctionalRecord> records = new HashMap<>();
+    private final Map<String, UsageLedger.Marker> markers;
+    private final Map<String, AttributeValue> mode;
+    private final long passes;
+    private final long leaseSeenUntil;
+    private volatile String lease;
+    private volatile long leaseClaimedNanos;
+    /** The pass's span puts, until the write that puts them takes them. */
+    private final java.util.concurrent.atomic.AtomicReference<List<WriteRequest>> spans =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    Known(String pk, List<FunctionalRecord> records, Map<String, UsageLedger.Marker> markers,
+        Map<String, AttributeValue> mode, long passes, long leaseSeenUntil) {
+      this.pk = pk;
+      this.leaseSeenUntil = leaseSeenUntil;
+      records.forEach(r -> this.records.put(r.recordId(), r));
+      this.markers = Map.copyOf(markers);
+      this.mode = Map.copyOf(mode);
+      this.passes = passes;
+    }
+
+    String pk() {
+      return pk;
+    }
+
+    Map<String, FunctionalRecord> records() {
+      return records;
+    }
+
+    Map<String, UsageLedger.Marker> markers() {
+      return markers;
+    }
+
+    Map<String, AttributeValue> mode() {
+      return mode;
+    }
+
+    long passes() {
+      return passes;
+    }
+
+    @Nullable
+    String lease() {
+      return lease;
+    }
+
+    void spans(List<WriteRequest> writes) {
+      spans.set(writes);
+    }
+
+    /** The span puts still to do (null: none, or taken), now taken. */
+    @Nullable
+    List<WriteRequest> takeSpans() {
+      return spans.getAndSet(null);
+    }
+
+    void held(String token, long claimedNanos) {
+      leaseClaimedNanos = claimedNanos;
+      lease = token;
+    }
+
+    /** Whether the snapshot saw no lease of another pass that had not expired. */
+    boolean settled() {
+      return leaseSeenUntil < System.currentTimeMillis();
+    }
+
+    /** Held, with at least half of its time left: blind writes may still start. */
+    boolean leaseFresh() {
+      return lease != null && System.nanoTime() - leaseClaimedNanos < LEASE_TIME.toNanos() / 2;
+    }
+
+    @Override
+    public String toString() {
+      return "Known[" + pk + ", " + records.size() + " records, passes " + passes + "]";
+    }
   }
 
   /**
@@ -749,16 +1076,22 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     QueryRequest query = QueryRequest.builder()
         .tableName(config.tableName())
         .keyConditionExpression("#pk = :pk")
-        // A filter may not name the sort key: records and spans are the items with a spanId.
-        .filterExpression("attribute_exists(#span) OR attribute_exists(#passes)")
-        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#span", "spanId", "#passes", "passes"))
+        // A filter may not name the sort key: records and spans are the items with a spanId,
+        // call markers have a role, the mode item a mode, the pass counter passes or a lease.
+        .filterExpression("attribute_exists(#span) OR attribute_exists(#passes) OR attribute_exists(#lease)"
+            + " OR attribute_exists(#role) OR attribute_exists(#mode)")
+        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK, "#span", "spanId", "#passes", "passes",
+            "#lease", LEASE, "#role", "role", "#mode", "mode"))
         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
         .consistentRead(true)
         .build();
     return submit("Query", () -> retrying("Query", () -> {
       List<FunctionalRecord> records = new ArrayList<>();
       Map<String, SpanNode> spans = new HashMap<>();
+      Map<String, UsageLedger.Marker> markers = new HashMap<>();
+      Map<String, AttributeValue> mode = new HashMap<>();
       long[] passes = {0};
+      long[] leaseSeen = {0};
       queryAll(query, item -> {
         String sk = item.get(DynamoItem.SK).s();
         if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
@@ -766,27 +1099,31 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
         } else if (sk.startsWith(DynamoItem.SPAN_PREFIX)) {
           SpanNode span = DynamoItem.spanFromItem(item);
           spans.put(span.spanId(), span);
-        } else if (item.containsKey("passes")) {
-          passes[0] = Long.parseLong(item.get("passes").n());
+        } else if (sk.equals(DynamoItem.USAGE_MODE_SK)) {
+          mode.putAll(item);
+        } else if (sk.equals(DynamoItem.PASSES_SK)) {
+          if (item.containsKey("passes")) {
+            passes[0] = Long.parseLong(item.get("passes").n());
+          }
+          if (item.containsKey(LEASE_UNTIL)) {
+            leaseSeen[0] = Long.parseLong(item.get(LEASE_UNTIL).n());
+          }
+        } else if (UsageAccounting.Role.CALL.name().equals(str(item, "role"))) {
+          markers.put(item.get("recordId").s(), UsageLedger.Marker.fromItem(item));
         }
       });
       records.sort(FunctionalRecord.TIMELINE);
-      return new TraceSnapshot(records, spans, passes[0]);
+      Known known = new Known(pk, records, markers, mode, passes[0], leaseSeen[0]);
+      return new TraceSnapshot(records, spans, passes[0], known);
     }));
   }
 
   /** BatchWriteItem, 25 spans a call, unprocessed items retried with backoff. */
   @Override
   public CompletionStage<Void> putSpans(String tenant, java.util.Collection<SpanNode> spans) {
-    List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+    List<WriteRequest> writes;
     try {
-      Map<String, SpanNode> unique = new LinkedHashMap<>();
-      spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
-      for (SpanNode span : unique.values()) {
-        Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
-        writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
-            .putRequest(b -> b.item(item)).build());
-      }
+      writes = spanWrites(tenant, spans);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
     }
@@ -794,24 +1131,40 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       return CompletableFuture.completedFuture(null);
     }
     return submit("BatchWriteItem", () -> {
-      for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
-        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending =
-            writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
-        for (int round = 0; !pending.isEmpty(); round++) {
-          if (round > config.maxRetries()) {
-            throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
-          }
-          if (round > 0) {
-            sleep(backoff(round - 1));
-          }
-          List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
-          var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
-              b -> b.requestItems(Map.of(config.tableName(), request))));
-          pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
-        }
-      }
+      writeSpans(writes);
       return null;
     });
+  }
+
+  /** The puts of {@code spans}' items, one per span (the last of a span given twice). */
+  private static List<WriteRequest> spanWrites(String tenant, java.util.Collection<SpanNode> spans) {
+    List<WriteRequest> writes = new ArrayList<>();
+    Map<String, SpanNode> unique = new LinkedHashMap<>();
+    spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
+    for (SpanNode span : unique.values()) {
+      Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
+      writes.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
+    }
+    return writes;
+  }
+
+  /** Puts span items, 25 a call, unprocessed items retried with backoff; on the calling thread. */
+  private void writeSpans(List<WriteRequest> writes) {
+    for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+      List<WriteRequest> pending = writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
+      for (int round = 0; !pending.isEmpty(); round++) {
+        if (round > config.maxRetries()) {
+          throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
+        }
+        if (round > 0) {
+          sleep(backoff(round - 1));
+        }
+        List<WriteRequest> request = pending;
+        var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
+            b -> b.requestItems(Map.of(config.tableName(), request))));
+        pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+      }
+    }
   }
 
   /**
@@ -879,20 +1232,121 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
     }
-    return submit("UpdateItem", () -> {
-      // Not retried blindly: a lost answer to an ADD that landed would count the pass twice, which
-      // only costs the caller one more pass (it reads "another pass ended"); never a missed one.
-      var updated = retrying("UpdateItem", () -> client.updateItem(b -> b.tableName(config.tableName())
-          .key(Map.of(DynamoItem.PK, AttributeValue.fromS(pk),
-              DynamoItem.SK, AttributeValue.fromS(DynamoItem.PASSES_SK)))
+    return submit("UpdateItem", () -> finish(pk, passesSeen, null));
+  }
+
+  /** Also releases the write lease the pass that read {@code basis} holds, in the same update. */
+  @Override
+  public CompletionStage<Boolean> finishPass(String tenant, String traceId, TraceSnapshot basis) {
+    if (!(basis.basis() instanceof Known known) || known.lease() == null) {
+      return finishPass(tenant, traceId, basis.passes());
+    }
+    return submit("UpdateItem", () -> finish(known.pk(), basis.passes(), known.lease()));
+  }
+
+  /**
+   * One UpdateItem: ADD 1 to the trace's pass counter (releasing {@code lease} if this pass holds
+   * it); true if no other pass finished since the snapshot and no other pass holds an unexpired
+   * lease (its blind writes may still land over this pass's).
+   */
+  private boolean finish(String pk, long passesSeen, @Nullable String lease) {
+    // Not retried blindly: a lost answer to an ADD that landed would count the pass twice, which
+    // only costs the caller one more pass (it reads "another pass ended"); never a missed one.
+    Map<String, AttributeValue> before;
+    if (lease != null) {
+      try {
+        before = retrying("UpdateItem", () -> client.updateItem(b -> b.tableName(config.tableName())
+            .key(passesKey(pk))
+            .updateExpression("ADD #p :one REMOVE #lease, #until")
+            .conditionExpression("#lease = :me")
+            .expressionAttributeNames(Map.of("#p", "passes", "#lease", LEASE, "#until", LEASE_UNTIL))
+            .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":me", AttributeValue.fromS(lease)))
+            .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD))).attributes();
+      } catch (StoreException e) {
+        if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
+          throw e;
+        }
+        finish(pk, passesSeen, null); // the lease ran out under this pass: count it, run again
+        return false;
+      }
+    } else {
+      before = retrying("UpdateItem", () -> client.updateItem(b -> b.tableName(config.tableName())
+          .key(passesKey(pk))
           .updateExpression("ADD #p :one")
           .expressionAttributeNames(Map.of("#p", "passes"))
           .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))
-          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.UPDATED_OLD)));
-      AttributeValue before = updated.attributes() == null ? null : updated.attributes().get("passes");
-      long seen = before == null ? 0 : Long.parseLong(before.n());
-      return seen == passesSeen;
-    });
+          .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD))).attributes();
+    }
+    if (before == null) {
+      before = Map.of();
+    }
+    AttributeValue passes = before.get("passes");
+    long seen = passes == null ? 0 : Long.parseLong(passes.n());
+    if (seen != passesSeen) {
+      return false;
+    }
+    AttributeValue holder = before.get(LEASE);
+    if (holder == null || holder.s().equals(lease)) {
+      return true;
+    }
+    AttributeValue until = before.get(LEASE_UNTIL);
+    return until != null && Long.parseLong(until.n()) < System.currentTimeMillis();
+  }
+
+  /** False while the snapshot saw another pass's write lease unexpired: its blind writes may land. */
+  @Override
+  public boolean settled(TraceSnapshot basis) {
+    return !(basis.basis() instanceof Known known) || known.settled();
+  }
+
+  /**
+   * Lets this store write {@code records} from what {@code basis} (one of its own snapshots) read:
+   * {@code writer.accept} runs on this thread with the basis at hand, so the store's {@link
+   * #accept}, reached through any decorator that calls it on the same thread, skips the read of
+   * stored versions and markers and writes fresh records in batches ({@link #writeKnown}). A
+   * decorator that hands the call to another thread gets the ordinary path: the same outcome.
+   */
+  @Override
+  public CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, List<FunctionalRecord> records) {
+    if (!(basis.basis() instanceof Known known)) {
+      return writer.accept(records);
+    }
+    KNOWN.set(known);
+    try {
+      return writer.accept(records);
+    } finally {
+      KNOWN.remove();
+    }
+  }
+
+  /**
+   * The spans go with the records ({@link #writeKnown}): in the same BatchWriteItem as the fresh
+   * records when the pass writes some blind, else in their own, before the records' conditional
+   * puts either way. If the records take the ordinary path (a decorator that hands them to another
+   * thread, records of another trace), the spans are put once the records are.
+   */
+  @Override
+  public CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, String tenant,
+      java.util.Collection<SpanNode> spans, List<FunctionalRecord> records) {
+    if (spans.isEmpty() || records.isEmpty() || !(basis.basis() instanceof Known known)) {
+      return TraceAssemblyStore.super.write(writer, basis, tenant, spans, records);
+    }
+    List<WriteRequest> writes;
+    try {
+      writes = spanWrites(tenant, spans);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    known.spans(writes);
+    CompletionStage<Void> written = write(writer, basis, records);
+    List<WriteRequest> left = known.takeSpans();
+    if (left == null) {
+      return written; // writeKnown took them
+    }
+    return written.thenCompose(v -> submit("BatchWriteItem", () -> {
+      writeSpans(left);
+      return null;
+    }));
   }
 
   @Override

@@ -53,7 +53,23 @@ final class TraceSummaries {
    * {@code {timestamp}#{recordId}} of the record it came from (conditional updates, so the order
    * records arrive in, or a record re-attributed later, changes nothing in the outcome).
    */
-  void update(List<FunctionalRecord> chunk) {
+  /** What a batch of one trace's records says about its summary. */
+  private static final class Fold {
+    String tenant;
+    String traceId;
+    long start;
+    long end;
+    FunctionalRecord session;
+    FunctionalRecord agent;
+    FunctionalRecord prompt;
+    FunctionalRecord answer;
+    boolean error;
+    boolean answered;
+    TreeSet<String> tools;
+    TreeSet<String> failedSpans;
+  }
+
+  private static Fold fold(List<FunctionalRecord> chunk) {
     FunctionalRecord first = chunk.get(0);
     String tenant = first.tenant();
     String traceId = TraceIds.toW3c(first.traceId());
@@ -93,6 +109,122 @@ final class TraceSummaries {
       }
       answered |= r.type() == RecordType.RESPONSE;
     }
+    Fold f = new Fold();
+    f.tenant = tenant;
+    f.traceId = traceId;
+    f.start = start;
+    f.end = end;
+    f.session = session;
+    f.agent = agent;
+    f.prompt = prompt;
+    f.answer = answer;
+    f.error = error;
+    f.answered = answered;
+    f.tools = tools;
+    f.failedSpans = failedSpans;
+    return f;
+  }
+
+  /**
+   * The summary of a trace that has none yet, from {@code records} (the first batch of a fresh
+   * trace), in one UpdateItem conditioned on the item not existing: the same attributes {@link
+   * #update} leaves on an absent item, in one call instead of one per guarded value. False, and
+   * nothing written, if the summary exists (the caller then runs {@link #update}).
+   */
+  boolean create(List<FunctionalRecord> records) {
+    Fold f = fold(records);
+    String listSk = DynamoItem.traceListSk(f.start, f.traceId);
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    List<String> set = new ArrayList<>();
+    setAlways(set, names, values, "tenant", AttributeValue.fromS(f.tenant));
+    setAlways(set, names, values, "traceId", AttributeValue.fromS(f.traceId));
+    setAlways(set, names, values, DynamoItem.GSI3_PK, AttributeValue.fromS(DynamoItem.tenantTracesPk(f.tenant)));
+    setAlways(set, names, values, "startNs", AttributeValue.fromN(Long.toString(f.start)));
+    setAlways(set, names, values, "endNs", AttributeValue.fromN(Long.toString(f.end)));
+    setAlways(set, names, values, DynamoItem.GSI3_SK, AttributeValue.fromS(listSk));
+    if (f.error) {
+      setAlways(set, names, values, "hasError", AttributeValue.fromBool(true));
+    }
+    if (f.answered) {
+      setAlways(set, names, values, "answered", AttributeValue.fromBool(true));
+    }
+    if (f.session != null) {
+      setAlways(set, names, values, "sessionId", AttributeValue.fromS(f.session.sessionId()));
+      setAlways(set, names, values, DynamoItem.GSI1_PK,
+          AttributeValue.fromS(DynamoItem.sessionTracesPk(f.tenant, f.session.sessionId())));
+      setAlways(set, names, values, DynamoItem.GSI1_SK, AttributeValue.fromS(listSk));
+      setAlways(set, names, values, "sessionAt", AttributeValue.fromS(at(f.session)));
+    }
+    if (f.agent != null) {
+      if (f.agent.agentId() != null) {
+        setAlways(set, names, values, "agentId", AttributeValue.fromS(f.agent.agentId()));
+        setAlways(set, names, values, DynamoItem.GSI2_PK,
+            AttributeValue.fromS(DynamoItem.agentTracesPk(f.tenant, f.agent.agentId())));
+        setAlways(set, names, values, DynamoItem.GSI2_SK, AttributeValue.fromS(listSk));
+      }
+      if (f.agent.agentName() != null) {
+        setAlways(set, names, values, "agentName", AttributeValue.fromS(f.agent.agentName()));
+      }
+      setAlways(set, names, values, "agentAt", AttributeValue.fromS(at(f.agent)));
+    }
+    if (f.prompt != null) {
+      String text = TraceSummary.preview(f.prompt.text());
+      if (text != null) {
+        setAlways(set, names, values, "prompt", AttributeValue.fromS(text));
+      }
+      setAlways(set, names, values, "promptAt", AttributeValue.fromS(at(f.prompt)));
+    }
+    if (f.answer != null) {
+      if (f.answer.finishReason() != null) {
+        setAlways(set, names, values, "stopReason", AttributeValue.fromS(f.answer.finishReason()));
+      }
+      setAlways(set, names, values, "stopError", AttributeValue.fromBool(f.answer.error() != null));
+      setAlways(set, names, values, "stopSpan", AttributeValue.fromS(f.answer.spanId()));
+      setAlways(set, names, values, "stopAt", AttributeValue.fromS(at(f.answer)));
+    }
+    StringBuilder expression = new StringBuilder("SET ").append(String.join(", ", set));
+    List<String> adds = new ArrayList<>();
+    if (!f.tools.isEmpty()) {
+      names.put("#tools", "tools");
+      values.put(":tools", AttributeValue.fromSs(List.copyOf(f.tools)));
+      adds.add("#tools :tools");
+    }
+    if (!f.failedSpans.isEmpty()) {
+      names.put("#failed", "failedSpans");
+      values.put(":failed", AttributeValue.fromSs(List.copyOf(f.failedSpans)));
+      adds.add("#failed :failed");
+    }
+    if (!adds.isEmpty()) {
+      expression.append(" ADD ").append(String.join(", ", adds));
+    }
+    names.put("#pk", DynamoItem.PK);
+    try {
+      client.updateItem(b -> b.tableName(table).key(key(f.tenant, f.traceId))
+          .updateExpression(expression.toString())
+          .conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException exists) {
+      return false;
+    }
+  }
+
+  void update(List<FunctionalRecord> chunk) {
+    Fold f = fold(chunk);
+    String tenant = f.tenant;
+    String traceId = f.traceId;
+    long start = f.start;
+    long end = f.end;
+    FunctionalRecord session = f.session;
+    FunctionalRecord agent = f.agent;
+    FunctionalRecord prompt = f.prompt;
+    FunctionalRecord answer = f.answer;
+    boolean error = f.error;
+    boolean answered = f.answered;
+    TreeSet<String> tools = f.tools;
+    TreeSet<String> failedSpans = f.failedSpans;
     Map<String, AttributeValue> key = key(tenant, traceId);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();

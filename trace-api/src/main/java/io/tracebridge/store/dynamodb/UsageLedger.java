@@ -148,10 +148,16 @@ final class UsageLedger {
       }
     }
     Map<String, Marker> known = new HashMap<>(markers);
+    // The mode item as the caller read it serves the first attempt: every decision taken on a
+    // mode other than CALLS writes the mode item conditioned on the version read (CALLS never
+    // changes back), so a stale read costs a rebuild, never a wrong count.
+    Map<String, AttributeValue> firstMode = modeItem;
     int rebuilds = 0;
     for (int attempt = 0; !pending.isEmpty(); ) {
       try {
-        Attempt result = tryCount(pending, known);
+        Map<String, AttributeValue> modeNow = firstMode;
+        firstMode = null;
+        Attempt result = tryCount(pending, known, modeNow);
         if (result == Attempt.DONE) {
           return;
         }
@@ -247,15 +253,21 @@ final class UsageLedger {
    * One attempt for all of {@code pending} (one trace). Returns {@link Attempt#REBUILD} after
    * dropping or re-reading what a cancellation named; throws a cancellation for other reasons.
    */
-  private Attempt tryCount(List<Entry> pending, Map<String, Marker> markers) {
+  private Attempt tryCount(List<Entry> pending, Map<String, Marker> markers,
+      @Nullable Map<String, AttributeValue> modeItem) {
     FunctionalRecord first = pending.get(0).record();
     String tenant = first.tenant();
     String traceId = TraceIds.toW3c(first.traceId());
     AttributeValue pkValue = AttributeValue.fromS(DynamoItem.tracePk(tenant, traceId));
     Map<String, AttributeValue> modeKey =
         Map.of(DynamoItem.PK, pkValue, DynamoItem.SK, AttributeValue.fromS(DynamoItem.USAGE_MODE_SK));
-    GetItemResponse modeRead = client.getItem(b -> b.tableName(table).consistentRead(true).key(modeKey));
-    ModeState mode = new ModeState(modeRead.hasItem() ? modeRead.item() : Map.of());
+    ModeState mode;
+    if (modeItem != null) {
+      mode = new ModeState(modeItem);
+    } else {
+      GetItemResponse modeRead = client.getItem(b -> b.tableName(table).consistentRead(true).key(modeKey));
+      mode = new ModeState(modeRead.hasItem() ? modeRead.item() : Map.of());
+    }
 
     // Apply the entries in order, as if each were counted alone.
     List<TransactWriteItem> items = new ArrayList<>();
