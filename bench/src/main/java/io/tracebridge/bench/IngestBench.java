@@ -298,6 +298,7 @@ public final class IngestBench {
       counter.captureRecordItems(captured::add);
       Sent warm = send(path, ids, seq, o.warmupSpans(), 600, o, "warm-up", 0, counter);
       counter.captureRecordItems(null);
+      dedupe(captured); // a record written twice (blind, then merged) is one item to replay
       long bytes = 0;
       synchronized (captured) {
         for (Map<String, AttributeValue> item : captured) {
@@ -363,6 +364,18 @@ public final class IngestBench {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
       }
+    }
+  }
+
+  /** Keeps the last item of each key, in order of first appearance. */
+  private static void dedupe(List<Map<String, AttributeValue>> items) {
+    synchronized (items) {
+      Map<String, Map<String, AttributeValue>> byKey = new java.util.LinkedHashMap<>();
+      for (Map<String, AttributeValue> item : items) {
+        byKey.put(item.get("pk").s() + "\u0000" + item.get("sk").s(), item);
+      }
+      items.clear();
+      items.addAll(byKey.values());
     }
   }
 
@@ -478,6 +491,7 @@ public final class IngestBench {
         counter.captureRecordItems(sample::add);
         send(path, ids, seq, 4L * ids.spansPerBatch(), 600, o, "", 0, counter);
         counter.captureRecordItems(null);
+        dedupe(sample);
         int threads = Math.max(4, d.maxInFlight());
         long items = Math.max(2000, Math.min(20_000, records));
         double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, threads, 1);
