@@ -198,11 +198,16 @@ public final class IngestBench {
             + "connections, %d KB prompt per chat span%n", String.join(" ", args),
         Runtime.getRuntime().availableProcessors(), o.batch(), o.concurrency(), o.connections(),
         o.kb());
-    switch (o.mode()) {
-      case "ratio" -> ratio(o);
-      case "slowed" -> slowed(o);
-      case "calls" -> calls(o);
-      default -> throw new IllegalArgumentException("--mode ratio|slowed|calls, was " + o.mode());
+    try {
+      switch (o.mode()) {
+        case "ratio" -> ratio(o);
+        case "slowed" -> slowed(o);
+        case "calls" -> calls(o);
+        default -> throw new IllegalArgumentException("--mode ratio|slowed|calls, was " + o.mode());
+      }
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
     }
     System.exit(0); // DynamoDB Local and the exporters leave non-daemon threads
   }
