@@ -66,7 +66,7 @@ final class Roles {
       return runUntilStopped(lifecycle, () -> {
         // The cluster first: it is closed last, after the store stopped publishing to it.
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
-        DynamoDbClient client = StoreAccess.client();
+        DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
         List<SpanForwarder> forwarders = new ArrayList<>();
@@ -114,7 +114,7 @@ final class Roles {
       Lifecycle lifecycle = new Lifecycle();
       return runUntilStopped(lifecycle, () -> {
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
-        DynamoDbClient client = StoreAccess.client();
+        DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         Readiness ready = StoreAccess.tableProbe(membership.vertx(), client, storeConfig.tableName())
             .and(membership.readiness());

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -26,12 +25,14 @@ final class StoreAccess {
   private StoreAccess() {}
 
   /**
-   * A client from the SDK's default chain. The store retries with its own backoff, so the SDK's
-   * retries are off (they would multiply attempts per call).
+   * A client from the SDK's default chain, with a pool of connections sized to the store's
+   * {@code storeThreads} ({@link DynamoDbTraceStore#httpClientBuilder(int)}: every call in flight
+   * on a kept-alive connection). The store retries with its own backoff, so the SDK's retries are
+   * off (they would multiply attempts per call).
    */
-  static DynamoDbClient client() {
+  static DynamoDbClient client(int storeThreads) {
     return DynamoDbClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .httpClientBuilder(DynamoDbTraceStore.httpClientBuilder(storeThreads))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }

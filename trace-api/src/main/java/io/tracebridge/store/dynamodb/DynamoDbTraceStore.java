@@ -53,7 +53,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -123,6 +123,8 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   static final int MAX_BATCH_ITEMS = 8;
   /** DynamoDB's limit of puts in one BatchWriteItem. */
   private static final int MAX_BATCH_WRITE = 25;
+  /** Connections beyond the store threads: the repair timer, a readiness probe on the same client. */
+  private static final int SPARE_CONNECTIONS = 4;
 
   /** The {@code PASSES} item's attributes of the write lease: its holder and its end (epoch ms). */
   static final String LEASE = "lease";
@@ -233,14 +235,23 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   }
 
   /**
-   * A production client: URL-connection HTTP (no Netty, see the module README), the default
+   * A production client with a pool of {@link DynamoDbStoreConfig#NODE_WRITE_THREADS}
+   * connections; see {@link #defaultClient(Optional, String, int)}.
+   */
+  public static DynamoDbClient defaultClient(Optional<URI> endpointOverride, String region) {
+    return defaultClient(endpointOverride, region, DynamoDbStoreConfig.NODE_WRITE_THREADS);
+  }
+
+  /**
+   * A production client: {@link #httpClientBuilder(int)} for {@code storeThreads}, the default
    * credentials chain, {@code region}, and {@code endpointOverride} if given (DynamoDB Local as a
    * server, a VPC endpoint). The caller owns and closes it.
    */
-  public static DynamoDbClient defaultClient(Optional<URI> endpointOverride, String region) {
+  public static DynamoDbClient defaultClient(
+      Optional<URI> endpointOverride, String region, int storeThreads) {
     DynamoDbClientBuilder builder =
         DynamoDbClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
+            .httpClientBuilder(httpClientBuilder(storeThreads))
             .credentialsProvider(DefaultCredentialsProvider.builder().build())
             // The store retries with its own backoff (retrying); SDK retries beneath it would
             // multiply the attempts per call.
@@ -248,6 +259,21 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
             .region(Region.of(region));
     endpointOverride.ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  /**
+   * The HTTP client for a store with {@code storeThreads} threads ({@link
+   * DynamoDbStoreConfig#writeThreads()}): Apache HttpClient 5 (blocking, no Netty; see the module
+   * README) with a pool of keep-alive connections for every store thread plus a few for the repair
+   * timer and readiness probes, so that each call reuses a connection instead of opening one
+   * (the URL-connection client keeps about 5 per host: 64 threads against a remote table mostly
+   * paid a TCP and TLS handshake per call).
+   */
+  public static Apache5HttpClient.Builder httpClientBuilder(int storeThreads) {
+    if (storeThreads < 1) {
+      throw new IllegalArgumentException("storeThreads must be at least 1: " + storeThreads);
+    }
+    return Apache5HttpClient.builder().maxConnections(storeThreads + SPARE_CONNECTIONS);
   }
 
   /** The write-time usage counter; for tests. */
