@@ -466,14 +466,19 @@ public final class IngestBench {
   // --------------------------------------------------------------------------------------- slowed
 
   private static void slowed(Options o) throws Exception {
-    try (SlowedDynamoDb dynamo = SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()))) {
+    int threads = o.storeThreads() > 0 ? o.storeThreads() : DynamoDbStoreConfig.NODE_WRITE_THREADS;
+    try (SlowedDynamoDb dynamo = SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()), threads)) {
       CountingDynamoDb counter = CountingDynamoDb.over(dynamo.client());
       System.out.printf("store: DynamoDB Local server behind the fault-injecting proxy, +%d ms "
           + "per data call%n", o.delayMillis());
       int spansPerRun = AgentRunTemplates.spansPerRun(o.calls());
       FreshIdBatches ids = batches(o, Math.max(1, o.batch() / spansPerRun));
       AtomicLong seq = new AtomicLong();
-      try (Path2Store path = new Path2Store(counter.client(), "slowed", o)) {
+      Options node = o.storeThreads() > 0 ? o : new Options(o.mode(), o.store(), o.connections(),
+          o.concurrency(), o.batch(), o.calls(), o.kb(), o.threadCounts(), o.spans(),
+          o.warmupSpans(), o.delayMillis(), o.seconds(), o.warmupSeconds(), o.intervalSeconds(),
+          o.runs(), threads);
+      try (Path2Store path = new Path2Store(counter.client(), "slowed", node)) {
         send(path, ids, seq, Long.MAX_VALUE, o.warmupSeconds(), o, "warm-up", o.intervalSeconds(),
             counter);
         long recordsBefore = path.recordsStored.get();
@@ -497,12 +502,12 @@ public final class IngestBench {
         send(path, ids, seq, 4L * ids.spansPerBatch(), 600, o, "", 0, counter);
         counter.captureRecordItems(null);
         dedupe(sample);
-        int threads = Math.max(4, d.maxInFlight());
+        int writers = Math.max(4, d.maxInFlight());
         long items = Math.max(2000, Math.min(20_000, records));
-        double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, threads, 1);
+        double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, writers, 1);
         System.out.printf("RESULT slowed +%d ms: BatchWriteItem x25 of the same items through the "
                 + "proxy, %d threads: %.0f items/s (%.0f calls/s); ingest records/s : that = "
-                + "%.2f%n", o.delayMillis(), threads, bw,
+                + "%.2f%n", o.delayMillis(), writers, bw,
             bw / BATCH_WRITE,
             (records / run.seconds()) / bw);
       }
