@@ -38,10 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>read the trace back once ({@link TraceAssemblyStore#snapshot}: records, spans, passes);
  *   <li>attribute the batch's records and the stored ones over the stored spans plus the batch's;
- *   <li>store the batch's spans, then write the batch's records and every stored record whose
- *       agent or session changed (same record ids: overwrites, never duplicates), handing the
- *       snapshot back to the store ({@link TraceAssemblyStore#write}), then remove stored records
- *       the assembly dropped;
+ *   <li>store the batch's spans and write the batch's records and every stored record whose
+ *       agent or session changed (same record ids: overwrites, never duplicates), in one call
+ *       handing the snapshot back to the store ({@link TraceAssemblyStore#write(TraceSink,
+ *       TraceSnapshot, String, java.util.Collection, List)}: spans and fresh records may share a
+ *       batch), then remove stored records the assembly dropped;
  *   <li>{@link TraceAssemblyStore#finishPass finish the pass}: if another pass over the same trace
  *       (on any node) finished since the read, run the pass again.
  * </ol>
@@ -53,9 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A's writes: the later of the two always works from what both wrote. So the stored records end
  * attributed over every span both brought, whatever the interleaving.
  *
- * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, one
- * BatchWriteItem of spans, the record writes, made from that snapshot ({@link
- * TraceAssemblyStore#write}: the store reads nothing again and batches fresh records; plus
+ * <p><b>Cost</b> per export and trace: one strongly consistent Query of the trace, the span and
+ * record writes, made from that snapshot ({@link TraceAssemblyStore#write}: the store reads
+ * nothing again and batches the spans with the fresh records; plus
  * rewrites of records whose attribution changed), one UpdateItem for the pass; a pass with
  * nothing to write ends without it when {@link TraceAssemblyStore#settled} allows; a pass is repeated only when passes over
  * one trace overlap (after a short randomised pause, on a timer: no thread waits). <b>Memory</b>: nothing is kept between batches. A pass that keeps losing
@@ -187,10 +188,8 @@ public final class TraceContextFiller implements TraceSink {
         // anything of it; it needs no finish.
         return CompletableFuture.completedFuture(null);
       }
-      return putSpans(key, plan.newSpans())
-          .thenCompose(v -> plan.writes().isEmpty()
-              ? CompletableFuture.completedFuture(null)
-              : assembly.write(writer, snapshot, plan.writes()))
+      // The spans and the records in one go: the store may put them in one batch.
+      return assembly.write(writer, snapshot, key.tenant(), plan.newSpans(), plan.writes())
           .thenCompose(v -> plan.removals().isEmpty()
               ? CompletableFuture.completedFuture(null)
               : assembly.remove(key.tenant(), key.traceId(), plan.removals()))
@@ -215,12 +214,6 @@ public final class TraceContextFiller implements TraceSink {
                 .thenCompose(v -> pass(key, incoming, spans, attempt + 1));
           });
     });
-  }
-
-  private CompletionStage<Void> putSpans(TraceKey key, List<SpanNode> spans) {
-    return spans.isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : assembly.putSpans(key.tenant(), spans);
   }
 
   /**

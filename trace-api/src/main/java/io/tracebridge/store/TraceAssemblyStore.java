@@ -56,6 +56,22 @@ public interface TraceAssemblyStore {
   }
 
   /**
+   * A pass's writes in one go: stores the topology of {@code spans} ({@link #putSpans}) and writes
+   * {@code records} ({@link #write(TraceSink, TraceSnapshot, List)}), letting the store put both
+   * in the same batch where it can (the DynamoDB store: the span items in the BatchWriteItem of the
+   * fresh records). Completes when all of it is durable; a failure may leave part of it written,
+   * which the pass's retry writes again (both are idempotent). The default does {@code putSpans}
+   * and then {@code write}, each only when it has something to write.
+   */
+  default CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, String tenant,
+      Collection<SpanNode> spans, List<FunctionalRecord> records) {
+    CompletionStage<Void> stored = spans.isEmpty()
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : putSpans(tenant, spans);
+    return records.isEmpty() ? stored : stored.thenCompose(v -> write(writer, basis, records));
+  }
+
+  /**
    * {@link #finishPass(String, String, long)} for the pass that began with {@code basis}: the
    * store may also release what that pass held (the default: nothing).
    */

@@ -77,6 +77,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 
 /**
@@ -468,8 +469,10 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     Known known = KNOWN.get();
     if (known != null && byTrace.size() == 1 && byTrace.containsKey(known.pk())) {
       List<FunctionalRecord> list = new ArrayList<>(byTrace.get(known.pk()).values());
+      // Taken here, on the caller's thread, so that write(..., spans, records) knows they go here.
+      List<WriteRequest> spans = known.takeSpans();
       return submit("BatchWriteItem", () -> {
-        writeKnown(list, known);
+        writeKnown(list, known, spans);
         return null;
       });
     }
@@ -544,7 +547,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
    * count is bounded by a write of its own, as on the other path). Then one summary update and one
    * usage count for all of them: per trace and per call, not per chunk of 8.
    */
-  private void writeKnown(List<FunctionalRecord> records, Known known) {
+  private void writeKnown(List<FunctionalRecord> records, Known known, @Nullable List<WriteRequest> spans) {
     Predicate<FunctionalRecord> uncounted =
         r -> UsageLedger.needsCount(r, known.markers().get(r.recordId()), known.mode());
     List<StoredRecord> written = new ArrayList<>();
@@ -559,7 +562,13 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       conditional.addAll(0, blind);
       blind.clear();
     }
-    List<FunctionalRecord> late = blindWrite(blind, known, merged, counts, written);
+    // The pass's spans (write with spans): in the blind batch, or alone before the records.
+    if (spans != null && blind.isEmpty()) {
+      writeSpans(spans);
+      spans = null;
+    }
+    List<FunctionalRecord> late = blindWrite(
+        spans == null ? List.of() : spans, blind, known, merged, counts, written);
     // Live viewers hear of the batch at once, not after the conditional puts.
     tell(written);
     written.clear();
@@ -585,26 +594,36 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
 
   /**
    * Puts {@code blind} (records no stored version of which the snapshot held) with BatchWriteItem,
-   * 25 a call, while this pass holds the trace's lease with time to spare; returns the records
-   * left unwritten when that time ran out (the caller puts them conditionally).
+   * 25 items a call, {@code spans} (span items, always written blind) first, while this pass holds
+   * the trace's lease with time to spare; returns the records left unwritten when that time ran
+   * out (the caller puts them conditionally). Span items left then are put in batches of their own.
    */
-  private List<FunctionalRecord> blindWrite(List<FunctionalRecord> blind, Known known,
-      List<FunctionalRecord> merged, List<UsageLedger.Entry> counts, List<StoredRecord> written) {
+  private List<FunctionalRecord> blindWrite(List<WriteRequest> spans, List<FunctionalRecord> blind,
+      Known known, List<FunctionalRecord> merged, List<UsageLedger.Entry> counts,
+      List<StoredRecord> written) {
     List<FunctionalRecord> left = new ArrayList<>();
-    for (int from = 0; from < blind.size(); from += MAX_BATCH_WRITE) {
-      List<FunctionalRecord> part = blind.subList(from, Math.min(from + MAX_BATCH_WRITE, blind.size()));
+    List<WriteRequest> spansLeft = new ArrayList<>();
+    List<Object> all = new ArrayList<>(spans.size() + blind.size());
+    all.addAll(spans);
+    all.addAll(blind);
+    for (int from = 0; from < all.size(); from += MAX_BATCH_WRITE) {
+      List<Object> part = all.subList(from, Math.min(from + MAX_BATCH_WRITE, all.size()));
       Map<String, FunctionalRecord> byId = new LinkedHashMap<>();
       Map<String, Map<String, AttributeValue>> items = new HashMap<>();
       Map<String, String> seqOf = new HashMap<>();
-      List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending = new ArrayList<>();
-      for (FunctionalRecord r : part) {
+      List<WriteRequest> pending = new ArrayList<>();
+      for (Object o : part) {
+        if (o instanceof WriteRequest span) {
+          pending.add(span);
+          continue;
+        }
+        FunctionalRecord r = (FunctionalRecord) o;
         String seq = seqs.next(r.recordId());
         Map<String, AttributeValue> item = DynamoItem.toItem(r, seq);
         byId.put(r.recordId(), r);
         items.put(r.recordId(), item);
         seqOf.put(r.recordId(), seq);
-        pending.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
-            .putRequest(b -> b.item(item)).build());
+        pending.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
       }
       long stamped = System.nanoTime();
       for (int round = 0; !pending.isEmpty(); round++) {
@@ -614,14 +633,19 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
         if (round > 0) {
           sleep(backoff(round - 1));
         }
-        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
+        List<WriteRequest> request = pending;
         var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
             b -> b.requestItems(Map.of(config.tableName(), request))));
         pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
       }
       Set<String> unwritten = new java.util.HashSet<>();
       for (var w : pending) {
-        unwritten.add(w.putRequest().item().get("recordId").s());
+        AttributeValue recordId = w.putRequest().item().get("recordId");
+        if (recordId == null) {
+          spansLeft.add(w);
+        } else {
+          unwritten.add(recordId.s());
+        }
       }
       for (FunctionalRecord r : byId.values()) {
         if (unwritten.contains(r.recordId())) {
@@ -635,6 +659,9 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
           written.add(stored);
         }
       }
+    }
+    if (!spansLeft.isEmpty()) {
+      writeSpans(spansLeft);
     }
     return left;
   }
@@ -716,6 +743,9 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     private final long leaseSeenUntil;
     private volatile String lease;
     private volatile long leaseClaimedNanos;
+    /** The pass's span puts, until the write that puts them takes them. */
+    private final java.util.concurrent.atomic.AtomicReference<List<WriteRequest>> spans =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Known(String pk, List<FunctionalRecord> records, Map<String, UsageLedger.Marker> markers,
         Map<String, AttributeValue> mode, long passes, long leaseSeenUntil) {
@@ -750,6 +780,16 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     @Nullable
     String lease() {
       return lease;
+    }
+
+    void spans(List<WriteRequest> writes) {
+      spans.set(writes);
+    }
+
+    /** The span puts still to do (null: none, or taken), now taken. */
+    @Nullable
+    List<WriteRequest> takeSpans() {
+      return spans.getAndSet(null);
     }
 
     void held(String token, long claimedNanos) {
@@ -1081,15 +1121,9 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   /** BatchWriteItem, 25 spans a call, unprocessed items retried with backoff. */
   @Override
   public CompletionStage<Void> putSpans(String tenant, java.util.Collection<SpanNode> spans) {
-    List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+    List<WriteRequest> writes;
     try {
-      Map<String, SpanNode> unique = new LinkedHashMap<>();
-      spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
-      for (SpanNode span : unique.values()) {
-        Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
-        writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
-            .putRequest(b -> b.item(item)).build());
-      }
+      writes = spanWrites(tenant, spans);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
     }
@@ -1097,24 +1131,40 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
       return CompletableFuture.completedFuture(null);
     }
     return submit("BatchWriteItem", () -> {
-      for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
-        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> pending =
-            writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
-        for (int round = 0; !pending.isEmpty(); round++) {
-          if (round > config.maxRetries()) {
-            throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
-          }
-          if (round > 0) {
-            sleep(backoff(round - 1));
-          }
-          List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> request = pending;
-          var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
-              b -> b.requestItems(Map.of(config.tableName(), request))));
-          pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
-        }
-      }
+      writeSpans(writes);
       return null;
     });
+  }
+
+  /** The puts of {@code spans}' items, one per span (the last of a span given twice). */
+  private static List<WriteRequest> spanWrites(String tenant, java.util.Collection<SpanNode> spans) {
+    List<WriteRequest> writes = new ArrayList<>();
+    Map<String, SpanNode> unique = new LinkedHashMap<>();
+    spans.forEach(span -> unique.put(span.traceId() + "/" + span.spanId(), span));
+    for (SpanNode span : unique.values()) {
+      Map<String, AttributeValue> item = DynamoItem.spanItem(tenant, span);
+      writes.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
+    }
+    return writes;
+  }
+
+  /** Puts span items, 25 a call, unprocessed items retried with backoff; on the calling thread. */
+  private void writeSpans(List<WriteRequest> writes) {
+    for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
+      List<WriteRequest> pending = writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
+      for (int round = 0; !pending.isEmpty(); round++) {
+        if (round > config.maxRetries()) {
+          throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
+        }
+        if (round > 0) {
+          sleep(backoff(round - 1));
+        }
+        List<WriteRequest> request = pending;
+        var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
+            b -> b.requestItems(Map.of(config.tableName(), request))));
+        pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+      }
+    }
   }
 
   /**
@@ -1267,6 +1317,36 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     } finally {
       KNOWN.remove();
     }
+  }
+
+  /**
+   * The spans go with the records ({@link #writeKnown}): in the same BatchWriteItem as the fresh
+   * records when the pass writes some blind, else in their own, before the records' conditional
+   * puts either way. If the records take the ordinary path (a decorator that hands them to another
+   * thread, records of another trace), the spans are put once the records are.
+   */
+  @Override
+  public CompletionStage<Void> write(TraceSink writer, TraceSnapshot basis, String tenant,
+      java.util.Collection<SpanNode> spans, List<FunctionalRecord> records) {
+    if (spans.isEmpty() || records.isEmpty() || !(basis.basis() instanceof Known known)) {
+      return TraceAssemblyStore.super.write(writer, basis, tenant, spans, records);
+    }
+    List<WriteRequest> writes;
+    try {
+      writes = spanWrites(tenant, spans);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new StoreException(e.getMessage(), false, e));
+    }
+    known.spans(writes);
+    CompletionStage<Void> written = write(writer, basis, records);
+    List<WriteRequest> left = known.takeSpans();
+    if (left == null) {
+      return written; // writeKnown took them
+    }
+    return written.thenCompose(v -> submit("BatchWriteItem", () -> {
+      writeSpans(left);
+      return null;
+    }));
   }
 
   @Override

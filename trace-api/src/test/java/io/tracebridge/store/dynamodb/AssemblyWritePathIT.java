@@ -7,10 +7,12 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordError;
 import io.tracebridge.mapper.RecordType;
+import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.mapper.ToolCall;
 import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.RecordFixtures;
 import io.tracebridge.store.TraceQuery;
+import io.tracebridge.store.TraceSink;
 import io.tracebridge.store.TraceSnapshot;
 import io.tracebridge.store.TraceSummary;
 import io.tracebridge.store.UsageCell;
@@ -20,7 +22,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +83,40 @@ class AssemblyWritePathIT {
     assertSame(viaPass, viaAccept, traceId);
     assertThat(usage(viaPass, UsageKind.AGENT)).containsOnlyKeys(
         "agent-7/gpt-4o", "agent-7/anthropic.claude-3-5-sonnet");
+  }
+
+  @Test
+  void aPassWritesItsSpansWithItsRecordsOnTheBatchPathAndOnThePlainOne() throws Exception {
+    String traceId = RecordFixtures.newTraceId();
+    List<SpanNode> spans = List.of(
+        new SpanNode(traceId, "0000000000000001", null, "agent-1", "planner", "session-1"),
+        new SpanNode(traceId, "0000000000000002", "0000000000000001", null, null, null));
+    // The store's own batch path: spans and fresh records in the pass's batch.
+    String batched = RecordFixtures.newTenant();
+    TraceSnapshot empty = await(store.snapshot(batched, traceId));
+    await(store.write(store, empty, batched, spans, run(batched, traceId, null)));
+    assertThat(await(store.finishPass(batched, traceId, empty))).isTrue();
+    TraceSnapshot after = await(store.snapshot(batched, traceId));
+    assertThat(after.spans()).containsOnlyKeys("0000000000000001", "0000000000000002");
+    assertThat(after.spans().get("0000000000000001")).isEqualTo(spans.get(0));
+    assertThat(after.records()).hasSize(6);
+
+    // A writer that hands the records to another thread gets the plain path: spans still stored.
+    String handedOff = RecordFixtures.newTenant();
+    ExecutorService elsewhere = Executors.newSingleThreadExecutor();
+    try {
+      TraceSink offThread = records -> CompletableFuture.supplyAsync(() -> store.accept(records), elsewhere)
+          .thenCompose(stage -> stage);
+      TraceSnapshot none = await(store.snapshot(handedOff, traceId));
+      await(store.write(offThread, none, handedOff, spans, run(handedOff, traceId, null)));
+      assertThat(await(store.finishPass(handedOff, traceId, none))).isTrue();
+    } finally {
+      elsewhere.shutdown();
+    }
+    TraceSnapshot plain = await(store.snapshot(handedOff, traceId));
+    assertThat(plain.spans()).isEqualTo(after.spans());
+    assertThat(plain.records()).extracting(r -> r.toBuilder().tenant("t").build())
+        .containsExactlyElementsOf(after.records().stream().map(r -> r.toBuilder().tenant("t").build()).toList());
   }
 
   private static void assertSame(String viaPass, String viaAccept, String traceId) throws Exception {
