@@ -125,7 +125,7 @@ final class ImportCommand {
           traceStore = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), storeConfig);
           lifecycle.add(() -> traceStore.shutdown().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS));
         } else {
-          DynamoDbClient client = StoreAccess.client();
+          DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
           traceStore = StoreAccess.open(client, storeConfig, lifecycle);
         }
         // The receiver's path: mapper → trace context filler → store. Live viewers are not told:

@@ -198,11 +198,16 @@ public final class IngestBench {
             + "connections, %d KB prompt per chat span%n", String.join(" ", args),
         Runtime.getRuntime().availableProcessors(), o.batch(), o.concurrency(), o.connections(),
         o.kb());
-    switch (o.mode()) {
-      case "ratio" -> ratio(o);
-      case "slowed" -> slowed(o);
-      case "calls" -> calls(o);
-      default -> throw new IllegalArgumentException("--mode ratio|slowed|calls, was " + o.mode());
+    try {
+      switch (o.mode()) {
+        case "ratio" -> ratio(o);
+        case "slowed" -> slowed(o);
+        case "calls" -> calls(o);
+        default -> throw new IllegalArgumentException("--mode ratio|slowed|calls, was " + o.mode());
+      }
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
     }
     System.exit(0); // DynamoDB Local and the exporters leave non-daemon threads
   }
@@ -298,6 +303,7 @@ public final class IngestBench {
       counter.captureRecordItems(captured::add);
       Sent warm = send(path, ids, seq, o.warmupSpans(), 600, o, "warm-up", 0, counter);
       counter.captureRecordItems(null);
+      dedupe(captured); // a record written twice (blind, then merged) is one item to replay
       long bytes = 0;
       synchronized (captured) {
         for (Map<String, AttributeValue> item : captured) {
@@ -363,6 +369,18 @@ public final class IngestBench {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
       }
+    }
+  }
+
+  /** Keeps the last item of each key, in order of first appearance. */
+  private static void dedupe(List<Map<String, AttributeValue>> items) {
+    synchronized (items) {
+      Map<String, Map<String, AttributeValue>> byKey = new java.util.LinkedHashMap<>();
+      for (Map<String, AttributeValue> item : items) {
+        byKey.put(item.get("pk").s() + "\u0000" + item.get("sk").s(), item);
+      }
+      items.clear();
+      items.addAll(byKey.values());
     }
   }
 
@@ -448,14 +466,19 @@ public final class IngestBench {
   // --------------------------------------------------------------------------------------- slowed
 
   private static void slowed(Options o) throws Exception {
-    try (SlowedDynamoDb dynamo = SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()))) {
+    int threads = o.storeThreads() > 0 ? o.storeThreads() : DynamoDbStoreConfig.NODE_WRITE_THREADS;
+    try (SlowedDynamoDb dynamo = SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()), threads)) {
       CountingDynamoDb counter = CountingDynamoDb.over(dynamo.client());
       System.out.printf("store: DynamoDB Local server behind the fault-injecting proxy, +%d ms "
           + "per data call%n", o.delayMillis());
       int spansPerRun = AgentRunTemplates.spansPerRun(o.calls());
       FreshIdBatches ids = batches(o, Math.max(1, o.batch() / spansPerRun));
       AtomicLong seq = new AtomicLong();
-      try (Path2Store path = new Path2Store(counter.client(), "slowed", o)) {
+      Options node = o.storeThreads() > 0 ? o : new Options(o.mode(), o.store(), o.connections(),
+          o.concurrency(), o.batch(), o.calls(), o.kb(), o.threadCounts(), o.spans(),
+          o.warmupSpans(), o.delayMillis(), o.seconds(), o.warmupSeconds(), o.intervalSeconds(),
+          o.runs(), threads);
+      try (Path2Store path = new Path2Store(counter.client(), "slowed", node)) {
         send(path, ids, seq, Long.MAX_VALUE, o.warmupSeconds(), o, "warm-up", o.intervalSeconds(),
             counter);
         long recordsBefore = path.recordsStored.get();
@@ -478,12 +501,13 @@ public final class IngestBench {
         counter.captureRecordItems(sample::add);
         send(path, ids, seq, 4L * ids.spansPerBatch(), 600, o, "", 0, counter);
         counter.captureRecordItems(null);
-        int threads = Math.max(4, d.maxInFlight());
+        dedupe(sample);
+        int writers = Math.max(4, d.maxInFlight());
         long items = Math.max(2000, Math.min(20_000, records));
-        double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, threads, 1);
+        double bw = batchWrite(dynamo.client(), "slowed-baseline", sample, items, writers, 1);
         System.out.printf("RESULT slowed +%d ms: BatchWriteItem x25 of the same items through the "
                 + "proxy, %d threads: %.0f items/s (%.0f calls/s); ingest records/s : that = "
-                + "%.2f%n", o.delayMillis(), threads, bw,
+                + "%.2f%n", o.delayMillis(), writers, bw,
             bw / BATCH_WRITE,
             (records / run.seconds()) / bw);
       }

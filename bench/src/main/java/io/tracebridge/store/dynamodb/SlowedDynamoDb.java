@@ -35,11 +35,14 @@ public final class SlowedDynamoDb implements AutoCloseable {
   private final FaultInjectingDynamoDbProxy proxy;
   private final DynamoDbClient client;
 
-  private SlowedDynamoDb(DynamoDBProxyServer dynamoDbLocal, FaultInjectingDynamoDbProxy proxy) {
+  private SlowedDynamoDb(DynamoDBProxyServer dynamoDbLocal, FaultInjectingDynamoDbProxy proxy,
+      int storeThreads) {
     this.dynamoDbLocal = dynamoDbLocal;
     this.proxy = proxy;
     this.client = DynamoDbClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .httpClientBuilder(storeThreads > 0
+            ? DynamoDbTraceStore.httpClientBuilder(storeThreads) // the product's client
+            : UrlConnectionHttpClient.builder())
         .endpointOverride(proxy.endpoint())
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(
@@ -48,8 +51,20 @@ public final class SlowedDynamoDb implements AutoCloseable {
         .build();
   }
 
-  /** Starts DynamoDB Local (in memory, loopback) and the proxy adding {@code delay} per call. */
+  /**
+   * Starts DynamoDB Local (in memory, loopback) and the proxy adding {@code delay} per call; its
+   * client uses the SDK's URL-connection HTTP client (OverloadBench's figures).
+   */
   public static SlowedDynamoDb start(Duration delay) throws Exception {
+    return start(delay, 0);
+  }
+
+  /**
+   * As {@link #start(Duration)}, the client built as the product builds it for {@code
+   * storeThreads} calls in flight ({@link DynamoDbTraceStore#httpClientBuilder}); 0: the
+   * URL-connection client.
+   */
+  public static SlowedDynamoDb start(Duration delay, int storeThreads) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
@@ -66,7 +81,7 @@ public final class SlowedDynamoDb implements AutoCloseable {
         return upstream.forward();
       });
     }
-    return new SlowedDynamoDb(server, proxy);
+    return new SlowedDynamoDb(server, proxy, storeThreads);
   }
 
   /** A client of the slowed endpoint (the SDK's retries off, as the product's). */
