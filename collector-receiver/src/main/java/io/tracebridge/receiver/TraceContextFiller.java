@@ -180,7 +180,7 @@ public final class TraceContextFiller implements TraceSink {
   private CompletionStage<Void> pass(TraceKey key, List<FunctionalRecord> incoming, List<SpanNode> spans, int attempt) {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
-      Plan plan = plan(snapshot, incoming, spans);
+      Plan plan = plan(snapshot, incoming, spans, r -> assembly.uncounted(snapshot, r));
       if (plan.writes().isEmpty() && plan.removals().isEmpty() && plan.newSpans().isEmpty()
           && assembly.settled(snapshot)) {
         // Everything the batch brings is stored as it is (an identical re-export) and no other
@@ -225,6 +225,16 @@ public final class TraceContextFiller implements TraceSink {
   private record Plan(List<FunctionalRecord> writes, int rewrites, List<String> removals, List<SpanNode> newSpans) {}
 
   static Plan plan(TraceSnapshot snapshot, List<FunctionalRecord> incoming, List<SpanNode> spans) {
+    return plan(snapshot, incoming, spans, r -> false);
+  }
+
+  /**
+   * The pass's writes: every record the assembly changed, and every record of the batch stored
+   * unchanged but with its usage still to count ({@code uncounted}: a writer died between the two),
+   * so that its count lands before this export is acknowledged.
+   */
+  static Plan plan(TraceSnapshot snapshot, List<FunctionalRecord> incoming, List<SpanNode> spans,
+      java.util.function.Predicate<FunctionalRecord> uncounted) {
     Map<String, SpanNode> topology = new HashMap<>(snapshot.spans());
     List<SpanNode> newSpans = new ArrayList<>();
     for (SpanNode span : spans) {
@@ -246,7 +256,7 @@ public final class TraceContextFiller implements TraceSink {
     int rewrites = 0;
     for (FunctionalRecord r : assembled.records()) {
       FunctionalRecord before = stored.get(r.recordId());
-      if (!r.equals(before)) {
+      if (!r.equals(before) || (incomingIds.contains(r.recordId()) && uncounted.test(before))) {
         writes.add(r);
         if (before != null && !incomingIds.contains(r.recordId())) {
           rewrites++;

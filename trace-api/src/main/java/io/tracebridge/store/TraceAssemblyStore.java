@@ -88,4 +88,15 @@ public interface TraceAssemblyStore {
   default boolean settled(TraceSnapshot basis) {
     return true;
   }
+
+  /**
+   * Whether {@code stored}, a record of {@code basis}, is stored with its usage not yet counted (a
+   * writer died between its record and its count): a pass that brings the same record again must
+   * then write it, although nothing in it changed, so that the count lands before the export is
+   * acknowledged rather than at the next usage repair. The default, for a store that counts in the
+   * write that stores, is false.
+   */
+  default boolean uncounted(TraceSnapshot basis, FunctionalRecord stored) {
+    return false;
+  }
 }

@@ -1299,6 +1299,12 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     return !(basis.basis() instanceof Known known) || known.settled();
   }
 
+  @Override
+  public boolean uncounted(TraceSnapshot basis, FunctionalRecord stored) {
+    return basis.basis() instanceof Known known
+        && UsageLedger.needsCount(stored, known.markers().get(stored.recordId()), known.mode());
+  }
+
   /**
    * Lets this store write {@code records} from what {@code basis} (one of its own snapshots) read:
    * {@code writer.accept} runs on this thread with the basis at hand, so the store's {@link
