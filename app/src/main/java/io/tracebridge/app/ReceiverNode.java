@@ -45,24 +45,14 @@ final class ReceiverNode {
       TenantAuthenticator authenticator,
       List<SpanForwarder> forwarders,
       Lifecycle lifecycle) {
-    return start(vertx, store, assembly, config, authenticator, forwarders, List.of(), lifecycle);
-  }
-
-  /** As above, with {@code logForwarders} getting every stored logs export (CloudWatch Logs). */
-  static ReceiverNode start(
-      Vertx vertx,
-      TraceStore store,
-      TraceAssemblyStore assembly,
-      ReceiverConfig config,
-      TenantAuthenticator authenticator,
-      List<SpanForwarder> forwarders,
-      List<LogForwarder> logForwarders,
-      Lifecycle lifecycle) {
-    return start(vertx, store, assembly, config, authenticator, forwarders, logForwarders,
+    return start(vertx, store, assembly, config, authenticator, forwarders, List.of(),
         ReceiverMetrics.none(), lifecycle);
   }
 
-  /** As above, counting accepted and refused items into {@code metrics} (the process's registry). */
+  /**
+   * As above, with {@code logForwarders} getting every stored logs export (CloudWatch Logs), and
+   * accepted and refused items counted into {@code metrics} (the process's registry).
+   */
   static ReceiverNode start(
       Vertx vertx,
       TraceStore store,

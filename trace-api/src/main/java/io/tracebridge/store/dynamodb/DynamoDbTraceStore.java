@@ -626,18 +626,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
         pending.add(WriteRequest.builder().putRequest(b -> b.item(item)).build());
       }
       long stamped = System.nanoTime();
-      for (int round = 0; !pending.isEmpty(); round++) {
-        if (round > config.maxRetries() || !known.leaseFresh()) {
-          break; // what is left goes conditionally
-        }
-        if (round > 0) {
-          sleep(backoff(round - 1));
-        }
-        List<WriteRequest> request = pending;
-        var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
-            b -> b.requestItems(Map.of(config.tableName(), request))));
-        pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
-      }
+      pending = batchWrite(pending, known::leaseFresh); // what is left goes conditionally
       Set<String> unwritten = new java.util.HashSet<>();
       for (var w : pending) {
         AttributeValue recordId = w.putRequest().item().get("recordId");
@@ -1151,20 +1140,30 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   /** Puts span items, 25 a call, unprocessed items retried with backoff; on the calling thread. */
   private void writeSpans(List<WriteRequest> writes) {
     for (int from = 0; from < writes.size(); from += MAX_BATCH_WRITE) {
-      List<WriteRequest> pending = writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
-      for (int round = 0; !pending.isEmpty(); round++) {
-        if (round > config.maxRetries()) {
-          throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
-        }
-        if (round > 0) {
-          sleep(backoff(round - 1));
-        }
-        List<WriteRequest> request = pending;
-        var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
-            b -> b.requestItems(Map.of(config.tableName(), request))));
-        pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+      List<WriteRequest> part = writes.subList(from, Math.min(from + MAX_BATCH_WRITE, writes.size()));
+      if (!batchWrite(part, () -> true).isEmpty()) {
+        throw new StoreException("DynamoDB BatchWriteItem left spans unprocessed", true);
       }
     }
+  }
+
+  /**
+   * One BatchWriteItem of {@code requests} (at most 25), then its unprocessed items again with
+   * backoff, for up to {@code maxRetries} rounds and while {@code goOn} holds before each round;
+   * returns what is still unwritten (empty: all of it landed).
+   */
+  private List<WriteRequest> batchWrite(List<WriteRequest> requests, java.util.function.BooleanSupplier goOn) {
+    List<WriteRequest> pending = requests;
+    for (int round = 0; !pending.isEmpty() && round <= config.maxRetries() && goOn.getAsBoolean(); round++) {
+      if (round > 0) {
+        sleep(backoff(round - 1));
+      }
+      List<WriteRequest> request = pending;
+      var response = retrying("BatchWriteItem", () -> client.batchWriteItem(
+          b -> b.requestItems(Map.of(config.tableName(), request))));
+      pending = response.unprocessedItems().getOrDefault(config.tableName(), List.of());
+    }
+    return pending;
   }
 
   /**
