@@ -21,15 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web node: REST ({@code /api/traces/{id}}, {@code /api/traces}, {@code /api/usage}, {@code
- * /api/usage.csv}), {@code /health}, {@code /metrics}, the websocket {@code /ws} and the viewer
- * page, on one HTTP port; {@code /health/live} and {@code /health/ready} for load balancers
- * ({@link HealthRoutes}).
+ * The web node: REST ({@code /api/traces/{id}}, {@code /api/traces}, {@code /api/sessions/{id}},
+ * {@code /api/agents/{id}}, {@code /api/usage}, {@code /api/usage.csv}), its description ({@code
+ * /api/openapi.json} and {@code /api/websocket.schema.json}, {@link ApiDescription}), {@code
+ * /metrics}, the websocket {@code /ws} and the viewer page, on one HTTP port; {@code /health} and
+ * {@code /health/ready} (the table's state) and {@code /health/live} for load balancers ({@link
+ * HealthRoutes}).
  *
  * <p>Deploy one instance per web node. It subscribes to {@link LiveRecordBus#ADDRESS} for live
  * records; queries go to the {@link TraceReader} and come back on this verticle's context. {@code
  * /api} and {@code /ws} need a bearer key when {@link WebConfig#authenticator()} has keys;
- * {@code /health} and the viewer's static files do not; {@code /metrics} has its own rule
+ * {@code /health}, the API description and the viewer's static files do not; {@code /metrics} has its own rule
  * ({@link WebConfig#metricsKey()}). Every answer carries {@link SecurityHeaders}; every failure
  * is answered ({@link HttpErrors}).
  */
@@ -45,6 +47,7 @@ public final class WebVerticle extends VerticleBase {
   private final Readiness readiness;
   private final CursorSeal cursors;
   private volatile int actualPort = -1;
+  private volatile Router router;
   private MessageConsumer<String> liveConsumer;
   private long heartbeatTimer = -1;
 
@@ -86,6 +89,7 @@ public final class WebVerticle extends VerticleBase {
     router.errorHandler(404, HttpErrors::routerFailure); // no route took it
     router.errorHandler(405, HttpErrors::routerFailure); // a route took the path, not the method
     HealthRoutes.install(router, readiness);
+    ApiDescription.install(router); // before /api's authentication: the description is public
     // With WebConfig#metricsKey only for that bearer key; without one, open only with no tenants' keys.
     router.get("/metrics").handler(
         MetricsRoute.handler(metrics::scrape, config.metricsKey(), config.metricsOpen()));
@@ -103,6 +107,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/favicon.ico").handler(ctx -> ctx.response().putHeader("content-type", "image/svg+xml")
         .sendFile("webroot/favicon.svg"));
     router.route("/*").handler(StaticHandler.create("webroot"));
+    this.router = router;
 
     liveConsumer =
         vertx.eventBus().<String>consumer(LiveRecordBus.ADDRESS, m -> sockets.onLive(m.body()));
@@ -186,6 +191,11 @@ public final class WebVerticle extends VerticleBase {
   /** The bound port once started; -1 before. */
   public int actualPort() {
     return actualPort;
+  }
+
+  /** The router once started (the API description's test compares its routes to the document); null before. */
+  Router router() {
+    return router;
   }
 
   /** The metrics this node shows at {@code /metrics}. */

@@ -26,16 +26,22 @@ class WebTestSupport implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final WebMetrics metrics = new WebMetrics();
   final int port;
+  final WebVerticle verticle;
 
   WebTestSupport(WebConfig.Builder config) throws Exception {
     this(config, null);
   }
 
   WebTestSupport(WebConfig.Builder config, TraceReader reader) throws Exception {
+    this(config, reader, Readiness.ALWAYS);
+  }
+
+  /** With what {@code /health} and {@code /health/ready} check. */
+  WebTestSupport(WebConfig.Builder config, TraceReader reader, Readiness readiness) throws Exception {
     store.addListener(new LiveRecordBus(vertx.eventBus()));
-    WebVerticle web = new WebVerticle(config.port(0).build(), reader == null ? store : reader, metrics);
-    vertx.deployVerticle(web).await(10, TimeUnit.SECONDS);
-    port = web.actualPort();
+    verticle = new WebVerticle(config.port(0).build(), reader == null ? store : reader, metrics, readiness);
+    vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
+    port = verticle.actualPort();
   }
 
   String wsUrl() {
