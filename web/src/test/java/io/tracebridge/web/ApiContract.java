@@ -117,7 +117,7 @@ final class ApiContract {
   /** Every {@code "<method> <path>"} the document describes, paths in its {@code {name}} form. */
   Set<String> documentedOperations() {
     Set<String> out = new TreeSet<>();
-    openapi.path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+    openapi.path("paths").properties().forEach(p -> p.getValue().fieldNames().forEachRemaining(m -> {
       if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(m)) {
         out.add(m + " " + p.getKey());
       }
@@ -137,6 +137,28 @@ final class ApiContract {
       }
     }
     return out;
+  }
+
+  /** Every {@code $ref} in either document that does not resolve (local, or into the other document). */
+  List<String> danglingReferences() {
+    List<String> dangling = new java.util.ArrayList<>();
+    collect(openapi, "openapi.json", dangling);
+    collect(frames, "websocket.schema.json", dangling);
+    return dangling;
+  }
+
+  private void collect(JsonNode node, String file, List<String> dangling) {
+    if (node.isObject() && node.path("$ref").isTextual()) {
+      String ref = node.get("$ref").asText();
+      int hash = ref.indexOf('#');
+      String target = hash <= 0 ? file : ref.substring(0, hash);
+      JsonNode doc = target.equals("openapi.json") ? openapi : target.equals("websocket.schema.json") ? frames : null;
+      String pointer = hash < 0 ? "" : ref.substring(hash + 1);
+      if (doc == null || doc.at(pointer).isMissingNode()) {
+        dangling.add(file + ": " + ref);
+      }
+    }
+    node.forEach(child -> collect(child, file, dangling));
   }
 
   static String abbreviated(String body) {
