@@ -152,6 +152,12 @@ public final class WebVerticle extends VerticleBase {
       HttpErrors.send(ctx, 401, e.getMessage());
       return;
     }
+    String upgradeTo = ctx.request().getHeader("Upgrade");
+    if (upgradeTo == null || !upgradeTo.toLowerCase(java.util.Locale.ROOT).contains("websocket")) {
+      // Vert.x would answer a bare 400 itself; answer with the JSON error every failure gets.
+      HttpErrors.send(ctx, 400, "GET " + WEBSOCKET_PATH + " needs a websocket upgrade");
+      return;
+    }
     HttpConnection connection = ctx.request().connection();
     ctx.request().toWebSocket()
         .onSuccess(ws -> sockets.handle(ws, tenant, () -> drop(connection)))

@@ -112,6 +112,28 @@ class ApiDescriptionTest {
       // Every operation is answered with at least one documented response, and every /api one
       // that reads tenant data declares the tenant parameter.
       assertThat(api.danglingReferences()).isEmpty();
+      // What OpenAPI requires of each operation: a unique operationId, each {name} of its path
+      // declared as a required path parameter, a description on every response.
+      Set<String> operationIds = new HashSet<>();
+      api.openapi.path("paths").properties().forEach(p -> p.getValue().properties().forEach(op -> {
+        String what = op.getKey() + " " + p.getKey();
+        assertThat(operationIds.add(op.getValue().path("operationId").asText())).as(what + " operationId").isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(p.getKey());
+        while (m.find()) {
+          String name = m.group(1);
+          List<JsonNode> declared = new ArrayList<>();
+          op.getValue().path("parameters").forEach(declared::add);
+          assertThat(declared).as(what + " declares {" + name + "}").anySatisfy(d -> {
+            assertThat(d.path("name").asText()).isEqualTo(name);
+            assertThat(d.path("in").asText()).isEqualTo("path");
+            assertThat(d.path("required").asBoolean()).isTrue();
+          });
+        }
+        op.getValue().path("responses").properties().forEach(r -> {
+          JsonNode answer = r.getValue().has("$ref") ? api.openapi.at(r.getValue().get("$ref").asText().substring(1)) : r.getValue();
+          assertThat(answer.path("description").asText()).as(what + " " + r.getKey()).isNotBlank();
+        });
+      }));
       api.openapi.path("paths").properties().forEach(p -> {
         JsonNode get = p.getValue().path("get");
         assertThat(get.path("responses").size()).as(p.getKey()).isPositive();
@@ -151,6 +173,9 @@ class ApiDescriptionTest {
       api.assertDocumented("/api/traces", web.get("/api/traces?tenant=b", "key-a")); // 403
       api.assertDocumented("/api/usage", web.get("/api/usage", "key-a"));
       api.assertDocumented("/metrics", web.get("/metrics", "key-a")); // 403: no metrics key on this node
+      HttpResponse<String> noKeyNoSocket = web.get("/ws", null);
+      assertThat(noKeyNoSocket.statusCode()).isEqualTo(401);
+      api.assertDocumented("/ws", noKeyNoSocket);
     }
   }
 
@@ -244,6 +269,9 @@ class ApiDescriptionTest {
       store(web, failing);
       ApiContract api = new ApiContract(web);
       String client = api.component("WebSocketClientMessage"); // through the OpenAPI document's reference
+      HttpResponse<String> notUpgraded = web.get("/ws", null);
+      assertThat(notUpgraded.statusCode()).isEqualTo(400);
+      api.assertDocumented("/ws", notUpgraded);
       String server = api.component("WebSocketServerFrame");
       Set<String> types = new HashSet<>();
       List<JsonNode> seen = new ArrayList<>();
