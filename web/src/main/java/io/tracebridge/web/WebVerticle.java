@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Deploy one instance per web node. It subscribes to {@link LiveRecordBus#ADDRESS} for live
  * records; queries go to the {@link TraceReader} and come back on this verticle's context. {@code
  * /api} and {@code /ws} need a bearer key when {@link WebConfig#authenticator()} has keys;
- * {@code /health}, the API description and the viewer's static files do not; {@code /metrics} has its own rule
- * ({@link WebConfig#metricsKey()}). Every answer carries {@link SecurityHeaders}; every failure
+ * {@code /health}, the API description and the viewer's static files do not; {@code /metrics}
+ * has its own rule ({@link WebConfig#metricsKey()}). Every answer carries {@link SecurityHeaders}; every failure
  * is answered ({@link HttpErrors}).
  */
 public final class WebVerticle extends VerticleBase {
