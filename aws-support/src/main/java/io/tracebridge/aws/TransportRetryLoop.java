@@ -64,7 +64,9 @@ public final class TransportRetryLoop {
   public <T> T call(String scope, Callable<T> call) throws Exception {
     AcquireInitialTokenResponse initial = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(scope));
     RetryToken token = initial.token();
-    pause(initial.delay(), null);
+    if (initial.delay().compareTo(Duration.ZERO) > 0) {
+      pause(initial.delay(), null); // the standard strategy never delays a first attempt; adaptive may
+    }
     while (true) {
       try {
         T result = call.call();

@@ -49,10 +49,9 @@ class LoopsTest {
     assertThat(result).isEqualTo("ok");
     assertThat(calls).hasValue(3);
     assertThat(retries).hasValue(2);
-    assertThat(waits).hasSize(3); // the initial token's zero delay, then one per retry
-    assertThat(waits.get(0)).isZero();
-    assertThat(waits.get(1)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-    assertThat(waits.get(2)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(waits).hasSize(2);
+    assertThat(waits.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+    assertThat(waits.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
   }
 
   @Test
@@ -94,7 +93,7 @@ class LoopsTest {
       return n;
     });
 
-    assertThat(waits).containsExactly(Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(5));
+    assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(5));
   }
 
   @Test
@@ -120,9 +119,7 @@ class LoopsTest {
   void anInterruptedWaitEndsTheLoopWithTheFlagSet() {
     TransportRetryLoop interrupted = new TransportRetryLoop(new TransportRetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)),
         e -> true, e -> Optional.empty(), d -> {
-          if (!d.isZero()) {
-            throw new InterruptedException("stop");
-          }
+          throw new InterruptedException("stop");
         }, () -> { });
     try {
       assertThatThrownBy(() -> interrupted.call("otlp", () -> {
