@@ -14,8 +14,8 @@ import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import io.tracebridge.cloudwatch.ExportStats;
 import io.tracebridge.cloudwatch.OtlpJson;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -111,7 +111,7 @@ class OtlpHttpTraceSenderTest {
     return new OtlpHttpTraceSender(endpoint, REGION,
         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)),
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build(),
-        new Retrier(new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), waits::add),
+        new ExportRetries(new TransportRetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), waits::add).otlpLoop(),
         true, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
