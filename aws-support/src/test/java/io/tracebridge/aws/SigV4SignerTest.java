@@ -2,22 +2,19 @@ package io.tracebridge.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracebridge.aws.testing.SigV4Spec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -77,28 +74,11 @@ class SigV4SignerTest {
   }
 
   private static String expected(String method, String path, Map<String, String> headers, List<String> signed,
-      String region, String service) throws Exception {
-    StringBuilder canonical = new StringBuilder(method).append('\n').append(path).append("\n\n");
-    for (String h : signed) {
-      canonical.append(h).append(':').append(headers.get(h).trim()).append('\n');
-    }
-    canonical.append('\n').append(String.join(";", signed)).append('\n').append(headers.get("x-amz-content-sha256"));
-    String amzDate = headers.get("x-amz-date");
-    String date = amzDate.substring(0, 8);
-    String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + date + "/" + region + "/" + service + "/aws4_request\n"
-        + sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
-    byte[] k = hmac(("AWS4" + SECRET).getBytes(StandardCharsets.UTF_8), date);
-    k = hmac(hmac(hmac(k, region), service), "aws4_request");
-    return HexFormat.of().formatHex(hmac(k, toSign));
+      String region, String service) {
+    return SigV4Spec.signature(method, path, headers, signed, SECRET, region, service);
   }
 
-  private static byte[] hmac(byte[] key, String data) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String sha256Hex(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  private static String sha256Hex(byte[] data) {
+    return SigV4Spec.sha256Hex(data);
   }
 }
