@@ -42,8 +42,8 @@ import javax.annotation.Nullable;
  * {@code execute_event_loop_cycle}, say) give nothing here; errors are {@link ErrorMapper}'s.
  */
 final class GenAiSpanMapper implements DialectMapper {
-  private static final Set<String> MODEL_OPERATIONS =
-      Set.of("chat", "text_completion", "generate_content", "completion", "generate");
+  /** The operations of a model call: the one rule's ({@link io.tracebridge.mapper.UsageRule}). */
+  private static final Set<String> MODEL_OPERATIONS = io.tracebridge.mapper.UsageRule.MODEL_OPERATIONS;
 
   /** What a span is, for the records it gives. */
   enum Kind {
