@@ -23,6 +23,9 @@ public final class Strands {
   public static final String CYCLE_ID = "event_loop.cycle_id";
   public static final String PARENT_CYCLE_ID = "event_loop.parent_cycle_id";
 
+  /** The attribute of a {@link GenAi#EVENT_CHOICE} event of a cycle that ran tools: their results. */
+  public static final String CHOICE_TOOL_RESULT = "tool.result";
+
   /** The {@link GenAi#OPERATION_NAME} of an event-loop cycle span. */
   public static final String OP_EVENT_LOOP_CYCLE = "execute_event_loop_cycle";
 }

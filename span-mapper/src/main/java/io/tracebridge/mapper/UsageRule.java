@@ -1,5 +1,7 @@
 package io.tracebridge.mapper;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.OpenInference;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Locale;
@@ -42,11 +44,11 @@ public final class UsageRule {
    * text_completion}, {@code generate_content} (semconv), and the older {@code completion} and
    * {@code generate}.
    */
-  public static final Set<String> MODEL_OPERATIONS =
-      Set.of("chat", "text_completion", "generate_content", "completion", "generate");
+  public static final Set<String> MODEL_OPERATIONS = Set.of(GenAi.OP_CHAT, GenAi.OP_TEXT_COMPLETION,
+      GenAi.OP_GENERATE_CONTENT, GenAi.OP_COMPLETION, GenAi.OP_GENERATE);
 
   /** The OpenInference span kind of a model call. */
-  public static final String OPENINFERENCE_LLM = "LLM";
+  public static final String OPENINFERENCE_LLM = OpenInference.KIND_LLM;
 
   private UsageRule() {}
 

@@ -1,5 +1,7 @@
 package io.tracebridge.cloudwatch.logs;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.OpenInference;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tracebridge.cloudwatch.internal.Attrs;
 import io.tracebridge.cloudwatch.internal.SpanInput;
@@ -59,9 +61,9 @@ public final class EmfMapper {
     }
 
     Map<String, Object> members = new LinkedHashMap<>();
-    members.put("agent", dimension(Attrs.firstString(a, "gen_ai.agent.name", "agent.name")
+    members.put("agent", dimension(Attrs.firstString(a, GenAi.AGENT_NAME, OpenInference.AGENT_NAME)
         .or(() -> Optional.of(input.serviceName()).filter(s -> !s.isBlank()))));
-    members.put("model", dimension(Attrs.firstString(a, "gen_ai.response.model", "gen_ai.request.model", "llm.model_name")));
+    members.put("model", dimension(Attrs.firstString(a, GenAi.RESPONSE_MODEL, GenAi.REQUEST_MODEL, OpenInference.MODEL_NAME)));
     List<EmfLine.Metric> metrics = new ArrayList<>();
     metric(metrics, members, "InputTokens", usage.inputTokens());
     metric(metrics, members, "OutputTokens", usage.outputTokens());
@@ -72,7 +74,7 @@ public final class EmfMapper {
     metric(metrics, members, "ModelCalls", 1);
     members.put("traceId", Attrs.hex(input.span().getTraceId()));
     members.put("spanId", Attrs.hex(input.span().getSpanId()));
-    Attrs.firstString(a, "session.id").ifPresent(s -> members.put("session.id", s));
+    Attrs.firstString(a, GenAi.SESSION_ID).ifPresent(s -> members.put(GenAi.SESSION_ID, s));
     if (tenant != null) {
       members.put("tenant", tenant);
     }
@@ -89,8 +91,8 @@ public final class EmfMapper {
   /** Span-mapper's {@link UsageRule#isModelCallSpan}, the rule billing's records follow too. */
   static boolean isModelCall(Map<String, AnyValue> a) {
     return UsageRule.isModelCallSpan(
-        Attrs.firstString(a, "gen_ai.operation.name").orElse(null),
-        Attrs.firstString(a, "openinference.span.kind").orElse(null));
+        Attrs.firstString(a, GenAi.OPERATION_NAME).orElse(null),
+        Attrs.firstString(a, OpenInference.SPAN_KIND).orElse(null));
   }
 
   private static String dimension(Optional<String> value) {

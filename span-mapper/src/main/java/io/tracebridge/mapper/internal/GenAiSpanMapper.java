@@ -64,14 +64,14 @@ final class GenAiSpanMapper implements DialectMapper {
 
   static Kind kindOf(SpanView span) {
     String op = span.operation();
-    if (GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) || "create_agent".equals(op)) {
-      return "invoke_agent".equals(op) ? Kind.AGENT : Kind.OTHER;
+    if (GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) || io.tracebridge.genai.GenAi.OP_CREATE_AGENT.equals(op)) {
+      return GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) ? Kind.AGENT : Kind.OTHER;
     }
     if (MODEL_OPERATIONS.contains(op)
         && (span.attributes().contains(GenAiAttributes.OPERATION_NAME) || span.isStrands())) {
       return Kind.MODEL;
     }
-    if ("execute_tool".equals(op)) {
+    if (io.tracebridge.genai.GenAi.OP_EXECUTE_TOOL.equals(op)) {
       return Kind.TOOL;
     }
     return Kind.OTHER;
