@@ -2,7 +2,6 @@ package io.tracebridge.mapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,28 +14,12 @@ import org.junit.jupiter.api.Test;
  * level, zeros count nothing) and {@code EmfMapper.isModelCall} (which spans are model calls).
  */
 class UsageRuleTest {
-  private static final String TRACE = "5b8efff798038103d269b633813fc60c";
-
-  private static FunctionalRecord record(String step, RecordType type, Usage usage, Usage total) {
-    return FunctionalRecord.builder()
-        .tenant("t")
-        .traceId(TRACE)
-        .spanId("a1b2c3d4e5f60001")
-        .recordId(RecordIds.of(TRACE, "a1b2c3d4e5f60001", step))
-        .type(type)
-        .timestamp(Instant.EPOCH)
-        .dialect(Dialect.HOOK_EVENTS)
-        .usage(usage)
-        .totalUsage(total)
-        .build();
-  }
-
   private static FunctionalRecord call(String step, Usage usage) {
-    return record(step, RecordType.MODEL_RESPONSE, usage, null);
+    return TraceUsageTest.record(step, RecordType.MODEL_RESPONSE, usage);
   }
 
   private static FunctionalRecord agent(String step, Usage total) {
-    return record(step, RecordType.RESPONSE, null, total);
+    return TraceUsageTest.record(step, RecordType.RESPONSE, total);
   }
 
   @Test
@@ -57,7 +40,8 @@ class UsageRuleTest {
 
   @Test
   void aTotalOnAnythingButAResponseCountsNothing() {
-    FunctionalRecord notAResponse = record("prompt#0", RecordType.PROMPT, null, Usage.of(300, 30));
+    FunctionalRecord notAResponse = TraceUsageTest.record("prompt#0", RecordType.PROMPT, null)
+        .toBuilder().totalUsage(Usage.of(300, 30)).build();
 
     assertThat(UsageRule.role(notAResponse)).isEqualTo(UsageRule.Role.NONE);
     assertThat(UsageRule.counted(notAResponse)).isNull();
