@@ -12,7 +12,7 @@ import io.tracebridge.runtime.agent.AgentResult;
 import io.tracebridge.runtime.agent.HookProvider;
 import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.internal.Json;
@@ -304,8 +304,7 @@ public final class AgentRuntimeServer {
    */
   private static ObjectNode withCost(ObjectNode entry, String model, Usage usage) {
     ObjectNode cost = entry.putObject("cost");
-    PRICES.cost(model, new io.tracebridge.mapper.Usage(usage.inputTokens(), usage.outputTokens(),
-            usage.cacheReadTokens(), usage.cacheWriteTokens(), usage.reasoningTokens()))
+    PRICES.cost(model, usage)
         .ifPresentOrElse(amount -> cost.put("amount", amount), () -> cost.putNull("amount"));
     cost.put("currency", PRICES.currency()).put("prices_as_of", PRICES.pricesAsOf());
     return entry;

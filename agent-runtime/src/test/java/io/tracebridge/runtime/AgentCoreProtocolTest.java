@@ -12,7 +12,7 @@ import io.tracebridge.runtime.core.Tool;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.vertx.core.Vertx;

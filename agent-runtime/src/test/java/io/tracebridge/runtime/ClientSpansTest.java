@@ -18,7 +18,7 @@ import io.tracebridge.runtime.agent.AgentRequest;
 import io.tracebridge.runtime.agent.AgentResult;
 import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.mcp.McpAuth;
 import io.tracebridge.runtime.mcp.McpServerSpec;

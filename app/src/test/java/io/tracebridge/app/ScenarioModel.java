@@ -9,7 +9,7 @@ import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ final class ScenarioModel implements Model {
     }
     String prompt = messages.get(promptAt).text().trim();
     int turn = (int) messages.subList(promptAt, messages.size()).stream().filter(m -> m.role() == Role.ASSISTANT).count();
-    Usage usage = new Usage(100 + 10L * turn, 20, 30, 0);
+    Usage usage = new Usage(100 + 10L * turn, 20, 30, 0, 0);
     String id = "tu_" + messages.size();
     String scenario = prompt.split("\\s+")[0];
     switch (scenario) {

@@ -12,7 +12,6 @@ import io.tracebridge.receiver.ExportOutcome;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.TraceReader;
-import io.tracebridge.store.UsageAccounting;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -407,17 +406,9 @@ public final class CloudWatchImport {
     return new ImportSummary(traceIds.size(), spans, logCount, recordsWritten, inStore, usage, skipped, pages, resumed);
   }
 
-  /** A trace's usage as billing counts it: its model calls, or while it has none its agent-level totals. */
+  /** A trace's usage as billing counts it (span-mapper's UsageRule): its model calls, or while it has none its agent-level totals. */
   static Usage billedUsage(List<FunctionalRecord> trace) {
-    boolean calls = trace.stream().anyMatch(r -> UsageAccounting.role(r) == UsageAccounting.Role.CALL);
-    UsageAccounting.Role counting = calls ? UsageAccounting.Role.CALL : UsageAccounting.Role.AGENT_LEVEL;
-    Usage sum = Usage.ZERO;
-    for (FunctionalRecord r : trace) {
-      if (UsageAccounting.role(r) == counting) {
-        sum = sum.plus(UsageAccounting.contribution(r).usage());
-      }
-    }
-    return sum;
+    return io.tracebridge.mapper.UsageRule.total(trace);
   }
 
   @Nullable

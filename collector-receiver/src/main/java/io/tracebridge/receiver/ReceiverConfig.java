@@ -52,7 +52,7 @@ public final class ReceiverConfig {
   /** The retry delay advised to a sender that was turned away (RetryInfo / Retry-After). */
   public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
   /** The tenant of the embedded mode, which needs no keys. */
-  public static final String DEFAULT_TENANT = "default";
+  public static final String DEFAULT_TENANT = io.tracebridge.store.TenantAuthenticator.DEFAULT_TENANT;
 
   private final String host;
   private final int grpcPort;

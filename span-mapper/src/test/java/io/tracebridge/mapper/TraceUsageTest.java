@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class TraceUsageTest {
   private static final String TRACE = "5b8efff798038103d269b633813fc60c";
 
-  private static FunctionalRecord record(String step, RecordType type, Usage usage) {
+  /** A record of one step of one trace; {@code usage} is a response's {@code totalUsage}. Shared with UsageRuleTest. */
+  static FunctionalRecord record(String step, RecordType type, Usage usage) {
     FunctionalRecord.Builder b = FunctionalRecord.builder()
         .tenant("t")
         .traceId(TRACE)

@@ -13,6 +13,14 @@ import javax.annotation.Nullable;
 public interface TenantAuthenticator {
 
   /**
+   * The tenant of the embedded mode, which needs no keys: the one definition the receiver's and
+   * the web server's configurations refer to ({@code ReceiverConfig.DEFAULT_TENANT}, {@code
+   * WebConfig.DEFAULT_TENANT}), so records the receiver stores there are the ones the web server
+   * reads.
+   */
+  String DEFAULT_TENANT = "default";
+
+  /**
    * The tenant for {@code authorization} (the whole header value, e.g. {@code "Bearer k-123"}, or
    * null when the request carries none).
    *

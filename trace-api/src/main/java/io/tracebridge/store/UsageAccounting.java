@@ -3,6 +3,7 @@ package io.tracebridge.store;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.Usage;
+import io.tracebridge.mapper.UsageRule;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -11,6 +12,10 @@ import javax.annotation.Nullable;
 
 /**
  * The billing rule both stores apply at write time, so that totals never need a record scan.
+ *
+ * <p>Which records count, and as what, is span-mapper's {@link UsageRule} (the rule {@link
+ * io.tracebridge.mapper.TraceUsage} and the CloudWatch metrics follow too); this class keeps the
+ * aggregates true to it as records arrive, move and go.
  *
  * <p><b>Invariant:</b> at every moment the aggregates equal the sum of the {@link #contribution
  * contributions} of the records stored now, counted as {@link io.tracebridge.mapper.TraceUsage}
@@ -106,14 +111,13 @@ public final class UsageAccounting {
     }
   }
 
+  /** How {@code r} counts: span-mapper's {@link UsageRule#role}, the one rule of TraceBridge. */
   public static Role role(FunctionalRecord r) {
-    if (nonZero(r.usage())) {
-      return Role.CALL;
-    }
-    if (r.type() == RecordType.RESPONSE && nonZero(r.totalUsage())) {
-      return Role.AGENT_LEVEL;
-    }
-    return Role.NONE;
+    return switch (UsageRule.role(r)) {
+      case CALL -> Role.CALL;
+      case AGENT_LEVEL -> Role.AGENT_LEVEL;
+      case NONE -> Role.NONE;
+    };
   }
 
   /** What {@code r} contributes; null when its {@link #role} is {@link Role#NONE}. */
@@ -129,11 +133,7 @@ public final class UsageAccounting {
         orElse(r.agentId() != null ? r.agentId() : r.agentName(), UNKNOWN),
         orElse(r.sessionId(), NONE),
         orElse(r.model(), UNKNOWN),
-        role == Role.CALL ? r.usage() : r.totalUsage());
-  }
-
-  private static boolean nonZero(@Nullable Usage u) {
-    return u != null && !u.isZero();
+        UsageRule.counted(r));
   }
 
   public static LocalDate day(FunctionalRecord r) {

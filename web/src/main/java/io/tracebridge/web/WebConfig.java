@@ -11,7 +11,7 @@ import javax.annotation.Nullable;
 public final class WebConfig {
   public static final int DEFAULT_PORT = 8090;
   public static final String DEFAULT_HOST = "127.0.0.1";
-  public static final String DEFAULT_TENANT = "default";
+  public static final String DEFAULT_TENANT = TenantAuthenticator.DEFAULT_TENANT;
   /**
    * Records a subscription may hold while its stored records load, and websocket frames a slow
    * client may have queued, before it is told to resubscribe. Bounds server memory per client.

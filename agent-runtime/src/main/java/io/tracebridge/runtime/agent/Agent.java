@@ -25,7 +25,7 @@ import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.telemetry.SemconvMode;
 import io.tracebridge.runtime.telemetry.StrandsContentEvents;

@@ -1,6 +1,6 @@
 package io.tracebridge.runtime.agent;
 
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import java.util.Objects;
 
 /**

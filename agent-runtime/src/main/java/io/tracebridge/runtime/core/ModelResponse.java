@@ -1,5 +1,6 @@
 package io.tracebridge.runtime.core;
 
+import io.tracebridge.mapper.Usage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package io.tracebridge.runtime.hooks;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.HookEvents;
+import io.tracebridge.genai.TraceBridgeKeys;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -64,9 +67,9 @@ public final class TelemetryCaptureHook implements HookProvider {
   /** Instrumentation scope of the live log records. */
   public static final String LOG_SCOPE = "io.tracebridge.runtime.hooks";
   /** Log record attribute holding the hook event name. */
-  public static final String EVENT_NAME_KEY = "event.name";
+  public static final String EVENT_NAME_KEY = GenAi.EVENT_NAME;
   /** Log record attribute: index of the event name within its span. */
-  public static final String ORDINAL_KEY = "tracebridge.event.ordinal";
+  public static final String ORDINAL_KEY = TraceBridgeKeys.EVENT_ORDINAL;
 
   private static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey(EVENT_NAME_KEY);
   private static final AttributeKey<Long> ORDINAL = AttributeKey.longKey(ORDINAL_KEY);
@@ -85,30 +88,24 @@ public final class TelemetryCaptureHook implements HookProvider {
     this.logs = openTelemetry.getLogsBridge().get(LOG_SCOPE);
     this.clock = Clock.systemUTC();
   }
-  public static final String AGENT_PROMPT = "agent_prompt";
-  public static final String MODEL_REQUEST = "model_request";
-  public static final String MODEL_RESPONSE = "model_response";
-  public static final String TOOL_REQUEST = "tool_request";
-  public static final String TOOL_RESPONSE = "tool_response";
-  public static final String AGENT_RESPONSE = "agent_response";
 
-  public static final AttributeKey<String> PROMPT = AttributeKey.stringKey("agent.prompt");
-  public static final AttributeKey<String> RESPONSE = AttributeKey.stringKey("agent.response");
-  public static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("agent.input_tokens");
-  public static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("agent.output_tokens");
-  public static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey("model.name");
-  public static final AttributeKey<String> MODEL_PROMPT = AttributeKey.stringKey("model.prompt");
+  public static final AttributeKey<String> PROMPT = AttributeKey.stringKey(HookEvents.KEY_AGENT_PROMPT);
+  public static final AttributeKey<String> RESPONSE = AttributeKey.stringKey(HookEvents.KEY_AGENT_RESPONSE);
+  public static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey(HookEvents.KEY_AGENT_INPUT_TOKENS);
+  public static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey(HookEvents.KEY_AGENT_OUTPUT_TOKENS);
+  public static final AttributeKey<String> MODEL_NAME = AttributeKey.stringKey(HookEvents.KEY_MODEL_NAME);
+  public static final AttributeKey<String> MODEL_PROMPT = AttributeKey.stringKey(HookEvents.KEY_MODEL_PROMPT);
   public static final AttributeKey<Long> MODEL_MESSAGES_COUNT = AttributeKey.longKey("model.messages_count");
-  public static final AttributeKey<String> MODEL_RESPONSE_TEXT = AttributeKey.stringKey("model.response");
-  public static final AttributeKey<String> MODEL_FINISH_REASON = AttributeKey.stringKey("model.finish_reason");
-  public static final AttributeKey<String> MODEL_REASONING = AttributeKey.stringKey("model.reasoning");
-  public static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("tool.name");
-  public static final AttributeKey<String> TOOL_INPUT = AttributeKey.stringKey("tool.input");
-  public static final AttributeKey<String> TOOL_OUTPUT = AttributeKey.stringKey("tool.output");
-  public static final AttributeKey<String> TOOL_STATUS = AttributeKey.stringKey("tool.status");
-  public static final String TRACE_PARSING_ERROR = "trace_parsing_error";
+  public static final AttributeKey<String> MODEL_RESPONSE_TEXT = AttributeKey.stringKey(HookEvents.KEY_MODEL_RESPONSE);
+  public static final AttributeKey<String> MODEL_FINISH_REASON = AttributeKey.stringKey(HookEvents.KEY_MODEL_FINISH_REASON);
+  public static final AttributeKey<String> MODEL_REASONING = AttributeKey.stringKey(HookEvents.KEY_MODEL_REASONING);
+  public static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey(HookEvents.KEY_TOOL_NAME);
+  public static final AttributeKey<String> TOOL_INPUT = AttributeKey.stringKey(HookEvents.KEY_TOOL_INPUT);
+  public static final AttributeKey<String> TOOL_OUTPUT = AttributeKey.stringKey(HookEvents.KEY_TOOL_OUTPUT);
+  public static final AttributeKey<String> TOOL_STATUS = AttributeKey.stringKey(HookEvents.KEY_TOOL_STATUS);
+  public static final String TRACE_PARSING_ERROR = HookEvents.KEY_TRACE_PARSING_ERROR;
   /** Prefix of the span attribute copies on every event. */
-  public static final String SPAN_PREFIX = "span.";
+  public static final String SPAN_PREFIX = HookEvents.SPAN_COPY_PREFIX;
 
   @Override
   public void registerHooks(HookRegistry registry) {
@@ -122,12 +119,12 @@ public final class TelemetryCaptureHook implements HookProvider {
   }
 
   private void onInvocationStart(BeforeInvocationEvent event) {
-    capture(AGENT_PROMPT, () -> Attributes.builder().put(PROMPT, event.prompt()));
+    capture(HookEvents.AGENT_PROMPT, () -> Attributes.builder().put(PROMPT, event.prompt()));
   }
 
   private void onInvocationEnd(AfterInvocationEvent event) {
     capture(
-        AGENT_RESPONSE,
+        HookEvents.AGENT_RESPONSE,
         () ->
             Attributes.builder()
                 .put(RESPONSE, event.result().text())
@@ -137,7 +134,7 @@ public final class TelemetryCaptureHook implements HookProvider {
 
   private void onModelStart(BeforeModelCallEvent event) {
     capture(
-        MODEL_REQUEST,
+        HookEvents.MODEL_REQUEST,
         () ->
             Attributes.builder()
                 .put(MODEL_NAME, currentModelName())
@@ -151,7 +148,7 @@ public final class TelemetryCaptureHook implements HookProvider {
       return;
     }
     capture(
-        MODEL_RESPONSE,
+        HookEvents.MODEL_RESPONSE,
         () -> {
           AttributesBuilder b =
               Attributes.builder()
@@ -164,7 +161,7 @@ public final class TelemetryCaptureHook implements HookProvider {
 
   private void onToolStart(BeforeToolCallEvent event) {
     capture(
-        TOOL_REQUEST,
+        HookEvents.TOOL_REQUEST,
         () ->
             Attributes.builder()
                 .put(TOOL_NAME, event.toolUse().name())
@@ -173,7 +170,7 @@ public final class TelemetryCaptureHook implements HookProvider {
 
   private void onToolEnd(AfterToolCallEvent event) {
     capture(
-        TOOL_RESPONSE,
+        HookEvents.TOOL_RESPONSE,
         () ->
             Attributes.builder()
                 .put(TOOL_OUTPUT, event.result().content())

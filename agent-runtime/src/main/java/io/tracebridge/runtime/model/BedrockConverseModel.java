@@ -10,7 +10,7 @@ import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Documents;
 import io.opentelemetry.api.common.Attributes;
 import io.tracebridge.runtime.telemetry.ClientSpans;

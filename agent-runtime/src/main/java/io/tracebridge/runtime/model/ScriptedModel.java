@@ -11,7 +11,7 @@ import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -92,7 +92,7 @@ public final class ScriptedModel implements Model {
     }
     List<ContentBlock> out = new ArrayList<>();
     StopReason stop = respond(messages, tools, out);
-    Usage usage = new Usage(ceilDiv(chars(messagesBlocks(messages)), 4) + 10, ceilDiv(chars(out), 4) + 1, 0, 0);
+    Usage usage = new Usage(ceilDiv(chars(messagesBlocks(messages)), 4) + 10, ceilDiv(chars(out), 4) + 1, 0, 0, 0);
     return new ModelResponse(out, stop, usage);
   }
 

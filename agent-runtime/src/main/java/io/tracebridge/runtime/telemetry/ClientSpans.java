@@ -1,5 +1,6 @@
 package io.tracebridge.runtime.telemetry;
 
+import io.tracebridge.genai.GenAi;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -43,11 +44,11 @@ public final class ClientSpans {
   public static final AttributeKey<String> PEER_SERVICE = AttributeKey.stringKey("peer.service");
   public static final AttributeKey<String> AWS_REMOTE_SERVICE = AttributeKey.stringKey("aws.remote.service");
   public static final AttributeKey<String> AWS_REMOTE_OPERATION = AttributeKey.stringKey("aws.remote.operation");
-  public static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
-  public static final AttributeKey<String> GEN_AI_PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
-  public static final AttributeKey<String> GEN_AI_REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
+  public static final AttributeKey<String> GEN_AI_SYSTEM = GenAiAttributes.SYSTEM;
+  public static final AttributeKey<String> GEN_AI_PROVIDER = GenAiAttributes.PROVIDER_NAME;
+  public static final AttributeKey<String> GEN_AI_REQUEST_MODEL = GenAiAttributes.REQUEST_MODEL;
   public static final AttributeKey<String> MCP_METHOD = AttributeKey.stringKey("mcp.method.name");
-  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey(GenAi.ERROR_TYPE);
 
   private static final ContextKey<Tracer> TRACER = ContextKey.named("tracebridge-client-tracer");
   private static final ContextKey<Span> CLIENT = ContextKey.named("tracebridge-client-span");

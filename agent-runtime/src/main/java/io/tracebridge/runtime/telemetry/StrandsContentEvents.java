@@ -1,5 +1,6 @@
 package io.tracebridge.runtime.telemetry;
 
+import io.tracebridge.genai.GenAi;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.api.common.AttributeKey;
@@ -33,23 +34,17 @@ import javax.annotation.Nullable;
  * are added only to recording spans.
  */
 public final class StrandsContentEvents {
-  public static final String USER_MESSAGE = "gen_ai.user.message";
-  public static final String ASSISTANT_MESSAGE = "gen_ai.assistant.message";
-  public static final String SYSTEM_MESSAGE = "gen_ai.system.message";
-  public static final String TOOL_MESSAGE = "gen_ai.tool.message";
-  public static final String CHOICE = "gen_ai.choice";
-  public static final String DETAILS = "gen_ai.client.inference.operation.details";
 
   public static final AttributeKey<String> CONTENT = AttributeKey.stringKey("content");
   public static final AttributeKey<String> MESSAGE = AttributeKey.stringKey("message");
   public static final AttributeKey<String> FINISH_REASON = AttributeKey.stringKey("finish_reason");
   public static final AttributeKey<String> ROLE = AttributeKey.stringKey("role");
   public static final AttributeKey<String> ID = AttributeKey.stringKey("id");
-  public static final AttributeKey<String> TOOL_RESULT = AttributeKey.stringKey("tool.result");
-  public static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
-  public static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
+  public static final AttributeKey<String> TOOL_RESULT = AttributeKey.stringKey(io.tracebridge.genai.Strands.CHOICE_TOOL_RESULT);
+  public static final AttributeKey<String> INPUT_MESSAGES = AttributeKey.stringKey(GenAi.INPUT_MESSAGES);
+  public static final AttributeKey<String> OUTPUT_MESSAGES = AttributeKey.stringKey(GenAi.OUTPUT_MESSAGES);
   public static final AttributeKey<String> SYSTEM_INSTRUCTIONS =
-      AttributeKey.stringKey("gen_ai.system_instructions");
+      AttributeKey.stringKey(GenAi.SYSTEM_INSTRUCTIONS);
 
   private final SemconvMode mode;
 
@@ -73,7 +68,7 @@ public final class StrandsContentEvents {
     if (mode == SemconvMode.LEGACY) {
       messageEvents(span, newMessages);
     } else {
-      span.addEvent(DETAILS, Attributes.of(INPUT_MESSAGES, Json.write(messages(newMessages))));
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, Attributes.of(INPUT_MESSAGES, Json.write(messages(newMessages))));
     }
   }
 
@@ -87,12 +82,12 @@ public final class StrandsContentEvents {
       return;
     }
     if (mode == SemconvMode.LEGACY) {
-      span.addEvent(CHOICE, Attributes.of(MESSAGE, text, FINISH_REASON, finishReason));
+      span.addEvent(GenAi.EVENT_CHOICE, Attributes.of(MESSAGE, text, FINISH_REASON, finishReason));
     } else {
       ObjectNode out = Json.object().put("role", Role.ASSISTANT.wireName());
       out.putArray("parts").addObject().put("type", "text").put("content", text);
       out.put("finish_reason", finishReason);
-      span.addEvent(DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(out))));
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(out))));
     }
   }
 
@@ -112,13 +107,13 @@ public final class StrandsContentEvents {
     }
     if (mode == SemconvMode.LEGACY) {
       span.addEvent(
-          CHOICE,
+          GenAi.EVENT_CHOICE,
           Attributes.of(
               MESSAGE, Json.write(content(assistant.content())),
               TOOL_RESULT, Json.write(content(toolResults.content()))));
     } else {
       span.addEvent(
-          DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(messages(List.of(toolResults)))));
+          GenAi.EVENT_OPERATION_DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(messages(List.of(toolResults)))));
     }
   }
 
@@ -135,7 +130,7 @@ public final class StrandsContentEvents {
       if (systemPrompt != null) {
         ArrayNode content = Json.MAPPER.createArrayNode();
         content.addObject().put("text", systemPrompt);
-        span.addEvent(SYSTEM_MESSAGE, Attributes.of(CONTENT, Json.write(content)));
+        span.addEvent(GenAi.EVENT_SYSTEM_MESSAGE, Attributes.of(CONTENT, Json.write(content)));
       }
       messageEvents(span, sent);
     } else {
@@ -145,7 +140,7 @@ public final class StrandsContentEvents {
         instructions.addObject().put("type", "text").put("content", systemPrompt);
         attrs.put(SYSTEM_INSTRUCTIONS, Json.write(instructions));
       }
-      span.addEvent(DETAILS, attrs.build());
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, attrs.build());
     }
   }
 
@@ -160,11 +155,11 @@ public final class StrandsContentEvents {
     }
     String finish = response.stopReason().wireName();
     if (mode == SemconvMode.LEGACY) {
-      span.addEvent(CHOICE, Attributes.of(FINISH_REASON, finish, MESSAGE, Json.write(content(response.content()))));
+      span.addEvent(GenAi.EVENT_CHOICE, Attributes.of(FINISH_REASON, finish, MESSAGE, Json.write(content(response.content()))));
     } else {
       ObjectNode out = message(response.message());
       out.put("finish_reason", finish);
-      span.addEvent(DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(out))));
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(out))));
     }
   }
 
@@ -179,12 +174,12 @@ public final class StrandsContentEvents {
     }
     if (mode == SemconvMode.LEGACY) {
       span.addEvent(
-          TOOL_MESSAGE,
+          GenAi.EVENT_TOOL_MESSAGE,
           Attributes.of(ROLE, "tool", CONTENT, Json.write(use.input()), ID, use.toolUseId()));
     } else {
       ObjectNode msg = Json.object().put("role", "tool");
       msg.putArray("parts").add(part(use));
-      span.addEvent(DETAILS, Attributes.of(INPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(msg))));
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, Attributes.of(INPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(msg))));
     }
   }
 
@@ -199,11 +194,11 @@ public final class StrandsContentEvents {
     }
     ContentBlock.ToolResultBlock block = ContentBlock.toolResult(use.toolUseId(), result);
     if (mode == SemconvMode.LEGACY) {
-      span.addEvent(CHOICE, Attributes.of(MESSAGE, Json.write(resultContent(block)), ID, use.toolUseId()));
+      span.addEvent(GenAi.EVENT_CHOICE, Attributes.of(MESSAGE, Json.write(resultContent(block)), ID, use.toolUseId()));
     } else {
       ObjectNode msg = Json.object().put("role", "tool");
       msg.putArray("parts").add(part(block));
-      span.addEvent(DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(msg))));
+      span.addEvent(GenAi.EVENT_OPERATION_DETAILS, Attributes.of(OUTPUT_MESSAGES, Json.write(Json.MAPPER.createArrayNode().add(msg))));
     }
   }
 
@@ -220,8 +215,8 @@ public final class StrandsContentEvents {
     for (Message m : messages) {
       String name =
           m.role() == Role.ASSISTANT
-              ? ASSISTANT_MESSAGE
-              : m.toolResults().isEmpty() ? USER_MESSAGE : TOOL_MESSAGE;
+              ? GenAi.EVENT_ASSISTANT_MESSAGE
+              : m.toolResults().isEmpty() ? GenAi.EVENT_USER_MESSAGE : GenAi.EVENT_TOOL_MESSAGE;
       span.addEvent(name, Attributes.of(CONTENT, Json.write(content(m.content()))));
     }
   }

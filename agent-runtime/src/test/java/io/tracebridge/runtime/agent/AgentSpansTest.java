@@ -8,7 +8,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.tracebridge.runtime.InMemoryTelemetry;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.model.ScriptedModel;

@@ -19,7 +19,7 @@ import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
 import io.tracebridge.runtime.core.ToolStatus;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.internal.Json;
@@ -53,7 +53,7 @@ class AgentTest {
   }
 
   private static ModelResponse toolUses(ContentBlock.ToolUse... uses) {
-    return new ModelResponse(List.of(uses), StopReason.TOOL_USE, new Usage(10, 5, 2, 1));
+    return new ModelResponse(List.of(uses), StopReason.TOOL_USE, new Usage(10, 5, 2, 1, 0));
   }
 
   private static ContentBlock.ToolUse use(String id, String name, String json) throws Exception {
@@ -113,7 +113,7 @@ class AgentTest {
                 toolUses(
                     use("t1", "calculate", "{\"toolParameters\":{\"operand1\":2,\"operand2\":3,\"operation\":\"add\"}}"),
                     use("t2", "echo", "{\"toolParameters\":{\"text\":\"hi\"}}")),
-                new ModelResponse(List.of(ContentBlock.text("done")), StopReason.END_TURN, new Usage(20, 3, 0, 0))));
+                new ModelResponse(List.of(ContentBlock.text("done")), StopReason.END_TURN, new Usage(20, 3, 0, 0, 0))));
     Agent agent = agent(canned, new CalculateTool(), new EchoTool()).build();
 
     AgentResult result = agent.invoke(AgentRequest.of("go", "s"));
@@ -121,7 +121,7 @@ class AgentTest {
     assertThat(result.stopReason()).isEqualTo(AgentStopReason.END_TURN);
     assertThat(result.text()).isEqualTo("done");
     assertThat(result.iterations()).isEqualTo(2);
-    assertThat(result.usage()).isEqualTo(new Usage(30, 8, 2, 1));
+    assertThat(result.usage()).isEqualTo(new Usage(30, 8, 2, 1, 0));
     List<Message> conversation = agent.conversation("s");
     assertThat(conversation).extracting(Message::role)
         .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
@@ -145,7 +145,7 @@ class AgentTest {
     assertThat(result.stopReason()).isEqualTo(AgentStopReason.MAX_ITERATIONS);
     assertThat(result.stopReason().wireName()).isEqualTo("MaxIterations");
     assertThat(result.iterations()).isEqualTo(3);
-    assertThat(result.usage()).isEqualTo(new Usage(30, 15, 6, 3));
+    assertThat(result.usage()).isEqualTo(new Usage(30, 15, 6, 3, 0));
     assertThat(telemetry.spansNamed("execute_event_loop_cycle")).hasSize(3);
     assertThat(telemetry.spansNamed("execute_tool echo")).hasSize(3);
   }
@@ -153,7 +153,7 @@ class AgentTest {
   @Test
   void stopsWithMaxTokens() {
     ModelResponse truncated =
-        new ModelResponse(List.of(ContentBlock.text("partial")), StopReason.MAX_TOKENS, new Usage(5, 4096, 0, 0));
+        new ModelResponse(List.of(ContentBlock.text("partial")), StopReason.MAX_TOKENS, new Usage(5, 4096, 0, 0, 0));
     Agent agent = agent(ScriptedModel.canned(List.of(truncated))).build();
 
     AgentResult result = agent.invoke(AgentRequest.of("write a novel", "s"));

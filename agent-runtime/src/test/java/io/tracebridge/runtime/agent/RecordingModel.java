@@ -5,7 +5,7 @@ import io.tracebridge.runtime.core.Model;
 import io.tracebridge.runtime.core.ModelRequestOptions;
 import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.annotation.Nullable;

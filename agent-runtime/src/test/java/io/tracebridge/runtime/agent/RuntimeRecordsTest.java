@@ -17,7 +17,7 @@ import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.TelemetryCaptureHook;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;
@@ -97,7 +97,7 @@ class RuntimeRecordsTest {
     for (int i = 0; i < 2; i++) {
       responses.add(new ModelResponse(
           List.of(ContentBlock.toolUse("t" + i, "echo", Json.read("{\"toolParameters\":{\"text\":\"again\"}}"))),
-          StopReason.TOOL_USE, new Usage(10, 5, 0, 0)));
+          StopReason.TOOL_USE, new Usage(10, 5, 0, 0, 0)));
     }
     AgentResult result = agent(ScriptedModel.canned(responses)).tools(ToolRegistry.of(new EchoTool()))
         .maxIterations(2).build().invoke(AgentRequest.of("loop", "s"));

@@ -13,7 +13,7 @@ import io.tracebridge.runtime.core.Message;
 import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.tracebridge.runtime.telemetry.SemconvMode;

@@ -16,7 +16,7 @@ import io.tracebridge.runtime.core.ContentBlock;
 import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;
 import io.tracebridge.runtime.tools.CalculateTool;

@@ -15,7 +15,7 @@ import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.Tool;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolStatus;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.model.ScriptedModel;

@@ -8,7 +8,7 @@ import io.tracebridge.runtime.agent.AgentRequest;
 import io.tracebridge.runtime.agent.AgentResult;
 import io.tracebridge.runtime.core.ContentBlock;
 import io.tracebridge.runtime.core.ToolRegistry;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.hooks.SessionContextHook;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.testing.LoopbackHttpServer;
@@ -66,7 +66,7 @@ class BedrockConverseModelTest {
         agent.invoke(new AgentRequest("What is 6*7?", "s", null, List.of(new SessionContextHook(Map.of("userID", "user-77")))));
 
     assertThat(result.text()).isEqualTo("It is 42.");
-    assertThat(result.usage()).isEqualTo(new Usage(100 + 120 + 30 + 200, 45, 120, 30));
+    assertThat(result.usage()).isEqualTo(new Usage(100 + 120 + 30 + 200, 45, 120, 30, 0));
     assertThat(agent.conversation("s").get(1).content().get(0)).isEqualTo(new ContentBlock.Reasoning("use the tool", "sig-1"));
 
     assertThat(server.requests()).hasSize(2).allSatisfy(r -> {

@@ -19,7 +19,7 @@ import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolRegistry;
 import io.tracebridge.runtime.core.ToolStatus;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.internal.Json;
 import io.tracebridge.runtime.testing.LoopbackHttpServer;
 import io.tracebridge.runtime.testing.LoopbackHttpServer.Reply;

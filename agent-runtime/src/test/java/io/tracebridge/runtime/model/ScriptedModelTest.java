@@ -12,7 +12,7 @@ import io.tracebridge.runtime.core.Role;
 import io.tracebridge.runtime.core.StopReason;
 import io.tracebridge.runtime.core.ToolResult;
 import io.tracebridge.runtime.core.ToolSpec;
-import io.tracebridge.runtime.core.Usage;
+import io.tracebridge.mapper.Usage;
 import io.tracebridge.runtime.tools.CalculateTool;
 import io.tracebridge.runtime.tools.EchoTool;
 import java.util.List;
@@ -90,7 +90,7 @@ class ScriptedModelTest {
     ModelResponse r = ask("hello", TOOLS);
     // "hello" = 5 chars -> ceil(5/4)+10 = 12; output = DEFAULT_REPLY chars.
     assertThat(r.usage())
-        .isEqualTo(new Usage(12, (ScriptedModel.DEFAULT_REPLY.length() + 3) / 4 + 1, 0, 0));
+        .isEqualTo(new Usage(12, (ScriptedModel.DEFAULT_REPLY.length() + 3) / 4 + 1, 0, 0, 0));
     assertThat(ask("hello", TOOLS)).isEqualTo(r);
   }
 

@@ -1,5 +1,11 @@
 package io.tracebridge.cloudwatch.internal;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.HookEvents;
+import io.tracebridge.genai.OpenInference;
+import io.tracebridge.genai.OpenLlmetry;
+import io.tracebridge.genai.Strands;
+import io.tracebridge.genai.TraceBridgeKeys;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -38,57 +44,57 @@ import java.util.regex.Pattern;
  */
 public final class ContentAttributes {
   /** Span attribute set on a span from which content was removed. */
-  public static final String MARKER = "tracebridge.content.removed";
+  public static final String MARKER = TraceBridgeKeys.CONTENT_REMOVED;
   /** Prefix of the span attribute copies on the runtime's hook events (TelemetryCaptureHook). */
-  static final String SPAN_COPY_PREFIX = "span.";
+  static final String SPAN_COPY_PREFIX = HookEvents.SPAN_COPY_PREFIX;
 
   /** Keys that hold content wherever they appear: span attributes and event attributes. */
   static final Set<String> KEYS = Set.of(
       // OTel GenAI semantic conventions (v1.37+): JSON messages, on the span or on the
       // gen_ai.client.inference.operation.details event (Strands' latest mode puts them on the
       // event, and also on the span when exporting to Langfuse).
-      "gen_ai.input.messages",
-      "gen_ai.output.messages",
-      "gen_ai.system_instructions",
+      GenAi.INPUT_MESSAGES,
+      GenAi.OUTPUT_MESSAGES,
+      GenAi.SYSTEM_INSTRUCTIONS,
       // OTel GenAI semantic conventions: execute_tool spans.
-      "gen_ai.tool.call.arguments",
-      "gen_ai.tool.call.result",
+      GenAi.TOOL_CALL_ARGUMENTS,
+      GenAi.TOOL_CALL_RESULT,
       // Older semconv / OpenLLMetry single values (also the attributes of the v1.26
       // gen_ai.content.prompt / gen_ai.content.completion events).
-      "gen_ai.prompt",
-      "gen_ai.completion",
+      GenAi.PROMPT,
+      GenAi.COMPLETION,
       // OpenInference: the input and output of any span kind, and raw prompts.
-      "input.value",
-      "output.value",
-      "llm.prompts",
+      OpenInference.INPUT_VALUE,
+      OpenInference.OUTPUT_VALUE,
+      OpenInference.PROMPTS,
       // TraceBridge runtime hook events (agent-runtime TelemetryCaptureHook): agent_prompt,
       // agent_response, model_request, model_response (with reasoning), tool_request, tool_response.
-      "agent.prompt",
-      "agent.response",
-      "model.prompt",
-      "model.response",
-      "model.reasoning",
-      "tool.input",
-      "tool.output",
+      HookEvents.KEY_AGENT_PROMPT,
+      HookEvents.KEY_AGENT_RESPONSE,
+      HookEvents.KEY_MODEL_PROMPT,
+      HookEvents.KEY_MODEL_RESPONSE,
+      HookEvents.KEY_MODEL_REASONING,
+      HookEvents.KEY_TOOL_INPUT,
+      HookEvents.KEY_TOOL_OUTPUT,
       // Strands legacy mode: gen_ai.choice of a cycle that ran tools carries the tool results.
       // Also an ADOT LLO key.
-      "tool.result",
+      Strands.CHOICE_TOOL_RESULT,
       // The remaining exact keys of the ADOT Python LLO handler (llo_handler.py LLO_PATTERNS),
       // which AgentCore moves from spans to logs: other frameworks' content, and the Strands
       // message event names, which it also matches as attribute keys.
       "gen_ai.content.revised_prompt",
       "gen_ai.agent.actual_output",
       "gen_ai.agent.human_input",
-      "traceloop.entity.input",
-      "traceloop.entity.output",
+      OpenLlmetry.ENTITY_INPUT,
+      OpenLlmetry.ENTITY_OUTPUT,
       "crewai.crew.tasks_output",
       "crewai.crew.result",
       "system_prompt",
-      "gen_ai.user.message",
-      "gen_ai.assistant.message",
-      "gen_ai.system.message",
-      "gen_ai.tool.message",
-      "gen_ai.choice");
+      GenAi.EVENT_USER_MESSAGE,
+      GenAi.EVENT_ASSISTANT_MESSAGE,
+      GenAi.EVENT_SYSTEM_MESSAGE,
+      GenAi.EVENT_TOOL_MESSAGE,
+      GenAi.EVENT_CHOICE);
 
   /**
    * Indexed (flattened) message lists: OpenLLMetry / older semconv {@code gen_ai.prompt.N.content},
@@ -116,11 +122,11 @@ public final class ContentAttributes {
    * semconv v1.28 message event bodies when an SDK flattens them into attributes.
    */
   static final Map<String, Set<String>> EVENT_KEYS = Map.of(
-      "gen_ai.system.message", Set.of("content"),
-      "gen_ai.user.message", Set.of("content"),
-      "gen_ai.assistant.message", Set.of("content", "tool_calls"),
-      "gen_ai.tool.message", Set.of("content"),
-      "gen_ai.choice", Set.of("message"));
+      GenAi.EVENT_SYSTEM_MESSAGE, Set.of("content"),
+      GenAi.EVENT_USER_MESSAGE, Set.of("content"),
+      GenAi.EVENT_ASSISTANT_MESSAGE, Set.of("content", "tool_calls"),
+      GenAi.EVENT_TOOL_MESSAGE, Set.of("content"),
+      GenAi.EVENT_CHOICE, Set.of("message"));
 
   private ContentAttributes() {}
 

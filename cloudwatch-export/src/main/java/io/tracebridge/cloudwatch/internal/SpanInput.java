@@ -1,5 +1,6 @@
 package io.tracebridge.cloudwatch.internal;
 
+import io.tracebridge.genai.GenAi;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -20,7 +21,7 @@ public record SpanInput(Map<String, AnyValue> resourceAttributes, Resource resou
 
   /** Resource attribute {@code service.name}, or empty string. */
   public String serviceName() {
-    return Attrs.string(resourceAttributes, "service.name").orElse("");
+    return Attrs.string(resourceAttributes, GenAi.SERVICE_NAME).orElse("");
   }
 
   /** Every span of the request, in request order. */

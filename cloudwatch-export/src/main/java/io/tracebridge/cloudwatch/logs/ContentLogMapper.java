@@ -1,5 +1,7 @@
 package io.tracebridge.cloudwatch.logs;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.TraceBridgeKeys;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tracebridge.cloudwatch.internal.Attrs;
@@ -41,8 +43,8 @@ public final class ContentLogMapper {
     Map<String, AnyValue> spanAttributes = Attrs.toMap(input.span().getAttributesList());
     Map<String, Object> attributes = new LinkedHashMap<>();
     String scopeName = input.scope().getName();
-    attributes.put("event.name", scopeName.isEmpty() ? "tracebridge" : scopeName);
-    Attrs.firstString(spanAttributes, "session.id").ifPresent(s -> attributes.put("session.id", s));
+    attributes.put(GenAi.EVENT_NAME, scopeName.isEmpty() ? "tracebridge" : scopeName);
+    Attrs.firstString(spanAttributes, GenAi.SESSION_ID).ifPresent(s -> attributes.put(GenAi.SESSION_ID, s));
     if (tenant != null) {
       attributes.put("tenant", tenant);
     }
@@ -75,7 +77,7 @@ public final class ContentLogMapper {
       return new LogEvent(millis, json);
     }
     ObjectNode tree = SegmentJson.mapper().valueToTree(record);
-    ((ObjectNode) tree.get("attributes")).put("tracebridge.truncated", true).put("tracebridge.original_bytes", original);
+    ((ObjectNode) tree.get("attributes")).put(TraceBridgeKeys.TRUNCATED, true).put(TraceBridgeKeys.ORIGINAL_BYTES, original);
     // The longest contents are cut, each only as much as needed: no fixed preview length.
     String trimmed = JsonFit.fit(tree, List.of(tree.get("body")), maxMessageBytes);
     // LogEventBatcher cuts the raw message as a last resort if it is still too large.

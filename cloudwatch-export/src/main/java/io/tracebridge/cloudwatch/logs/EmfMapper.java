@@ -1,26 +1,31 @@
 package io.tracebridge.cloudwatch.logs;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.OpenInference;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.tracebridge.cloudwatch.internal.Attrs;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import io.tracebridge.cloudwatch.xray.SegmentJson;
 import io.tracebridge.mapper.SpanUsage;
 import io.tracebridge.mapper.Usage;
+import io.tracebridge.mapper.UsageRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
  * Token counts as Embedded Metric Format lines, so CloudWatch graphs tokens per agent and model.
  *
- * <p>One line per <b>model call</b> span: {@code gen_ai.operation.name} is {@code chat}, {@code
- * text_completion} or {@code generate_content}, or (without it) OpenInference kind {@code LLM}, or
- * (with neither) any span with token counts. Agent and cycle spans are skipped on purpose: Strands
+ * <p>One line per <b>model call</b> span, as span-mapper's {@link UsageRule#isModelCallSpan}
+ * decides (the rule the records billing counts follow): {@code gen_ai.operation.name} is one of
+ * {@link UsageRule#MODEL_OPERATIONS} ({@code chat}, {@code text_completion}, {@code
+ * generate_content}, and the older {@code completion} and {@code generate} that the mapper also
+ * bills), or (without it) OpenInference kind {@code LLM}, or (with neither) any span with token
+ * counts. Agent and cycle spans are skipped on purpose: Strands
  * puts the accumulated totals on {@code invoke_agent}, so counting it too would double the sums.
  *
  * <p>Namespace configurable; one dimension set {@code [agent, model]}; {@code agent} is {@code
@@ -35,7 +40,6 @@ import javax.annotation.Nullable;
  * spanId, session.id, tenant. Immutable.
  */
 public final class EmfMapper {
-  static final Set<String> MODEL_OPERATIONS = Set.of("chat", "text_completion", "generate_content");
   static final String UNKNOWN = "unknown";
   static final int MAX_DIMENSION_CHARS = 1024;
 
@@ -57,9 +61,9 @@ public final class EmfMapper {
     }
 
     Map<String, Object> members = new LinkedHashMap<>();
-    members.put("agent", dimension(Attrs.firstString(a, "gen_ai.agent.name", "agent.name")
+    members.put("agent", dimension(Attrs.firstString(a, GenAi.AGENT_NAME, OpenInference.AGENT_NAME)
         .or(() -> Optional.of(input.serviceName()).filter(s -> !s.isBlank()))));
-    members.put("model", dimension(Attrs.firstString(a, "gen_ai.response.model", "gen_ai.request.model", "llm.model_name")));
+    members.put("model", dimension(Attrs.firstString(a, GenAi.RESPONSE_MODEL, GenAi.REQUEST_MODEL, OpenInference.MODEL_NAME)));
     List<EmfLine.Metric> metrics = new ArrayList<>();
     metric(metrics, members, "InputTokens", usage.inputTokens());
     metric(metrics, members, "OutputTokens", usage.outputTokens());
@@ -70,7 +74,7 @@ public final class EmfMapper {
     metric(metrics, members, "ModelCalls", 1);
     members.put("traceId", Attrs.hex(input.span().getTraceId()));
     members.put("spanId", Attrs.hex(input.span().getSpanId()));
-    Attrs.firstString(a, "session.id").ifPresent(s -> members.put("session.id", s));
+    Attrs.firstString(a, GenAi.SESSION_ID).ifPresent(s -> members.put(GenAi.SESSION_ID, s));
     if (tenant != null) {
       members.put("tenant", tenant);
     }
@@ -84,16 +88,11 @@ public final class EmfMapper {
     return line(input, tenant).map(l -> new LogEvent(l.aws().timestamp(), SegmentJson.write(l)));
   }
 
+  /** Span-mapper's {@link UsageRule#isModelCallSpan}, the rule billing's records follow too. */
   static boolean isModelCall(Map<String, AnyValue> a) {
-    Optional<String> operation = Attrs.firstString(a, "gen_ai.operation.name");
-    if (operation.isPresent()) {
-      return MODEL_OPERATIONS.contains(operation.get());
-    }
-    Optional<String> openInference = Attrs.firstString(a, "openinference.span.kind");
-    if (openInference.isPresent()) {
-      return "LLM".equalsIgnoreCase(openInference.get());
-    }
-    return true;
+    return UsageRule.isModelCallSpan(
+        Attrs.firstString(a, GenAi.OPERATION_NAME).orElse(null),
+        Attrs.firstString(a, OpenInference.SPAN_KIND).orElse(null));
   }
 
   private static String dimension(Optional<String> value) {

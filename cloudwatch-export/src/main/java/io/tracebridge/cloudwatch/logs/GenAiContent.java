@@ -1,5 +1,9 @@
 package io.tracebridge.cloudwatch.logs;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.HookEvents;
+import io.tracebridge.genai.OpenInference;
+import io.tracebridge.genai.Strands;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -51,17 +55,17 @@ final class GenAiContent {
     List<Message> output = new ArrayList<>();
     Map<String, AnyValue> attributes = Attrs.toMap(span.getAttributesList());
 
-    indexed(attributes, "gen_ai.prompt.", ".role", ".content", "user", input);
-    indexed(attributes, "gen_ai.completion.", ".role", ".content", "assistant", output);
-    single(attributes, "gen_ai.prompt", "user", input);
-    single(attributes, "gen_ai.completion", "assistant", output);
+    indexed(attributes, GenAi.PROMPT_PREFIX, ".role", ".content", "user", input);
+    indexed(attributes, GenAi.COMPLETION_PREFIX, ".role", ".content", "assistant", output);
+    single(attributes, GenAi.PROMPT, "user", input);
+    single(attributes, GenAi.COMPLETION, "assistant", output);
     semconv(attributes, input, output);
-    indexed(attributes, "llm.input_messages.", ".message.role", ".message.content", "user", input);
-    indexed(attributes, "llm.output_messages.", ".message.role", ".message.content", "assistant", output);
-    single(attributes, "input.value", "user", input);
-    single(attributes, "output.value", "assistant", output);
-    single(attributes, "gen_ai.tool.call.arguments", "tool", input);
-    single(attributes, "gen_ai.tool.call.result", "tool", output);
+    indexed(attributes, OpenInference.INPUT_MESSAGES_PREFIX, ".message.role", ".message.content", "user", input);
+    indexed(attributes, OpenInference.OUTPUT_MESSAGES_PREFIX, ".message.role", ".message.content", "assistant", output);
+    single(attributes, OpenInference.INPUT_VALUE, "user", input);
+    single(attributes, OpenInference.OUTPUT_VALUE, "assistant", output);
+    single(attributes, GenAi.TOOL_CALL_ARGUMENTS, "tool", input);
+    single(attributes, GenAi.TOOL_CALL_RESULT, "tool", output);
 
     // The runtime's hook events repeat what its Strands events say (the prompt, the reply): they
     // are read only for a side that nothing else filled, so each content event says it once.
@@ -70,21 +74,21 @@ final class GenAiContent {
     for (Span.Event event : span.getEventsList()) {
       Map<String, AnyValue> e = Attrs.toMap(event.getAttributesList());
       switch (event.getName()) {
-        case "gen_ai.system.message" -> single(e, "content", "system", input);
-        case "gen_ai.user.message" -> single(e, "content", "user", input);
-        case "gen_ai.assistant.message" -> single(e, "content", "assistant", input);
-        case "gen_ai.tool.message" -> single(e, "content", Attrs.firstString(e, "role").orElse("tool"), input);
-        case "gen_ai.choice" -> {
+        case GenAi.EVENT_SYSTEM_MESSAGE -> single(e, "content", "system", input);
+        case GenAi.EVENT_USER_MESSAGE -> single(e, "content", "user", input);
+        case GenAi.EVENT_ASSISTANT_MESSAGE -> single(e, "content", "assistant", input);
+        case GenAi.EVENT_TOOL_MESSAGE -> single(e, "content", Attrs.firstString(e, "role").orElse("tool"), input);
+        case GenAi.EVENT_CHOICE -> {
           single(e, "message", "assistant", output);
-          single(e, "tool.result", "tool", output);
+          single(e, Strands.CHOICE_TOOL_RESULT, "tool", output);
         }
-        case "gen_ai.client.inference.operation.details" -> semconv(e, input, output);
-        case "agent_prompt" -> single(e, "agent.prompt", "user", hookInput);
-        case "model_request" -> single(e, "model.prompt", "user", hookInput);
-        case "model_response" -> single(e, "model.response", "assistant", hookOutput);
-        case "tool_request" -> single(e, "tool.input", "tool", hookInput);
-        case "tool_response" -> single(e, "tool.output", "tool", hookOutput);
-        case "agent_response" -> single(e, "agent.response", "assistant", hookOutput);
+        case GenAi.EVENT_OPERATION_DETAILS -> semconv(e, input, output);
+        case HookEvents.AGENT_PROMPT -> single(e, HookEvents.KEY_AGENT_PROMPT, "user", hookInput);
+        case HookEvents.MODEL_REQUEST -> single(e, HookEvents.KEY_MODEL_PROMPT, "user", hookInput);
+        case HookEvents.MODEL_RESPONSE -> single(e, HookEvents.KEY_MODEL_RESPONSE, "assistant", hookOutput);
+        case HookEvents.TOOL_REQUEST -> single(e, HookEvents.KEY_TOOL_INPUT, "tool", hookInput);
+        case HookEvents.TOOL_RESPONSE -> single(e, HookEvents.KEY_TOOL_OUTPUT, "tool", hookOutput);
+        case HookEvents.AGENT_RESPONSE -> single(e, HookEvents.KEY_AGENT_RESPONSE, "assistant", hookOutput);
         default -> {
           // not content
         }
@@ -144,9 +148,9 @@ final class GenAiContent {
 
   /** OTel GenAI semconv messages: {@code [{role, parts:[{type, content}...]}]}. */
   private static void semconv(Map<String, AnyValue> attributes, List<Message> input, List<Message> output) {
-    Attrs.string(attributes, "gen_ai.system_instructions").ifPresent(s -> input.add(new Message("system", simplify(content(s)))));
-    messages(attributes, "gen_ai.input.messages", "user").forEach(input::add);
-    messages(attributes, "gen_ai.output.messages", "assistant").forEach(output::add);
+    Attrs.string(attributes, GenAi.SYSTEM_INSTRUCTIONS).ifPresent(s -> input.add(new Message("system", simplify(content(s)))));
+    messages(attributes, GenAi.INPUT_MESSAGES, "user").forEach(input::add);
+    messages(attributes, GenAi.OUTPUT_MESSAGES, "assistant").forEach(output::add);
   }
 
   private static List<Message> messages(Map<String, AnyValue> attributes, String key, String defaultRole) {

@@ -1,5 +1,6 @@
 package io.tracebridge.cloudwatch.logs;
 
+import io.tracebridge.genai.TraceBridgeKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -82,7 +83,7 @@ public final class LogRecordMapper {
     if (original <= maxMessageBytes) {
       return new LogEvent(millis, message);
     }
-    attributes.put("tracebridge.truncated", true).put("tracebridge.original_bytes", original);
+    attributes.put(TraceBridgeKeys.TRUNCATED, true).put(TraceBridgeKeys.ORIGINAL_BYTES, original);
     List<JsonNode> roots = new ArrayList<>();
     if (json.has("body")) {
       roots.add(json.get("body"));

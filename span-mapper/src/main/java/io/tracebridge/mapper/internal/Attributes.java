@@ -20,7 +20,7 @@ import javax.annotation.Nullable;
  * seed's {@code TelemetryCaptureHook} adds to each hook event.
  */
 final class Attributes {
-  private static final String SPAN_COPY_PREFIX = "span.";
+  private static final String SPAN_COPY_PREFIX = io.tracebridge.genai.HookEvents.SPAN_COPY_PREFIX;
 
   private final Map<String, AnyValue> values;
   private final String prefix;

@@ -42,8 +42,8 @@ import javax.annotation.Nullable;
  * {@code execute_event_loop_cycle}, say) give nothing here; errors are {@link ErrorMapper}'s.
  */
 final class GenAiSpanMapper implements DialectMapper {
-  private static final Set<String> MODEL_OPERATIONS =
-      Set.of("chat", "text_completion", "generate_content", "completion", "generate");
+  /** The operations of a model call: the one rule's ({@link io.tracebridge.mapper.UsageRule}). */
+  private static final Set<String> MODEL_OPERATIONS = io.tracebridge.mapper.UsageRule.MODEL_OPERATIONS;
 
   /** What a span is, for the records it gives. */
   enum Kind {
@@ -64,14 +64,14 @@ final class GenAiSpanMapper implements DialectMapper {
 
   static Kind kindOf(SpanView span) {
     String op = span.operation();
-    if (GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) || "create_agent".equals(op)) {
-      return "invoke_agent".equals(op) ? Kind.AGENT : Kind.OTHER;
+    if (GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) || io.tracebridge.genai.GenAi.OP_CREATE_AGENT.equals(op)) {
+      return GenAiAttributes.OPERATION_INVOKE_AGENT.equals(op) ? Kind.AGENT : Kind.OTHER;
     }
     if (MODEL_OPERATIONS.contains(op)
         && (span.attributes().contains(GenAiAttributes.OPERATION_NAME) || span.isStrands())) {
       return Kind.MODEL;
     }
-    if ("execute_tool".equals(op)) {
+    if (io.tracebridge.genai.GenAi.OP_EXECUTE_TOOL.equals(op)) {
       return Kind.TOOL;
     }
     return Kind.OTHER;

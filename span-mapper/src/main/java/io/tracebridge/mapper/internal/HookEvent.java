@@ -1,16 +1,17 @@
 package io.tracebridge.mapper.internal;
 
+import io.tracebridge.genai.HookEvents;
 import io.tracebridge.mapper.RecordType;
 import java.util.Optional;
 
 /** The span events the seed's {@code TelemetryCaptureHook} adds, and the record each becomes. */
 enum HookEvent {
-  AGENT_PROMPT("agent_prompt", RecordType.PROMPT),
-  MODEL_REQUEST("model_request", RecordType.MODEL_REQUEST),
-  MODEL_RESPONSE("model_response", RecordType.MODEL_RESPONSE),
-  TOOL_REQUEST("tool_request", RecordType.TOOL_REQUEST),
-  TOOL_RESPONSE("tool_response", RecordType.TOOL_RESPONSE),
-  AGENT_RESPONSE("agent_response", RecordType.RESPONSE);
+  AGENT_PROMPT(HookEvents.AGENT_PROMPT, RecordType.PROMPT),
+  MODEL_REQUEST(HookEvents.MODEL_REQUEST, RecordType.MODEL_REQUEST),
+  MODEL_RESPONSE(HookEvents.MODEL_RESPONSE, RecordType.MODEL_RESPONSE),
+  TOOL_REQUEST(HookEvents.TOOL_REQUEST, RecordType.TOOL_REQUEST),
+  TOOL_RESPONSE(HookEvents.TOOL_RESPONSE, RecordType.TOOL_RESPONSE),
+  AGENT_RESPONSE(HookEvents.AGENT_RESPONSE, RecordType.RESPONSE);
 
   /** Step-key prefix of the reasoning record a {@code model_response} may also produce. */
   static final String REASONING_STEP = "reasoning";

@@ -188,8 +188,8 @@ public final class LogsMapper {
     if (hook) {
       span.setEndTimeUnixNano(0); // the span has not ended: its duration is not known yet
       for (KeyValue kv : log.getAttributesList()) {
-        if (kv.getKey().startsWith("span.")) {
-          span.addAttributes(kv.toBuilder().setKey(kv.getKey().substring("span.".length())));
+        if (kv.getKey().startsWith(io.tracebridge.genai.HookEvents.SPAN_COPY_PREFIX)) {
+          span.addAttributes(kv.toBuilder().setKey(kv.getKey().substring(io.tracebridge.genai.HookEvents.SPAN_COPY_PREFIX.length())));
         }
       }
       span.addEvents(Span.Event.newBuilder()

@@ -1,5 +1,6 @@
 package io.tracebridge.mapper.internal;
 
+import io.tracebridge.genai.GenAi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -260,10 +261,10 @@ final class MessageParser {
   @Nullable
   static String roleOfEvent(String eventName) {
     return switch (eventName) {
-      case "gen_ai.system.message" -> "system";
-      case "gen_ai.user.message" -> "user";
-      case "gen_ai.assistant.message", "gen_ai.choice" -> "assistant";
-      case "gen_ai.tool.message" -> "tool";
+      case GenAi.EVENT_SYSTEM_MESSAGE -> "system";
+      case GenAi.EVENT_USER_MESSAGE -> "user";
+      case GenAi.EVENT_ASSISTANT_MESSAGE, GenAi.EVENT_CHOICE -> "assistant";
+      case GenAi.EVENT_TOOL_MESSAGE -> "tool";
       default -> null;
     };
   }

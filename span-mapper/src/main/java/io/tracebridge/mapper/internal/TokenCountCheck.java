@@ -26,7 +26,7 @@ import javax.annotation.Nullable;
  * issue ({@link Attributes}).
  */
 final class TokenCountCheck {
-  private static final String SPAN_COPY_PREFIX = "span.";
+  private static final String SPAN_COPY_PREFIX = io.tracebridge.genai.HookEvents.SPAN_COPY_PREFIX;
   /** Longer numeric text is not parsed: no count in range needs more digits. */
   private static final int MAX_NUMBER_CHARS = 64;
   private static final Set<String> NAMES =

@@ -1,5 +1,7 @@
 package io.tracebridge.mapper.legacy;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.HookEvents;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracebridge.mapper.FunctionalRecord;
@@ -47,7 +49,7 @@ import javax.annotation.Nullable;
  */
 public final class LegacyTraceView {
   private static final String TOOL_ERROR_STATUS = "error";
-  private static final String TRACE_PARSING_ERROR = "trace_parsing_error";
+  private static final String TRACE_PARSING_ERROR = HookEvents.KEY_TRACE_PARSING_ERROR;
   /** The seed serialises {@code raw} with {@code json.dumps}: nulls are kept. */
   private static final ObjectMapper RAW_JSON = new ObjectMapper();
 
@@ -109,8 +111,8 @@ public final class LegacyTraceView {
 
   static String traceType(RecordType type) {
     return switch (type) {
-      case PROMPT -> "agent_prompt";
-      case RESPONSE -> "agent_response";
+      case PROMPT -> HookEvents.AGENT_PROMPT;
+      case RESPONSE -> HookEvents.AGENT_RESPONSE;
       case ERROR -> "failure";
       default -> type.wireName();
     };
@@ -179,33 +181,33 @@ public final class LegacyTraceView {
     Map<String, Object> a = new LinkedHashMap<>();
     ToolCall tool = record.tool();
     switch (record.type()) {
-      case PROMPT -> put(a, "agent.prompt", record.text());
+      case PROMPT -> put(a, HookEvents.KEY_AGENT_PROMPT, record.text());
       case MODEL_REQUEST -> {
-        put(a, "model.name", record.model());
-        put(a, "model.prompt", record.text());
+        put(a, HookEvents.KEY_MODEL_NAME, record.model());
+        put(a, HookEvents.KEY_MODEL_PROMPT, record.text());
       }
       case MODEL_RESPONSE -> {
-        put(a, "model.response", record.text());
-        put(a, "model.finish_reason", record.finishReason());
+        put(a, HookEvents.KEY_MODEL_RESPONSE, record.text());
+        put(a, HookEvents.KEY_MODEL_FINISH_REASON, record.finishReason());
         if (record.usage() != null) {
-          a.put("model.input_tokens", record.usage().inputTokens());
-          a.put("model.output_tokens", record.usage().outputTokens());
+          a.put(HookEvents.KEY_MODEL_INPUT_TOKENS, record.usage().inputTokens());
+          a.put(HookEvents.KEY_MODEL_OUTPUT_TOKENS, record.usage().outputTokens());
         }
       }
-      case REASONING -> put(a, "model.reasoning", record.text());
+      case REASONING -> put(a, HookEvents.KEY_MODEL_REASONING, record.text());
       case TOOL_REQUEST, TOOL_RESPONSE -> {
         if (tool != null) {
-          put(a, "tool.name", tool.name());
-          put(a, "tool.input", tool.input());
-          put(a, "tool.output", tool.output());
-          put(a, "tool.status", tool.status());
+          put(a, HookEvents.KEY_TOOL_NAME, tool.name());
+          put(a, HookEvents.KEY_TOOL_INPUT, tool.input());
+          put(a, HookEvents.KEY_TOOL_OUTPUT, tool.output());
+          put(a, HookEvents.KEY_TOOL_STATUS, tool.status());
         }
       }
       case RESPONSE -> {
-        put(a, "agent.response", record.text());
+        put(a, HookEvents.KEY_AGENT_RESPONSE, record.text());
         if (record.totalUsage() != null) {
-          a.put("agent.input_tokens", record.totalUsage().inputTokens());
-          a.put("agent.output_tokens", record.totalUsage().outputTokens());
+          a.put(HookEvents.KEY_AGENT_INPUT_TOKENS, record.totalUsage().inputTokens());
+          a.put(HookEvents.KEY_AGENT_OUTPUT_TOKENS, record.totalUsage().outputTokens());
         }
       }
       case ERROR -> {
@@ -213,8 +215,8 @@ public final class LegacyTraceView {
         if (error != null && TRACE_PARSING_ERROR.equals(error.type())) {
           put(a, TRACE_PARSING_ERROR, error.message());
         } else if (error != null) {
-          put(a, "exception.type", error.type());
-          put(a, "exception.message", error.message());
+          put(a, GenAi.EXCEPTION_TYPE, error.type());
+          put(a, GenAi.EXCEPTION_MESSAGE, error.message());
         }
       }
     }

@@ -1,5 +1,9 @@
 package io.tracebridge.cloudwatch.xray.translator;
 
+import io.tracebridge.genai.GenAi;
+import io.tracebridge.genai.OpenInference;
+import io.tracebridge.genai.OpenLlmetry;
+import io.tracebridge.genai.Strands;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -41,37 +45,37 @@ final class AnnotationsMapper {
 
   /** Keys annotated by default, highest priority first. */
   static final List<String> SEARCHABLE_KEYS = List.of(
-      "session.id",
-      "gen_ai.conversation.id",
-      "gen_ai.agent.name",
-      "gen_ai.agent.id",
-      "gen_ai.operation.name",
-      "gen_ai.request.model",
-      "gen_ai.response.model",
-      "gen_ai.system",
-      "gen_ai.provider.name",
-      "gen_ai.tool.name",
-      "gen_ai.tool.call.id",
-      "gen_ai.tool.status",
-      "gen_ai.usage.input_tokens",
-      "gen_ai.usage.output_tokens",
-      "gen_ai.usage.prompt_tokens",
-      "gen_ai.usage.completion_tokens",
-      "gen_ai.usage.total_tokens",
-      "gen_ai.usage.cache_read_input_tokens",
-      "gen_ai.usage.cache_write_input_tokens",
-      "gen_ai.usage.cache_read.input_tokens",
-      "gen_ai.usage.cache_creation.input_tokens",
-      "gen_ai.usage.reasoning_tokens",
-      "gen_ai.usage.reasoning.output_tokens",
-      "openinference.span.kind",
-      "agent.name",
-      "llm.model_name",
-      "llm.provider",
-      "llm.token_count.prompt",
-      "llm.token_count.completion",
-      "llm.token_count.total",
-      "tool.name");
+      GenAi.SESSION_ID,
+      GenAi.CONVERSATION_ID,
+      GenAi.AGENT_NAME,
+      GenAi.AGENT_ID,
+      GenAi.OPERATION_NAME,
+      GenAi.REQUEST_MODEL,
+      GenAi.RESPONSE_MODEL,
+      GenAi.SYSTEM,
+      GenAi.PROVIDER_NAME,
+      GenAi.TOOL_NAME,
+      GenAi.TOOL_CALL_ID,
+      Strands.TOOL_STATUS,
+      GenAi.USAGE_INPUT_TOKENS,
+      GenAi.USAGE_OUTPUT_TOKENS,
+      GenAi.USAGE_PROMPT_TOKENS,
+      GenAi.USAGE_COMPLETION_TOKENS,
+      GenAi.USAGE_TOTAL_TOKENS,
+      Strands.USAGE_CACHE_READ_INPUT_TOKENS,
+      Strands.USAGE_CACHE_WRITE_INPUT_TOKENS,
+      GenAi.USAGE_CACHE_READ_INPUT_TOKENS,
+      GenAi.USAGE_CACHE_CREATION_INPUT_TOKENS,
+      OpenLlmetry.USAGE_REASONING_TOKENS,
+      GenAi.USAGE_REASONING_OUTPUT_TOKENS,
+      OpenInference.SPAN_KIND,
+      OpenInference.AGENT_NAME,
+      OpenInference.MODEL_NAME,
+      OpenInference.PROVIDER,
+      OpenInference.TOKENS_PROMPT,
+      OpenInference.TOKENS_COMPLETION,
+      OpenInference.TOKENS_TOTAL,
+      OpenInference.TOOL_NAME);
 
   record Result(Map<String, Object> annotations, Map<String, Map<String, Object>> metadata, @Nullable String user) {}
 

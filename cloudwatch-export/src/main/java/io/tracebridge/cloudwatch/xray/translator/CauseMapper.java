@@ -1,5 +1,6 @@
 package io.tracebridge.cloudwatch.xray.translator;
 
+import io.tracebridge.genai.GenAi;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
@@ -56,8 +57,8 @@ final class CauseMapper {
       int truncated = Math.max(0, frames.size() - MAX_FRAMES);
       exceptions.add(new ExceptionData(
           exceptionId(span, exceptions.size()),
-          Attrs.string(eventAttributes, "exception.type").orElse(null),
-          Attrs.string(eventAttributes, "exception.message").orElse(null),
+          Attrs.string(eventAttributes, GenAi.EXCEPTION_TYPE).orElse(null),
+          Attrs.string(eventAttributes, GenAi.EXCEPTION_MESSAGE).orElse(null),
           remote ? Boolean.TRUE : null,
           truncated == 0 ? null : truncated,
           frames.subList(0, Math.min(frames.size(), MAX_FRAMES))));

@@ -6,11 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The X-Ray trace id form and its timestamp rule (collector {@code segment.go}
+ * The X-Ray trace id of an OTLP span and X-Ray's timestamp rule (collector {@code segment.go}
  * {@code convertToAmazonTraceID}).
  *
- * <p>Form: the 16-byte W3C id in hex, split after 8 hex digits: {@code "1-" + hex[0:8] + "-" +
- * hex[8:32]}. The first 8 hex digits are read by X-Ray as the epoch second the trace started.
+ * <p>Form: span-mapper's {@link io.tracebridge.mapper.TraceIds#toXray}, the one conversion
+ * TraceBridge has (the records' {@code xrayTraceId} is the same string): the 16-byte W3C id in
+ * hex, split after 8 hex digits, {@code "1-" + hex[0:8] + "-" + hex[8:32]}. The first 8 hex
+ * digits are read by X-Ray as the epoch second the trace started; that rule is X-Ray's only and
+ * stays here.
  *
  * <p>Timestamp rule: the collector (while its gate {@code skiptimestampvalidation} is off) skips a
  * span whose epoch lies more than 28 days in the past or 5 minutes in the future. The current
@@ -26,8 +29,7 @@ final class TraceIds {
 
   /** The X-Ray form of a valid 16-byte trace id. */
   static String toXRay(ByteString traceId) {
-    String hex = Attrs.hex(traceId);
-    return "1-" + hex.substring(0, 8) + "-" + hex.substring(8);
+    return io.tracebridge.mapper.TraceIds.toXray(Attrs.hex(traceId));
   }
 
   /** True when the id's embedded epoch second lies within [now - 28 d, now + 5 min]. */
