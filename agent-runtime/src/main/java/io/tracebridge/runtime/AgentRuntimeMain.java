@@ -20,7 +20,7 @@ import io.tracebridge.runtime.tools.EchoTool;
 import io.vertx.core.Vertx;
 import io.tracebridge.runtime.aws.GatewayUrls;
 import io.tracebridge.runtime.aws.SecretsManagerCredentials;
-import io.tracebridge.runtime.aws.SigV4Signer;
+import io.tracebridge.aws.SigV4Signer;
 import io.tracebridge.runtime.mcp.McpAuth;
 import io.tracebridge.runtime.mcp.McpServerSpec;
 import io.tracebridge.runtime.mcp.McpToolSource;

@@ -1,5 +1,6 @@
 package io.tracebridge.app;
 
+import io.tracebridge.aws.TransportRetryPolicy;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.web.Readiness;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -35,7 +35,9 @@ final class StoreAccess {
   static DynamoDbClient client(int storeThreads) {
     return DynamoDbClient.builder()
         .httpClientBuilder(DynamoDbTraceStore.httpClientBuilder(storeThreads))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        // Deliberately TransportRetryPolicy.NO_RETRY (one attempt per call): the store's own loop
+        // retries every call, so SDK retries here would multiply the attempts.
+        .overrideConfiguration(TransportRetryPolicy.NO_RETRY.clientOverride())
         .build();
   }
 

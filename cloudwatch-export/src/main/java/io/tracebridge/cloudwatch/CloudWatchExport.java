@@ -16,8 +16,8 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.tracebridge.cloudwatch.ExportStats.Counter;
 import io.tracebridge.cloudwatch.internal.ContentAttributes;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.Sleeper;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import io.tracebridge.cloudwatch.internal.ThrottledLogger;
 import io.tracebridge.cloudwatch.logs.CloudWatchLogsSender;
@@ -47,7 +47,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -72,9 +71,11 @@ import software.amazon.awssdk.services.xray.XRayClient;
  * export them again.
  *
  * <p><b>Failure.</b> Best effort: when the queue holds {@code maxQueuedSpans} spans a new request
- * is dropped and counted; calls are retried with exponential backoff and jitter by the worker
- * threads (which are ours: no event loop ever waits), permanent errors (4xx other than
- * throttling) are not retried; whatever is given up on is counted in {@link #stats()} and
+ * is dropped and counted; calls are retried with exponential backoff and jitter on the worker
+ * threads (which are ours: no event loop ever waits) by the AWS SDK's standard retry strategy
+ * (aws-support's {@code TransportRetryPolicy}, from {@link CloudWatchExportConfig#retryPolicy()}),
+ * permanent errors (4xx other than throttling) are not retried; unprocessed segments are resent
+ * in rounds with the same backoff; whatever is given up on is counted in {@link #stats()} and
  * reported by one throttled warning line (at most one a minute, with no payload).
  *
  * <p>Thread-safe. {@link #shutdown()} stops intake, lets the queue drain for {@code
@@ -118,12 +119,12 @@ public final class CloudWatchExport implements AutoCloseable {
       @Nullable XRayClient xray,
       @Nullable CloudWatchLogsClient logs,
       @Nullable OtlpHttpTraceSender otlp,
-      Retrier retrier,
+      ExportRetries retries,
       Clock clock,
       ThrottledLogger dropLog,
       List<AutoCloseable> resources) {
     this.config = config;
-    this.stats = new ExportStats(retrier::retries);
+    this.stats = new ExportStats(retries::retries);
     this.dropLog = dropLog;
     this.resources = List.copyOf(resources);
     boolean xrayMode = config.traces() == CloudWatchExportConfig.Traces.XRAY && xray != null;
@@ -131,10 +132,10 @@ public final class CloudWatchExport implements AutoCloseable {
         ? new SegmentTranslator(config.indexedAttributes(), config.validateTraceIdEpoch(),
             config.contentLogs() ? config.logGroup() : null, clock, config.spanContent())
         : null;
-    this.xraySender = xrayMode ? new XRaySegmentSender(xray, retrier) : null;
+    this.xraySender = xrayMode ? new XRaySegmentSender(xray, retries.rounds()) : null;
     this.otlpSender = config.traces() == CloudWatchExportConfig.Traces.OTLP ? otlp : null;
     this.logsSender = config.logsEnabled() && logs != null
-        ? new CloudWatchLogsSender(logs, retrier, config.logGroup(), config.logStream(), new LogEventBatcher())
+        ? new CloudWatchLogsSender(logs, config.logGroup(), config.logStream(), new LogEventBatcher())
         : null;
     this.contentMapper = config.contentLogs() ? new ContentLogMapper() : null;
     this.emfMapper = config.emfMetrics() ? new EmfMapper(config.emfNamespace()) : null;
@@ -153,7 +154,9 @@ public final class CloudWatchExport implements AutoCloseable {
   /**
    * Builds the export with the AWS SDK's default credentials and region chains (unless the
    * configuration names them): sync X-Ray and CloudWatch Logs clients on the URL-connection HTTP
-   * client, with the SDK's own retries off (this class retries), and the JDK HTTP client for OTLP.
+   * client, retried by the SDK's standard strategy with the configuration's attempts and backoff
+   * ({@code requestTimeout} bounds each attempt), and the JDK HTTP client for OTLP, retried by the
+   * same strategy driven by hand.
    *
    * @throws software.amazon.awssdk.core.exception.SdkClientException when no region can be found
    */
@@ -161,21 +164,16 @@ public final class CloudWatchExport implements AutoCloseable {
     String region = config.region().orElseGet(() -> DefaultAwsRegionProviderChain.builder().build().getRegion().id());
     AwsCredentialsProvider credentials = config.credentialsProvider()
         .orElseGet(() -> DefaultCredentialsProvider.builder().build());
-    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-        .retryStrategy(AwsRetryStrategy.doNotRetry())
-        .apiCallTimeout(config.requestTimeout())
-        .build();
+    ExportRetries retries = new ExportRetries(config.retryPolicy(), Sleeper.THREAD);
     List<AutoCloseable> resources = new ArrayList<>();
     XRayClient xray = null;
     CloudWatchLogsClient logs = null;
     OtlpHttpTraceSender otlp = null;
-    Retrier retrier = new Retrier(new RetryPolicy(config.maxAttempts(), config.initialBackoff(), config.maxBackoff()),
-        d -> Thread.sleep(d.toMillis()));
     if (config.traces() == CloudWatchExportConfig.Traces.XRAY) {
       SdkHttpClient http = httpClient(config);
       resources.add(http);
       var builder = XRayClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-          .httpClient(http).overrideConfiguration(overrides);
+          .httpClient(http).overrideConfiguration(o -> clientOverride(o, retries, config));
       config.xrayEndpoint().ifPresent(builder::endpointOverride);
       xray = builder.build();
       resources.add(xray);
@@ -184,7 +182,7 @@ public final class CloudWatchExport implements AutoCloseable {
       SdkHttpClient http = httpClient(config);
       resources.add(http);
       var builder = CloudWatchLogsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-          .httpClient(http).overrideConfiguration(overrides);
+          .httpClient(http).overrideConfiguration(o -> clientOverride(o, retries, config));
       config.logsEndpoint().ifPresent(builder::endpointOverride);
       logs = builder.build();
       resources.add(logs);
@@ -195,13 +193,21 @@ public final class CloudWatchExport implements AutoCloseable {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(config.requestTimeout())
           .build();
-      otlp = new OtlpHttpTraceSender(config.otlpTracesEndpoint(region, dnsSuffix), region, credentials, http, retrier,
+      otlp = new OtlpHttpTraceSender(config.otlpTracesEndpoint(region, dnsSuffix), region, credentials, http, retries.otlpLoop(),
           config.otlpGzip(), config.requestTimeout(), Clock.systemUTC());
     }
-    CloudWatchExport export = new CloudWatchExport(config, xray, logs, otlp, retrier, Clock.systemUTC(),
+    CloudWatchExport export = new CloudWatchExport(config, xray, logs, otlp, retries, Clock.systemUTC(),
         new ThrottledLogger(LOG), resources);
     LOG.info("CloudWatch export started: region {}, {}", region, config);
     return export;
+  }
+
+  /** The shared policy's strategy and retry counter; each attempt, not the whole call, is bounded. */
+  private static void clientOverride(
+      ClientOverrideConfiguration.Builder o, ExportRetries retries,
+      CloudWatchExportConfig config) {
+    retries.clientOverride().accept(o);
+    o.apiCallAttemptTimeout(config.requestTimeout());
   }
 
   private static SdkHttpClient httpClient(CloudWatchExportConfig config) {

@@ -1,5 +1,6 @@
 package io.tracebridge.cloudwatch;
 
+import io.tracebridge.aws.TransportRetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -290,6 +291,15 @@ public final class CloudWatchExportConfig {
 
   public Duration maxBackoff() {
     return maxBackoff;
+  }
+
+  /**
+   * {@link #maxAttempts()}, {@link #initialBackoff()} and {@link #maxBackoff()} as aws-support's
+   * one policy: the SDK's standard retry strategy of the X-Ray and Logs clients, the OTLP sender's
+   * retries and the rounds that resend unprocessed segments.
+   */
+  public TransportRetryPolicy retryPolicy() {
+    return new TransportRetryPolicy(maxAttempts, initialBackoff, maxBackoff);
   }
 
   public Duration requestTimeout() {

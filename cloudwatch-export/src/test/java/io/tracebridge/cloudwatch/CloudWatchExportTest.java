@@ -7,8 +7,8 @@ import io.tracebridge.cloudwatch.ExportStats.Counter;
 import io.tracebridge.cloudwatch.FakeClients.FakeLogs;
 import io.tracebridge.cloudwatch.FakeClients.FakeXRay;
 import io.tracebridge.cloudwatch.FakeClients.RecordingSleeper;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.ThrottledLogger;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -25,7 +25,10 @@ import org.slf4j.Logger;
 import software.amazon.awssdk.services.xray.model.PutTraceSegmentsResponse;
 import software.amazon.awssdk.services.xray.model.UnprocessedTraceSegment;
 
-/** The pipeline's failure behaviour, with scripted clients and no network. */
+/**
+ * The pipeline's failure behaviour, with scripted clients and no network. Retries of failed calls
+ * are the SDK's (its standard strategy inside a real client): {@link CloudWatchExportRetryTest}.
+ */
 class CloudWatchExportTest {
   private static final ExportTraceServiceRequest STRANDS = OtlpJson.read(Path.of("src/test/resources/testdata/xray/"
       + "strands_agent_root_segment_named_after_service_events_kept/input.otlp.json"));
@@ -40,7 +43,7 @@ class CloudWatchExportTest {
 
   private CloudWatchExport export(CloudWatchExportConfig.Builder config) {
     CloudWatchExportConfig built = config.region("us-east-1").build();
-    Retrier retrier = new Retrier(new RetryPolicy(built.maxAttempts(), Duration.ofMillis(100), Duration.ofSeconds(2)), sleeper);
+    ExportRetries retries = new ExportRetries(new TransportRetryPolicy(built.maxAttempts(), Duration.ofMillis(100), Duration.ofSeconds(2)), sleeper);
     Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
         (proxy, method, args) -> {
           if (method.getName().equals("warn")) {
@@ -48,7 +51,7 @@ class CloudWatchExportTest {
           }
           return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
         });
-    export = new CloudWatchExport(built, xray, logs, null, retrier, Clock.systemUTC(),
+    export = new CloudWatchExport(built, xray, logs, null, retries, Clock.systemUTC(),
         new ThrottledLogger(logger, Duration.ofMinutes(1), System::nanoTime), List.of());
     return export;
   }
@@ -128,26 +131,6 @@ class CloudWatchExportTest {
   }
 
   @Test
-  void throttlingIsRetriedWithGrowingBackoff() {
-    int[] calls = {0};
-    xray.behaviour = r -> {
-      if (++calls[0] <= 2) {
-        throw FakeClients.xrayError(429, "ThrottledException");
-      }
-      return PutTraceSegmentsResponse.builder().build();
-    };
-    CloudWatchExport export = export(CloudWatchExportConfig.builder().contentLogs(false).emfMetrics(false));
-    export.forward("t1", STRANDS);
-    export.flush().join(10, TimeUnit.SECONDS);
-
-    assertThat(export.stats().get(Counter.SEGMENTS_SENT)).isEqualTo(4);
-    assertThat(export.stats().get(Counter.RETRIES)).isEqualTo(2);
-    assertThat(sleeper.waits).hasSize(2);
-    assertThat(sleeper.waits.get(0)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
-    assertThat(sleeper.waits.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
-  }
-
-  @Test
   void permanentErrorIsNotRetriedAndIsCounted() {
     xray.behaviour = r -> {
       throw FakeClients.xrayError(400, "InvalidRequestException");
@@ -162,19 +145,6 @@ class CloudWatchExportTest {
     assertThat(export.stats().droppedSpans()).isEqualTo(4);
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0)).contains("X-Ray");
-  }
-
-  @Test
-  void retriesExhaustedGiveUpAndCount() {
-    xray.behaviour = r -> {
-      throw FakeClients.xrayError(503, "ServiceUnavailable");
-    };
-    CloudWatchExport export = export(CloudWatchExportConfig.builder().maxAttempts(3).contentLogs(false).emfMetrics(false));
-    export.forward("t1", STRANDS);
-    export.flush().join(10, TimeUnit.SECONDS);
-
-    assertThat(xray.calls).hasSize(3);
-    assertThat(export.stats().get(Counter.SEGMENTS_FAILED)).isEqualTo(4);
   }
 
   @Test
@@ -214,22 +184,5 @@ class CloudWatchExportTest {
     assertThat(export.shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     assertThat(export.forward("t1", STRANDS)).isFalse();
     assertThat(export.stats().get(Counter.SPANS_DROPPED_SHUTDOWN)).isEqualTo(4);
-  }
-
-  @Test
-  void logsThrottlingDoesNotStopTraces() {
-    logs.behaviour = r -> {
-      throw software.amazon.awssdk.services.cloudwatchlogs.model.ThrottlingException.builder()
-          .statusCode(400)
-          .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("ThrottlingException").build())
-          .build();
-    };
-    CloudWatchExport export = export(CloudWatchExportConfig.builder().maxAttempts(2));
-    export.forward("t1", STRANDS);
-    export.flush().join(10, TimeUnit.SECONDS);
-
-    assertThat(export.stats().get(Counter.SEGMENTS_SENT)).isEqualTo(4);
-    assertThat(logs.puts).hasSize(2); // throttling (HTTP 400 + throttling code) is retried once
-    assertThat(export.stats().get(Counter.LOG_EVENTS_FAILED)).isEqualTo(4);
   }
 }

@@ -9,8 +9,8 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.tracebridge.cloudwatch.ExportStats.Counter;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.logs.CloudWatchLogsSender;
 import io.tracebridge.cloudwatch.logs.LogEvent;
 import io.tracebridge.cloudwatch.logs.LogEventBatcher;
@@ -202,8 +202,8 @@ class CloudWatchMotoInteropIT {
 
   @Test
   void invalidDocumentsComeBackUnprocessedAndAreNotRetried() {
-    Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
-    XRaySegmentSender sender = new XRaySegmentSender(xray, retrier);
+    ExportRetries retries = new ExportRetries(new TransportRetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
+    XRaySegmentSender sender = new XRaySegmentSender(xray, retries.rounds());
     String hex = Long.toHexString(Instant.now().getEpochSecond()) + "3333333333333333333333cc";
     String good = "{\"name\":\"ok\",\"id\":\"aaaaaaaaaaaaaaaa\",\"trace_id\":\"" + xrayId(hex)
         + "\",\"start_time\":1,\"end_time\":2}";
@@ -215,7 +215,7 @@ class CloudWatchMotoInteropIT {
     assertThat(result.sent()).isEqualTo(1);
     assertThat(result.rejected()).isEqualTo(1);
     assertThat(result.failures()).singleElement().asString().contains("MissingParam");
-    assertThat(retrier.retries()).isZero();
+    assertThat(retries.retries()).isZero();
   }
 
   @Test
@@ -259,8 +259,7 @@ class CloudWatchMotoInteropIT {
   @Test
   void outOfOrderEventsAreSortedSoMotoAcceptsThem() {
     String group = "/tracebridge/interop-order";
-    Retrier retrier = new Retrier(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
-    CloudWatchLogsSender sender = new CloudWatchLogsSender(logs, retrier, group, "s", new LogEventBatcher());
+    CloudWatchLogsSender sender = new CloudWatchLogsSender(logs, group, "s", new LogEventBatcher());
     long now = Instant.now().toEpochMilli();
     CloudWatchLogsSender.Result result = sender.send(List.of(
         new LogEvent(now, "{\"n\":3}"), new LogEvent(now - 2000, "{\"n\":1}"), new LogEvent(now - 1000, "{\"n\":2}")));
@@ -273,14 +272,20 @@ class CloudWatchMotoInteropIT {
   @Test
   void eventsTooOldAreReportedRejectedNotRetried() {
     String group = "/tracebridge/interop-rejected";
-    Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
-    CloudWatchLogsSender sender = new CloudWatchLogsSender(logs, retrier, group, "s", new LogEventBatcher());
-    long now = Instant.now().toEpochMilli();
-    CloudWatchLogsSender.Result result = sender.send(List.of(
-        new LogEvent(now - Duration.ofDays(20).toMillis(), "{\"old\":true}"), new LogEvent(now, "{\"new\":true}")));
+    ExportRetries retries = new ExportRetries(new TransportRetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
+    CloudWatchLogsSender.Result result;
+    // A client with the export's strategy and retry counter: rejected events are no transport failure.
+    try (CloudWatchLogsClient counted = CloudWatchLogsClient.builder().region(Region.of(REGION)).credentialsProvider(CREDENTIALS)
+        .endpointOverride(moto.endpoint()).httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(retries.clientOverride()).build()) {
+      CloudWatchLogsSender sender = new CloudWatchLogsSender(counted, group, "s", new LogEventBatcher());
+      long now = Instant.now().toEpochMilli();
+      result = sender.send(List.of(
+          new LogEvent(now - Duration.ofDays(20).toMillis(), "{\"old\":true}"), new LogEvent(now, "{\"new\":true}")));
+    }
 
     assertThat(result.sent()).isEqualTo(1);
     assertThat(result.rejected()).isEqualTo(1);
-    assertThat(retrier.retries()).isZero();
+    assertThat(retries.retries()).isZero();
   }
 }

@@ -19,8 +19,8 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracebridge.cloudwatch.FakeClients.FakeLogs;
 import io.tracebridge.cloudwatch.FakeClients.FakeXRay;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.ThrottledLogger;
 import io.tracebridge.cloudwatch.otlp.SpanDataConverter;
 import io.tracebridge.cloudwatch.xray.SegmentJson;
@@ -79,7 +79,7 @@ class CloudWatchSpanExporterTest {
     FakeXRay xray = new FakeXRay();
     CloudWatchExportConfig config = CloudWatchExportConfig.builder().region("us-east-1").build();
     CloudWatchExport export = new CloudWatchExport(config, xray, new FakeLogs(), null,
-        new Retrier(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { }), Clock.systemUTC(),
+        new ExportRetries(new TransportRetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { }), Clock.systemUTC(),
         new ThrottledLogger(LoggerFactory.getLogger("test")), List.of());
     try (SdkTracerProvider provider = SdkTracerProvider.builder().setResource(RESOURCE)
         .addSpanProcessor(BatchSpanProcessor.builder(export.spanExporter()).setScheduleDelay(Duration.ofMillis(10)).build())

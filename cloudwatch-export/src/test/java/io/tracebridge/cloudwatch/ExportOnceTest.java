@@ -25,8 +25,8 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.tracebridge.cloudwatch.ExportStats.Counter;
 import io.tracebridge.cloudwatch.FakeClients.FakeLogs;
 import io.tracebridge.cloudwatch.FakeClients.FakeXRay;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.ThrottledLogger;
 import io.tracebridge.cloudwatch.otlp.LogDataConverter;
 import io.tracebridge.cloudwatch.otlp.OtlpHttpTraceSender;
@@ -73,8 +73,8 @@ class ExportOnceTest {
 
   private CloudWatchExport export(CloudWatchExportConfig.Builder config, OtlpHttpTraceSender otlp) {
     CloudWatchExportConfig built = config.region("us-east-1").build();
-    Retrier retrier = new Retrier(new RetryPolicy(built.maxAttempts(), Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
-    CloudWatchExport export = new CloudWatchExport(built, otlp == null ? xray : null, logs, otlp, retrier,
+    ExportRetries retries = new ExportRetries(new TransportRetryPolicy(built.maxAttempts(), Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
+    CloudWatchExport export = new CloudWatchExport(built, otlp == null ? xray : null, logs, otlp, retries,
         Clock.systemUTC(), new ThrottledLogger(LoggerFactory.getLogger(ExportOnceTest.class)), List.of());
     exports.add(export);
     return export;
@@ -289,10 +289,10 @@ class ExportOnceTest {
     server.start();
     try {
       URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces");
-      Retrier retrier = new Retrier(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
+      ExportRetries retries = new ExportRetries(new TransportRetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(2)), d -> { });
       OtlpHttpTraceSender sender = new OtlpHttpTraceSender(endpoint, "us-east-1",
           StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
-          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), retrier, true, Duration.ofSeconds(5),
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), retries.otlpLoop(), true, Duration.ofSeconds(5),
           Clock.systemUTC());
       CloudWatchExport export = export(CloudWatchExportConfig.builder().traces(CloudWatchExportConfig.Traces.OTLP)
           .logGroup("/tracebridge/otlp-agents"), sender);

@@ -91,7 +91,7 @@ final class FakeClients {
   }
 
   /** Records the waits between retries instead of sleeping. */
-  static final class RecordingSleeper implements io.tracebridge.cloudwatch.internal.Retrier.Sleeper {
+  static final class RecordingSleeper implements io.tracebridge.aws.Sleeper {
     final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
 
     @Override

@@ -1,8 +1,8 @@
 package io.tracebridge.cwimport;
 
+import io.tracebridge.aws.TransportRetryPolicy;
 import java.net.URI;
 import javax.annotation.Nullable;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -11,20 +11,21 @@ import software.amazon.awssdk.services.xray.XRayClient;
 /**
  * The import's AWS clients, from the SDK's standard environment: region, credentials chain, and
  * endpoints ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_CLOUDWATCH_LOGS}, {@code
- * AWS_ENDPOINT_URL_XRAY}, or the profile's). Retries are the SDK's standard strategy (exponential
- * backoff with jitter; throttling errors such as {@code ThrottlingException} back off longer and
- * are retried), with more attempts than the default: an import is a long, patient reader.
+ * AWS_ENDPOINT_URL_XRAY}, or the profile's). Retries are the SDK's standard strategy through
+ * aws-support's one policy ({@link #POLICY}: exponential backoff with jitter, throttling errors such
+ * as {@code ThrottlingException} retried), with more attempts than the default: an import is a
+ * long, patient reader.
  */
 public final class AwsClients {
   /** Attempts per call, the first included. */
   public static final int MAX_ATTEMPTS = 10;
+  /** The SDK's standard figures (100 ms base, 20 s cap) with {@link #MAX_ATTEMPTS} attempts. */
+  public static final TransportRetryPolicy POLICY = TransportRetryPolicy.SDK_STANDARD.withMaxAttempts(MAX_ATTEMPTS);
 
   private AwsClients() {}
 
   static ClientOverrideConfiguration retries() {
-    return ClientOverrideConfiguration.builder()
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build())
-        .build();
+    return POLICY.clientOverrideConfiguration();
   }
 
   /** CloudWatch Logs; {@code endpoint} overrides the environment's (tests), null keeps it. */

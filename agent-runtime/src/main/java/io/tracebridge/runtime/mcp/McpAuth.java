@@ -1,6 +1,6 @@
 package io.tracebridge.runtime.mcp;
 
-import io.tracebridge.runtime.aws.SigV4Signer;
+import io.tracebridge.aws.SigV4Signer;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;

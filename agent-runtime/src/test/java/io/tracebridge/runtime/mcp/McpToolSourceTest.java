@@ -8,7 +8,7 @@ import io.tracebridge.runtime.agent.Agent;
 import io.tracebridge.runtime.agent.AgentRequest;
 import io.tracebridge.runtime.agent.AgentResult;
 import io.tracebridge.runtime.aws.GatewayUrls;
-import io.tracebridge.runtime.aws.SigV4Signer;
+import io.tracebridge.aws.SigV4Signer;
 import io.tracebridge.runtime.core.ContentBlock;
 import io.tracebridge.runtime.core.ModelResponse;
 import io.tracebridge.runtime.core.StopReason;

@@ -1,7 +1,6 @@
 package io.tracebridge.cloudwatch.logs;
 
 import io.tracebridge.cloudwatch.internal.ExportException;
-import io.tracebridge.cloudwatch.internal.Retrier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,15 +22,13 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundExce
  */
 public final class CloudWatchLogsSender {
   private final CloudWatchLogsClient client;
-  private final Retrier retrier;
   private final String logGroup;
   private final String logStream;
   private final LogEventBatcher batcher;
   private final AtomicBoolean ensured = new AtomicBoolean();
 
-  public CloudWatchLogsSender(CloudWatchLogsClient client, Retrier retrier, String logGroup, String logStream, LogEventBatcher batcher) {
+  public CloudWatchLogsSender(CloudWatchLogsClient client, String logGroup, String logStream, LogEventBatcher batcher) {
     this.client = client;
-    this.retrier = retrier;
     this.logGroup = logGroup;
     this.logStream = logStream;
     this.batcher = batcher;
@@ -71,9 +68,9 @@ public final class CloudWatchLogsSender {
         if (refused > 0) {
           failures.add(refused + " log events rejected (too old, too new or expired)");
         }
-      } catch (ExportException e) {
+      } catch (RuntimeException e) {
         rejected += batch.size();
-        failures.add(batch.size() + " log events: " + e.getMessage());
+        failures.add(batch.size() + " log events: " + ExportException.classify(e).getMessage());
       }
     }
     return new Result(sent, rejected, truncated, failures, batches, bytes);
@@ -83,19 +80,17 @@ public final class CloudWatchLogsSender {
     List<InputLogEvent> input = batch.stream()
         .map(e -> InputLogEvent.builder().timestamp(e.timestampMillis()).message(e.message()).build())
         .toList();
-    return retrier.call(() -> {
-      if (ensured.compareAndSet(false, true)) {
-        ensureDestination();
-      }
-      PutLogEventsResponse response;
-      try {
-        response = client.putLogEvents(r -> r.logGroupName(logGroup).logStreamName(logStream).logEvents(input));
-      } catch (ResourceNotFoundException e) {
-        ensureDestination();
-        response = client.putLogEvents(r -> r.logGroupName(logGroup).logStreamName(logStream).logEvents(input));
-      }
-      return rejectedCount(response.rejectedLogEventsInfo(), input.size());
-    });
+    if (ensured.compareAndSet(false, true)) {
+      ensureDestination();
+    }
+    PutLogEventsResponse response;
+    try {
+      response = client.putLogEvents(r -> r.logGroupName(logGroup).logStreamName(logStream).logEvents(input));
+    } catch (ResourceNotFoundException e) {
+      ensureDestination();
+      response = client.putLogEvents(r -> r.logGroupName(logGroup).logStreamName(logStream).logEvents(input));
+    }
+    return rejectedCount(response.rejectedLogEventsInfo(), input.size());
   }
 
   /** Creates the log group and stream, ignoring "already exists". */

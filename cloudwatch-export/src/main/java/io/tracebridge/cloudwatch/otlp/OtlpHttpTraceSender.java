@@ -6,8 +6,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.aws.SigV4Signer;
+import io.tracebridge.aws.TransportRetryLoop;
 import io.tracebridge.cloudwatch.internal.ExportException;
-import io.tracebridge.cloudwatch.internal.Retrier;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,60 +20,49 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * OTLP/HTTP protobuf to the CloudWatch OTLP traces endpoint ({@code /v1/traces}, which stores
  * spans in {@code aws/spans} for Transaction Search), signed with SigV4 for service {@value
- * #SIGNING_SERVICE} through the SDK's {@link AwsV4HttpSigner}, as ADOT's {@code
- * SigV4AuthHeaderSupplier} does: the body is gzipped first (when enabled) and the compressed bytes
- * are signed, with payload signing on.
+ * #SIGNING_SERVICE} by aws-support's {@link SigV4Signer} (the SDK's {@code AwsV4HttpSigner}), as
+ * ADOT's {@code SigV4AuthHeaderSupplier} does: the body is gzipped first (when enabled) and the
+ * compressed bytes are signed, with payload signing on.
  *
  * <p>Requests are split to stay within the endpoint's limits ({@value #MAX_SPANS_PER_REQUEST}
  * spans, about {@value #MAX_REQUEST_BYTES} bytes uncompressed). 2xx is success (the partial
- * success's rejected spans are counted); 408, 429 and 5xx are retried, honouring {@code
- * Retry-After}; any other status is permanent.
+ * success's rejected spans are counted); 408, 429 and 5xx are retried by a {@link
+ * TransportRetryLoop} (the SDK's standard strategy, the export's attempts and backoff), honouring
+ * {@code Retry-After}; any other status is permanent.
  *
  * <p>Blocking: call on the export's worker threads only. Thread-safe.
  */
 public final class OtlpHttpTraceSender {
-  public static final String SIGNING_SERVICE = "xray";
+  public static final String SIGNING_SERVICE = SigV4Signer.XRAY_SERVICE;
   public static final int MAX_SPANS_PER_REQUEST = 10_000;
   /** 5 MB endpoint limit, less headroom for the envelope. */
   public static final int MAX_REQUEST_BYTES = 5 * 1024 * 1024 - 64 * 1024;
-  private static final Set<String> UNSIGNABLE = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
   private final URI endpoint;
-  private final String region;
-  private final AwsCredentialsProvider credentials;
   private final HttpClient http;
-  private final Retrier retrier;
+  private final TransportRetryLoop retries;
   private final boolean gzip;
   private final Duration timeout;
-  private final Clock signingClock;
-  private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private final SigV4Signer signer;
 
   public OtlpHttpTraceSender(
-      URI endpoint, String region, AwsCredentialsProvider credentials, HttpClient http, Retrier retrier,
+      URI endpoint, String region, AwsCredentialsProvider credentials, HttpClient http, TransportRetryLoop retries,
       boolean gzip, Duration timeout, Clock signingClock) {
     this.endpoint = endpoint;
-    this.region = region;
-    this.credentials = credentials;
     this.http = http;
-    this.retrier = retrier;
+    this.retries = retries;
     this.gzip = gzip;
     this.timeout = timeout;
-    this.signingClock = signingClock;
+    this.signer = new SigV4Signer(credentials, region, SIGNING_SERVICE, signingClock);
   }
 
   /**
@@ -90,15 +80,15 @@ public final class OtlpHttpTraceSender {
     for (ExportTraceServiceRequest part : split(request, MAX_SPANS_PER_REQUEST, MAX_REQUEST_BYTES)) {
       int spans = SpanInput.count(part);
       try {
-        long refused = retrier.call(() -> post(part));
+        long refused = retries.call("otlp", () -> post(part));
         sent += spans - (int) refused;
         rejected += (int) refused;
         if (refused > 0) {
           failures.add(refused + " spans rejected by the endpoint (partial success)");
         }
-      } catch (ExportException e) {
+      } catch (Exception e) {
         rejected += spans;
-        failures.add(spans + " spans: " + e.getMessage());
+        failures.add(spans + " spans: " + ExportException.classify(e).getMessage());
       }
     }
     return new Result(sent, rejected, failures);
@@ -106,30 +96,16 @@ public final class OtlpHttpTraceSender {
 
   private long post(ExportTraceServiceRequest request) throws IOException, InterruptedException {
     byte[] body = gzip ? gzip(request.toByteArray()) : request.toByteArray();
-    SdkHttpFullRequest.Builder unsigned = SdkHttpFullRequest.builder()
-        .method(SdkHttpMethod.POST)
-        .uri(endpoint)
-        .putHeader("Content-Type", "application/x-protobuf");
+    Map<String, String> signedHeaders = new LinkedHashMap<>();
+    signedHeaders.put("Content-Type", "application/x-protobuf");
     if (gzip) {
-      unsigned.putHeader("Content-Encoding", "gzip");
+      signedHeaders.put("Content-Encoding", "gzip");
     }
-    SignedRequest signed = signer.sign(r -> r
-        .identity(credentials.resolveCredentials())
-        .request(unsigned.build())
-        .payload(ContentStreamProvider.fromByteArray(body))
-        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_SERVICE)
-        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-        .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, true)
-        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, signingClock));
     HttpRequest.Builder outgoing = HttpRequest.newBuilder(endpoint)
         .timeout(timeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    SdkHttpRequest signedRequest = signed.request();
-    signedRequest.headers().forEach((name, values) -> {
-      if (!UNSIGNABLE.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(v -> outgoing.header(name, v));
-      }
-    });
+    signedHeaders.forEach(outgoing::header);
+    signer.sign("POST", endpoint, signedHeaders, body).forEach(outgoing::header);
     HttpResponse<byte[]> response = http.send(outgoing.build(), HttpResponse.BodyHandlers.ofByteArray());
     int status = response.statusCode();
     if (status >= 200 && status < 300) {

@@ -1,9 +1,8 @@
 package io.tracebridge.cloudwatch.xray;
 
+import io.tracebridge.aws.ApplicationRetries;
 import io.tracebridge.cloudwatch.internal.ExportException;
-import io.tracebridge.cloudwatch.internal.Retrier;
 import io.tracebridge.cloudwatch.xray.translator.SegmentTranslator.SegmentDocument;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +14,12 @@ import software.amazon.awssdk.services.xray.model.UnprocessedTraceSegment;
 
 /**
  * Sends segment documents with {@code PutTraceSegments}: at most {@value #MAX_SEGMENTS_PER_PUT}
- * per call (X-Ray's limit; collector {@code maxSegmentsPerPut}). A failed call is retried by the
- * {@link Retrier} unless permanent (4xx other than throttling). Unlike the collector, the
- * response's {@code UnprocessedTraceSegments} are read: those whose error code can heal (anything
- * but {@link #PERMANENT_ERROR_CODES}) are sent again, with backoff, until the attempts run out.
+ * per call (X-Ray's limit; collector {@code maxSegmentsPerPut}). A call that fails on the way
+ * (throttling, 5xx, I/O) is retried inside the client by the SDK's standard strategy (aws-support's
+ * {@code TransportRetryPolicy}). Unlike the collector, the response's {@code
+ * UnprocessedTraceSegments} are read: those whose error code can heal (anything but {@link
+ * #PERMANENT_ERROR_CODES}) are sent again, an application decision, in {@link ApplicationRetries}
+ * rounds with the same backoff, until the attempts run out.
  *
  * <p>Blocking: call on the export's worker threads only. Thread-safe if the client is.
  */
@@ -29,11 +30,11 @@ public final class XRaySegmentSender {
       Set.of("JSONFormatError", "MissingParam", "InvalidSegment", "InvalidTraceId", "InvalidParameterValue");
 
   private final XRayClient client;
-  private final Retrier retrier;
+  private final ApplicationRetries rounds;
 
-  public XRaySegmentSender(XRayClient client, Retrier retrier) {
+  public XRaySegmentSender(XRayClient client, ApplicationRetries rounds) {
     this.client = client;
-    this.retrier = retrier;
+    this.rounds = rounds;
   }
 
   /**
@@ -75,9 +76,9 @@ public final class XRaySegmentSender {
       List<String> bodies = pending.values().stream().map(SegmentDocument::json).toList();
       PutTraceSegmentsResponse response;
       try {
-        response = retrier.call(() -> client.putTraceSegments(r -> r.traceSegmentDocuments(bodies)));
-      } catch (ExportException e) {
-        failures.add(pending.size() + " segments: " + e.getMessage());
+        response = client.putTraceSegments(r -> r.traceSegmentDocuments(bodies));
+      } catch (RuntimeException e) {
+        failures.add(pending.size() + " segments: " + ExportException.classify(e).getMessage());
         return new Result(batch.size() - pending.size() - rejected, rejected + pending.size(), failures);
       }
       Map<String, SegmentDocument> retry = new LinkedHashMap<>();
@@ -86,7 +87,7 @@ public final class XRaySegmentSender {
         if (document == null) {
           continue;
         }
-        if (PERMANENT_ERROR_CODES.contains(unprocessed.errorCode()) || attempt >= retrier.policy().maxAttempts()) {
+        if (PERMANENT_ERROR_CODES.contains(unprocessed.errorCode()) || rounds.exhausted(attempt)) {
           rejected++;
           failures.add("segment " + unprocessed.id() + ": " + unprocessed.errorCode());
         } else {
@@ -107,9 +108,9 @@ public final class XRaySegmentSender {
       pending.clear();
       pending.putAll(retry);
       try {
-        retrier.backoff(attempt, Duration.ZERO);
-      } catch (ExportException e) {
-        failures.add(pending.size() + " segments: " + e.getMessage());
+        rounds.backoff(attempt);
+      } catch (InterruptedException e) {
+        failures.add(pending.size() + " segments: interrupted while waiting to retry");
         return new Result(batch.size() - rejected - pending.size(), rejected + pending.size(), failures);
       }
     }

@@ -14,8 +14,9 @@ import io.tracebridge.cloudwatch.CloudWatchExport;
 import io.tracebridge.cloudwatch.CloudWatchExportConfig;
 import io.tracebridge.cloudwatch.ExportStats;
 import io.tracebridge.cloudwatch.OtlpJson;
-import io.tracebridge.cloudwatch.internal.Retrier;
-import io.tracebridge.cloudwatch.internal.RetryPolicy;
+import io.tracebridge.aws.TransportRetryPolicy;
+import io.tracebridge.aws.testing.SigV4Spec;
+import io.tracebridge.cloudwatch.internal.ExportRetries;
 import io.tracebridge.cloudwatch.internal.SpanInput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +42,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,7 +108,7 @@ class OtlpHttpTraceSenderTest {
     return new OtlpHttpTraceSender(endpoint, REGION,
         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)),
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build(),
-        new Retrier(new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), waits::add),
+        new ExportRetries(new TransportRetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(5)), waits::add).otlpLoop(),
         true, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
@@ -261,36 +258,12 @@ class OtlpHttpTraceSenderTest {
   }
 
   /** SigV4 recomputed from the received request, independently of the SDK signer. */
-  private static String expectedSignature(Received request, List<String> signedHeaders) throws Exception {
-    StringBuilder canonical = new StringBuilder()
-        .append(request.method()).append('\n')
-        .append(request.path()).append('\n')
-        .append('\n');
-    for (String header : signedHeaders) {
-      canonical.append(header).append(':').append(request.headers().get(header).trim().replaceAll(" +", " ")).append('\n');
-    }
-    canonical.append('\n').append(String.join(";", signedHeaders)).append('\n')
-        .append(request.headers().get("x-amz-content-sha256"));
-    String amzDate = request.headers().get("x-amz-date");
-    String date = amzDate.substring(0, 8);
-    String scope = date + "/" + REGION + "/xray/aws4_request";
-    String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-        + sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
-    byte[] key = hmac(("AWS4" + SECRET_KEY).getBytes(StandardCharsets.UTF_8), date);
-    key = hmac(key, REGION);
-    key = hmac(key, "xray");
-    key = hmac(key, "aws4_request");
-    return HexFormat.of().formatHex(hmac(key, toSign));
+  private static String expectedSignature(Received request, List<String> signedHeaders) {
+    return SigV4Spec.signature(request.method(), request.path(), request.headers(), signedHeaders, SECRET_KEY, REGION, "xray");
   }
 
-  private static byte[] hmac(byte[] key, String data) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String sha256Hex(byte[] data) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  private static String sha256Hex(byte[] data) {
+    return SigV4Spec.sha256Hex(data);
   }
 
   /** OTLP traces to the loopback endpoint, no Logs, no EMF; span content kept or removed. */
