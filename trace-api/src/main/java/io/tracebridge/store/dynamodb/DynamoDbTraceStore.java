@@ -1,5 +1,7 @@
 package io.tracebridge.store.dynamodb;
 
+import io.tracebridge.aws.RetryCounter;
+import io.tracebridge.aws.TransportRetryPolicy;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.SpanNode;
 import io.tracebridge.store.FeedScope;
@@ -102,7 +104,7 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
   private DynamoDbTraceStore(DynamoDbClient client, DynamoDbStoreConfig config, Clock clock) {
     this.config = config;
     String name = config.tableName();
-    this.executor = new StoreExecutor(config, stats);
+    this.executor = new StoreExecutor(config, stats, ClientFactory.retriesTransport(client));
     this.table = new TableSetup(client, config);
     ItemReads reads = new ItemReads(client, config, executor);
     TraceSummaries summaries = new TraceSummaries(client, name);
@@ -165,26 +167,22 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
     return ledger;
   }
 
-  /**
-   * This store's counters (writes, conditional conflicts, retries, re-stamps, leases, usage
-   * transactions, repairs), live: read them at any time, from any thread.
-   */
+  /** This store's counters ({@link DynamoDbStoreStats}), live, readable from any thread. */
   public DynamoDbStoreStats stats() {
     return stats;
   }
 
-  /**
-   * A production client with a pool of {@link DynamoDbStoreConfig#NODE_WRITE_THREADS}
-   * connections; see {@link #defaultClient(Optional, String, int)}.
-   */
+  /** {@link #defaultClient(Optional, String, int)} for {@link DynamoDbStoreConfig#NODE_WRITE_THREADS}. */
   public static DynamoDbClient defaultClient(Optional<URI> endpointOverride, String region) {
     return defaultClient(endpointOverride, region, DynamoDbStoreConfig.NODE_WRITE_THREADS);
   }
 
   /**
    * A production client: {@link #httpClientBuilder(int)} for {@code storeThreads}, the default
-   * credentials chain, {@code region}, and {@code endpointOverride} if given (DynamoDB Local as a
-   * server, a VPC endpoint). The caller owns and closes it.
+   * credentials chain, {@code region}, {@code endpointOverride} if given (DynamoDB Local as a
+   * server, a VPC endpoint), and for transport failures the SDK's standard retry strategy with the
+   * store's default attempts and backoff ({@link #transportRetries()}); the store then loops only
+   * where the application decides. The caller owns and closes it.
    */
   public static DynamoDbClient defaultClient(
       Optional<URI> endpointOverride, String region, int storeThreads) {
@@ -201,6 +199,25 @@ public final class DynamoDbTraceStore implements TraceStore, TraceAssemblyStore 
    */
   public static Apache5HttpClient.Builder httpClientBuilder(int storeThreads) {
     return ClientFactory.httpClientBuilder(storeThreads);
+  }
+
+  /**
+   * aws-support's retry policy with {@code config}'s attempts and backoff, for a client built
+   * elsewhere ({@code transportRetries(c).clientOverride(sdkRetries())}): a store over a client that
+   * retries leaves transport failures to it; over one with retries off, it retries them itself.
+   */
+  public static TransportRetryPolicy transportRetries(DynamoDbStoreConfig config) {
+    return ClientFactory.policy(config);
+  }
+
+  /** {@link #transportRetries(DynamoDbStoreConfig)} for the default configuration. */
+  public static TransportRetryPolicy transportRetries() {
+    return ClientFactory.policy(DynamoDbStoreConfig.defaults());
+  }
+
+  /** Retries the SDK made on clients built by {@link #defaultClient} (process-wide). */
+  public static RetryCounter sdkRetries() {
+    return ClientFactory.SDK_RETRIES;
   }
 
   /** The configuration this store runs with. */

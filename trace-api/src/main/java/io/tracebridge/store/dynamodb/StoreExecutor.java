@@ -1,5 +1,8 @@
 package io.tracebridge.store.dynamodb;
 
+import io.tracebridge.aws.ApplicationRetries;
+import io.tracebridge.aws.Sleeper;
+import io.tracebridge.aws.TransportRetryPolicy;
 import io.tracebridge.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,10 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.ThrottlingException;
 /**
  * Where the store's DynamoDB calls run and how their failures are judged: a fixed-size pool of
  * named daemon threads ({@code tracebridge-dynamodb-N-M}) with a bounded queue ({@link #submit}:
- * a full queue fails at once, retryably), the retry loop ({@link #retrying}: exponential backoff
- * with equal jitter up to {@link DynamoDbStoreConfig#maxRetries()}) and the classification of SDK
- * failures into retryable and permanent {@link StoreException}s. Depends on nothing else of the
- * store. Thread-safe.
+ * a full queue fails at once, retryably), the loops the application decides ({@link #retrying},
+ * {@link #backOff}: aws-support's one policy, {@link TransportRetryPolicy}, with {@link
+ * DynamoDbStoreConfig#maxRetries()} and its backoff) and the classification of SDK failures into
+ * retryable and permanent {@link StoreException}s. Transport failures are the client's to retry
+ * (the SDK's standard strategy) when it does; on a client with retries off, {@link #retrying}
+ * retries them with the same policy. Thread-safe.
  */
 final class StoreExecutor {
   private static final AtomicInteger POOL_IDS = new AtomicInteger();
@@ -34,10 +38,21 @@ final class StoreExecutor {
   private final DynamoDbStoreStats stats;
   private final ThreadPoolExecutor pool;
   private final int poolId = POOL_IDS.incrementAndGet();
+  private final TransportRetryPolicy policy;
+  private final ApplicationRetries rounds;
+  private final boolean clientRetries;
 
-  StoreExecutor(DynamoDbStoreConfig config, DynamoDbStoreStats stats) {
+  /**
+   * @param clientRetries whether the client retries transport failures itself (the SDK's
+   *     standard strategy, {@link ClientFactory#retriesTransport}): then {@link #retrying} leaves
+   *     them to it and loops only on what the application decides
+   */
+  StoreExecutor(DynamoDbStoreConfig config, DynamoDbStoreStats stats, boolean clientRetries) {
     this.config = config;
     this.stats = stats;
+    this.policy = ClientFactory.policy(config);
+    this.rounds = new ApplicationRetries(policy, Sleeper.THREAD, stats.retries::incrementAndGet);
+    this.clientRetries = clientRetries;
     AtomicInteger threadIds = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -85,14 +100,19 @@ final class StoreExecutor {
     pool.shutdownNow();
   }
 
-  /** Runs {@code call}, retrying retryable failures with backoff up to maxRetries. */
+  /**
+   * Runs {@code call}, retrying retryable failures with backoff up to maxRetries: a retryable
+   * {@link StoreException} (an application decision, such as a record that kept changing) always;
+   * a transport failure ({@link SdkException}) only when the client does not retry those itself
+   * (its own retries, the SDK's standard strategy, already ran out).
+   */
   <T> T retrying(String operation, Callable<T> call) {
     for (int attempt = 0; ; attempt++) {
       try {
         return call.call();
       } catch (SdkException e) {
         StoreException failure = classify(operation, e);
-        if (!failure.retryable() || attempt >= config.maxRetries()) {
+        if (!failure.retryable() || clientRetries || attempt >= config.maxRetries()) {
           throw failure;
         }
       } catch (StoreException e) {
@@ -104,26 +124,33 @@ final class StoreExecutor {
       } catch (Exception e) {
         throw new StoreException("DynamoDB " + operation + " failed: " + e, false, e);
       }
-      stats.retries.incrementAndGet();
-      sleep(backoff(attempt));
+      backOff(attempt);
     }
   }
 
-  /** Sleeps before retry round {@code attempt} (0: the first retry) of an application loop. */
+  /** Whether SDK failures are left to the client's own retry strategy. */
+  boolean clientRetries() {
+    return clientRetries;
+  }
+
+  /**
+   * Counts a retry and sleeps before retry {@code attempt + 1} (0: the first retry) of a loop the
+   * application decides, with the policy's backoff ({@link ApplicationRetries}).
+   */
   void backOff(int attempt) {
-    stats.retries.incrementAndGet();
-    sleep(backoff(attempt));
+    try {
+      rounds.backoff(attempt + 1);
+    } catch (InterruptedException e) {
+      throw new StoreException("interrupted while waiting to retry", true, e);
+    }
   }
 
-  /** Exponential backoff with "equal jitter": a random delay in [d/2, d], d = initial * 2^attempt. */
+  /**
+   * The backoff before retry {@code attempt + 1}: {@link TransportRetryPolicy}'s "half jitter", a
+   * random delay in [d/2, d], d = min(maxBackoff, initialBackoff * 2^attempt).
+   */
   Duration backoff(int attempt) {
-    long cap = config.maxBackoff().toNanos();
-    long delay = config.initialBackoff().toNanos();
-    for (int i = 0; i < attempt && delay < cap; i++) {
-      delay *= 2;
-    }
-    delay = Math.min(delay, cap);
-    return Duration.ofNanos(delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1));
+    return policy.delayBeforeRetry(attempt + 1);
   }
 
   /** A pool task that completes its future with the result or a {@link StoreException}. */

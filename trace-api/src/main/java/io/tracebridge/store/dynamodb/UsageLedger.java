@@ -161,8 +161,9 @@ final class UsageLedger {
           throw clearsUp ? new StoreException(failure.getMessage(), true, e) : failure;
         }
       } catch (SdkException e) {
+        // A transport failure: the client's retry strategy already ran out, if it has one.
         StoreException failure = StoreExecutor.classify("TransactWriteItems", e);
-        if (!failure.retryable() || attempt >= maxRetries) {
+        if (!failure.retryable() || executor.clientRetries() || attempt >= maxRetries) {
           throw failure;
         }
       }
