@@ -1,6 +1,5 @@
 package io.tracebridge.app;
 
-import io.tracebridge.aws.TransportRetryPolicy;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.web.Readiness;
@@ -29,15 +28,16 @@ final class StoreAccess {
   /**
    * A client from the SDK's default chain, with a pool of connections sized to the store's
    * {@code storeThreads} ({@link DynamoDbTraceStore#httpClientBuilder(int)}: every call in flight
-   * on a kept-alive connection). The store retries with its own backoff, so the SDK's retries are
-   * off (they would multiply attempts per call).
+   * on a kept-alive connection). Transport failures are retried by the SDK's standard strategy
+   * with the store's attempts and backoff (aws-support's policy, {@link
+   * DynamoDbTraceStore#transportRetries()}); the store over it loops only where it decides
+   * (conditions, unprocessed items, transaction conflicts), so attempts do not multiply.
    */
   static DynamoDbClient client(int storeThreads) {
     return DynamoDbClient.builder()
         .httpClientBuilder(DynamoDbTraceStore.httpClientBuilder(storeThreads))
-        // Deliberately TransportRetryPolicy.NO_RETRY (one attempt per call): the store's own loop
-        // retries every call, so SDK retries here would multiply the attempts.
-        .overrideConfiguration(TransportRetryPolicy.NO_RETRY.clientOverride())
+        .overrideConfiguration(
+            DynamoDbTraceStore.transportRetries().clientOverride(DynamoDbTraceStore.sdkRetries()))
         .build();
   }
 

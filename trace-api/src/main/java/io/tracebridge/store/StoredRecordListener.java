@@ -4,9 +4,14 @@ import java.util.List;
 
 /**
  * Told about record versions a store has just made durable, with their ingest sequence: the
- * source of live records. Called on a store thread after the write succeeded, once per written
- * version (an identical re-export writes nothing and is not reported). Must not block or throw;
- * a listener that fails loses only live delivery, which readers recover from the store.
+ * source of live records. Called once per {@link TraceSink#accept} (or assembly {@link
+ * TraceAssemblyStore#write}) call that made anything durable, with all the versions that call
+ * wrote, in timeline order: record start time, then the order of the export. An identical
+ * re-export writes nothing and is not reported; a call that fails after some of its records were
+ * durable still reports those. Called on the thread that completes the call (a store thread for
+ * the DynamoDB store), before the call's stage completes, so a listener that blocks holds up the
+ * writer: hand the work to another thread. Must not block or throw; a listener that fails loses
+ * only live delivery, which readers recover from the store.
  */
 @FunctionalInterface
 public interface StoredRecordListener {

@@ -666,6 +666,35 @@ public abstract class AbstractTraceStoreContractTest {
     }
   }
 
+  @Test
+  void listenersHearOneCallPerExportWithItsVersionsInTimelineOrder() {
+    List<List<StoredRecord>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.addListener(calls::add);
+    String traceA = RecordFixtures.newTraceId();
+    String traceB = RecordFixtures.newTraceId();
+    // Several chunks' worth of one trace (the DynamoDB store writes 8 a task, in parallel), and
+    // another trace interleaved in time, exported newest first.
+    List<FunctionalRecord> export = new ArrayList<>(concat(List.of(
+        RecordFixtures.trace(tenant, traceA, null, 20, BASE_TIME),
+        RecordFixtures.trace(tenant, traceB, null, 5, BASE_TIME.plusNanos(500_000)))));
+    Collections.reverse(export);
+    // Two records at one instant: the export's order decides, not their ids.
+    Instant later = BASE_TIME.plusSeconds(1);
+    FunctionalRecord x = RecordFixtures.minimal(tenant, traceA, 100, later).text("x").build();
+    FunctionalRecord y = RecordFixtures.minimal(tenant, traceA, 101, later).text("y").build();
+    boolean xFirstById = x.recordId().compareTo(y.recordId()) < 0;
+    export.addAll(0, xFirstById ? List.of(y, x) : List.of(x, y));
+    List<FunctionalRecord> expected = export.stream()
+        .sorted(java.util.Comparator.comparing(FunctionalRecord::timestamp)).toList();
+
+    await(store.accept(export));
+
+    assertThat(calls).as("one call for the export").hasSize(1);
+    assertThat(calls.get(0)).extracting(StoredRecord::record).containsExactlyElementsOf(expected);
+    assertThat(expected.subList(expected.size() - 2, expected.size()))
+        .as("the tie goes by export order").containsExactly(xFirstById ? y : x, xFirstById ? x : y);
+  }
+
   private static List<FunctionalRecord> concat(List<List<FunctionalRecord>> lists) {
     return lists.stream().flatMap(List::stream).toList();
   }

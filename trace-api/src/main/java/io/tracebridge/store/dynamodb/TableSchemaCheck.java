@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 final class TableSchemaCheck {
   /** Index name → its (hash, range) attributes. */
   static final Map<String, List<String>> INDEXES = Map.of(
-      DynamoDbTraceStore.SESSION_INDEX, List.of(DynamoItem.GSI1_PK, DynamoItem.GSI1_SK),
-      DynamoDbTraceStore.GSI2, List.of(DynamoItem.GSI2_PK, DynamoItem.GSI2_SK),
-      DynamoDbTraceStore.GSI3, List.of(DynamoItem.GSI3_PK, DynamoItem.GSI3_SK),
+      TableSetup.SESSION_INDEX, List.of(DynamoItem.GSI1_PK, DynamoItem.GSI1_SK),
+      TableSetup.GSI2, List.of(DynamoItem.GSI2_PK, DynamoItem.GSI2_SK),
+      TableSetup.GSI3, List.of(DynamoItem.GSI3_PK, DynamoItem.GSI3_SK),
       UsageRepair.INDEX, List.of(UsageRepair.PENDING, DynamoItem.SEQ));
 
   private TableSchemaCheck() {}

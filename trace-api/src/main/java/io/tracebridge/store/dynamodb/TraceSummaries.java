@@ -1,43 +1,27 @@
 package io.tracebridge.store.dynamodb;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracebridge.mapper.FunctionalRecord;
-import io.tracebridge.mapper.RecordType;
-import io.tracebridge.mapper.TraceIds;
-import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.IngestSeq;
-import io.tracebridge.store.TracePage;
-import io.tracebridge.store.TraceQuery;
 import io.tracebridge.store.TraceSummary;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import javax.annotation.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The trace summary items ({@code TRACE#…} / {@code SUMMARY}): kept at write time with idempotent
  * updates (if_not_exists, string-set ADD, conditional min/max), listed through the overloaded
- * indexes. Token totals are ADDed by {@link UsageLedger} in its transactions. Thread-safe.
+ * indexes ({@link TraceLists}). Token totals are ADDed by {@link UsageLedger} in its transactions.
+ * Thread-safe.
  */
 final class TraceSummaries {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-
   private final DynamoDbClient client;
   private final String table;
 
@@ -47,92 +31,13 @@ final class TraceSummaries {
   }
 
   /**
-   * Folds a chunk of one trace's records into its summary: start and end (conditional min/max),
-   * tools (string-set ADD), error and answered flags; session, agent and prompt from the earliest
-   * record that has one, the stop reason from the latest {@code response}, each guarded by the
-   * {@code {timestamp}#{recordId}} of the record it came from (conditional updates, so the order
-   * records arrive in, or a record re-attributed later, changes nothing in the outcome).
-   */
-  /** What a batch of one trace's records says about its summary. */
-  private static final class Fold {
-    String tenant;
-    String traceId;
-    long start;
-    long end;
-    FunctionalRecord session;
-    FunctionalRecord agent;
-    FunctionalRecord prompt;
-    FunctionalRecord answer;
-    boolean error;
-    boolean answered;
-    TreeSet<String> tools;
-    TreeSet<String> failedSpans;
-  }
-
-  private static Fold fold(List<FunctionalRecord> chunk) {
-    FunctionalRecord first = chunk.get(0);
-    String tenant = first.tenant();
-    String traceId = TraceIds.toW3c(first.traceId());
-    long start = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    FunctionalRecord session = null;
-    FunctionalRecord agent = null;
-    FunctionalRecord prompt = null;
-    FunctionalRecord answer = null;
-    boolean error = false;
-    boolean answered = false;
-    TreeSet<String> tools = new TreeSet<>();
-    TreeSet<String> failedSpans = new TreeSet<>();
-    for (FunctionalRecord r : chunk) {
-      long ts = r.timestampNanos();
-      start = Math.min(start, ts);
-      end = Math.max(end, r.durationMs() == null ? ts : ts + r.durationMs() * 1_000_000L);
-      if (r.sessionId() != null && earlier(r, session)) {
-        session = r;
-      }
-      if ((r.agentId() != null || r.agentName() != null) && earlier(r, agent)) {
-        agent = r;
-      }
-      if (r.type() == RecordType.PROMPT && earlier(r, prompt)) {
-        prompt = r;
-      }
-      if (r.type() == RecordType.RESPONSE && (answer == null || !earlier(r, answer))) {
-        answer = r;
-      }
-      if (r.tool() != null && r.tool().name() != null) {
-        tools.add(r.tool().name());
-      }
-      boolean failed = r.type() == RecordType.ERROR || r.error() != null;
-      error |= failed;
-      if (failed) {
-        failedSpans.add(r.spanId());
-      }
-      answered |= r.type() == RecordType.RESPONSE;
-    }
-    Fold f = new Fold();
-    f.tenant = tenant;
-    f.traceId = traceId;
-    f.start = start;
-    f.end = end;
-    f.session = session;
-    f.agent = agent;
-    f.prompt = prompt;
-    f.answer = answer;
-    f.error = error;
-    f.answered = answered;
-    f.tools = tools;
-    f.failedSpans = failedSpans;
-    return f;
-  }
-
-  /**
    * The summary of a trace that has none yet, from {@code records} (the first batch of a fresh
    * trace), in one UpdateItem conditioned on the item not existing: the same attributes {@link
    * #update} leaves on an absent item, in one call instead of one per guarded value. False, and
    * nothing written, if the summary exists (the caller then runs {@link #update}).
    */
   boolean create(List<FunctionalRecord> records) {
-    Fold f = fold(records);
+    SummaryFold f = SummaryFold.of(records);
     String listSk = DynamoItem.traceListSk(f.start, f.traceId);
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
@@ -211,8 +116,15 @@ final class TraceSummaries {
     }
   }
 
+  /**
+   * Folds a chunk of one trace's records into its summary: start and end (conditional min/max),
+   * tools (string-set ADD), error and answered flags; session, agent and prompt from the earliest
+   * record that has one, the stop reason from the latest {@code response}, each guarded by the
+   * {@code {timestamp}#{recordId}} of the record it came from (conditional updates, so the order
+   * records arrive in, or a record re-attributed later, changes nothing in the outcome).
+   */
   void update(List<FunctionalRecord> chunk) {
-    Fold f = fold(chunk);
+    SummaryFold f = SummaryFold.of(chunk);
     String tenant = f.tenant;
     String traceId = f.traceId;
     long start = f.start;
@@ -362,11 +274,6 @@ final class TraceSummaries {
     return IngestSeq.format(r.timestampNanos(), r.recordId());
   }
 
-  /** True if {@code r} comes before {@code than} in the timeline (or {@code than} is null). */
-  private static boolean earlier(FunctionalRecord r, @Nullable FunctionalRecord than) {
-    return than == null || FunctionalRecord.TIMELINE.compare(r, than) < 0;
-  }
-
   private Map<String, AttributeValue> guarded(Map<String, AttributeValue> key,
       Map<String, AttributeValue> now, String atName, String at, boolean earliest,
       Map<String, AttributeValue> fields) {
@@ -447,121 +354,5 @@ final class TraceSummaries {
     names.put(n, attribute);
     values.put(":" + n.substring(1), value);
     set.add(n + " = if_not_exists(" + n + ", :" + n.substring(1) + ")");
-  }
-
-  TracePage list(String tenant, TraceQuery q) {
-    String index;
-    String pkName;
-    String skName;
-    String pk;
-    if (q.sessionId() != null) {
-      index = DynamoDbTraceStore.SESSION_INDEX;
-      pkName = DynamoItem.GSI1_PK;
-      skName = DynamoItem.GSI1_SK;
-      pk = DynamoItem.sessionTracesPk(tenant, q.sessionId());
-    } else if (q.agentId() != null) {
-      index = DynamoDbTraceStore.GSI2;
-      pkName = DynamoItem.GSI2_PK;
-      skName = DynamoItem.GSI2_SK;
-      pk = DynamoItem.agentTracesPk(tenant, q.agentId());
-    } else {
-      index = DynamoDbTraceStore.GSI3;
-      pkName = DynamoItem.GSI3_PK;
-      skName = DynamoItem.GSI3_SK;
-      pk = DynamoItem.tenantTracesPk(tenant);
-    }
-    String lo = q.from() == null ? "0" : IngestSeq.floor(nanos(q.from()));
-    String hi = q.to() == null ? "~" : IngestSeq.floor(nanos(q.to()) - 1) + "~";
-    Map<String, AttributeValue> startKey = null;
-    if (q.cursor() != null) {
-      startKey = decodeCursor(q.cursor());
-      AttributeValue cursorPk = startKey.get(pkName);
-      if (cursorPk == null || !pk.equals(cursorPk.s())) {
-        throw new IllegalArgumentException("cursor does not belong to this query");
-      }
-    }
-    QueryRequest request = QueryRequest.builder()
-        .tableName(table)
-        .indexName(index)
-        .keyConditionExpression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-        .expressionAttributeNames(Map.of("#pk", pkName, "#sk", skName))
-        .expressionAttributeValues(Map.of(
-            ":pk", AttributeValue.fromS(pk), ":lo", AttributeValue.fromS(lo),
-            ":hi", AttributeValue.fromS(hi)))
-        .scanIndexForward(false)
-        .limit(q.limit())
-        .exclusiveStartKey(startKey)
-        .build();
-    QueryResponse page = client.query(request);
-    List<TraceSummary> traces = new ArrayList<>();
-    for (Map<String, AttributeValue> item : page.items()) {
-      traces.add(fromItem(item));
-    }
-    String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-        && traces.size() == q.limit()
-        ? encodeCursor(page.lastEvaluatedKey()) : null;
-    return new TracePage(traces, next);
-  }
-
-  static TraceSummary fromItem(Map<String, AttributeValue> item) {
-    String traceId = item.get("traceId").s();
-    long start = Long.parseLong(item.get("startNs").n());
-    long end = Long.parseLong(item.get("endNs").n());
-    List<String> tools = item.containsKey("tools") ? new ArrayList<>(new TreeSet<>(item.get("tools").ss())) : List.of();
-    return new TraceSummary(
-        traceId, TraceIds.toXray(traceId), str(item, "sessionId"), str(item, "agentId"),
-        str(item, "agentName"), instant(start), instant(end), Math.max(0, (end - start) / 1_000_000L),
-        TraceSummary.status(bool(item, "hasError"), bool(item, "answered"), str(item, "stopReason"),
-            bool(item, "stopError") || (item.containsKey("failedSpans") && item.containsKey("stopSpan")
-                && item.get("failedSpans").ss().contains(item.get("stopSpan").s()))),
-        new Usage(num(item, "inputTokens"), num(item, "outputTokens"), num(item, "cacheReadTokens"),
-            num(item, "cacheWriteTokens"), num(item, "reasoningTokens")),
-        tools, str(item, "prompt"), str(item, "stopReason"));
-  }
-
-  private static String encodeCursor(Map<String, AttributeValue> key) {
-    Map<String, String> plain = new HashMap<>();
-    key.forEach((k, v) -> plain.put(k, v.s()));
-    try {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(plain));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Map<String, AttributeValue> decodeCursor(String cursor) {
-    try {
-      Map<String, String> plain = JSON.readValue(
-          new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8), STRING_MAP);
-      Map<String, AttributeValue> key = new HashMap<>();
-      plain.forEach((k, v) -> key.put(k, AttributeValue.fromS(v)));
-      return key;
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed cursor");
-    }
-  }
-
-  private static long nanos(Instant i) {
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
-  }
-
-  private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-  }
-
-  @Nullable
-  private static String str(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? null : v.s();
-  }
-
-  private static boolean bool(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v != null && Boolean.TRUE.equals(v.bool());
-  }
-
-  private static long num(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null || v.n() == null ? 0 : Math.max(0, Long.parseLong(v.n()));
   }
 }

@@ -2,28 +2,25 @@ package io.tracebridge.store.dynamodb;
 
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.TraceIds;
-import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.StoreException;
 import io.tracebridge.store.UsageAccounting;
 import io.tracebridge.store.UsageAccounting.Contribution;
 import io.tracebridge.store.UsageAccounting.Target;
-import io.tracebridge.store.UsageCell;
 import io.tracebridge.store.UsageKind;
-import java.time.LocalDate;
+import io.tracebridge.store.dynamodb.UsageItems.Marker;
+import io.tracebridge.store.dynamodb.UsageItems.ModeState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.annotation.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -50,16 +47,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * again (if it now says what this write wanted, the record is counted: dropped; else the move is
  * rebuilt from it); a record item that changed means a newer version exists, whose writer counts
  * it (dropped here); a changed mode item is read again. The caller passes the markers and the
- * mode item it already read ({@link DynamoDbTraceStore} reads them in the same BatchGetItem as the
- * records), so a plain re-export costs no transaction at all. Thread-safe; runs on the store's pool.
+ * mode item it already read ({@link RecordWriter} reads them in the same BatchGetItem as the
+ * records), so a plain re-export costs no transaction at all. The items it writes are built by {@link UsageItems}. Thread-safe; runs on the store's pool.
  */
 final class UsageLedger {
   private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
-  private static final String[] COUNT_NAMES = {
-    "inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"
-  };
-  /** Marker attribute: {@link Contribution#signature()} of what the call is counted under. */
-  static final String SIGNATURE = "signature";
   /** Cancellation reasons that clear up by themselves. */
   private static final Set<String> RETRYABLE_CANCELLATIONS =
       Set.of("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded");
@@ -79,45 +71,36 @@ final class UsageLedger {
     }
   }
 
-  /**
-   * A call's marker as read: what the call is counted under; {@code legacy} for a marker of the
-   * older layout, which does not say (its call keeps the count it got).
-   */
-  record Marker(@Nullable Contribution counted, boolean legacy) {
-    static Marker fromItem(Map<String, AttributeValue> item) {
-      if (!item.containsKey(SIGNATURE)) {
-        return new Marker(null, true);
-      }
-      return new Marker(fromMap(item.get("recordId").s(), item), false);
-    }
-  }
-
-  private final DynamoDbTraceStore store;
   private final DynamoDbClient client;
   private final String table;
-  private final AtomicLong alreadyCounted = new AtomicLong();
-  private final AtomicLong transactions = new AtomicLong();
-  private final AtomicLong moved = new AtomicLong();
+  private final int maxRetries;
+  private final StoreExecutor executor;
+  private final UsageItems usageItems;
+  private final DynamoDbStoreStats stats;
 
-  UsageLedger(DynamoDbTraceStore store, DynamoDbClient client, String table) {
-    this.store = store;
+  UsageLedger(DynamoDbClient client, DynamoDbStoreConfig config, StoreExecutor executor,
+      DynamoDbStoreStats stats) {
     this.client = client;
-    this.table = table;
+    this.table = config.tableName();
+    this.maxRetries = config.maxRetries();
+    this.executor = executor;
+    this.usageItems = new UsageItems(table);
+    this.stats = stats;
   }
 
   /** Records whose usage was found counted as it is (a re-export or a retried write). */
   long alreadyCounted() {
-    return alreadyCounted.get();
+    return stats.usageAlreadyCounted();
   }
 
   /** TransactWriteItems calls that counted, moved or took back usage. */
   long transactions() {
-    return transactions.get();
+    return stats.usageTransactions();
   }
 
   /** Counts moved from one contribution to another (re-attributed records). */
   long moved() {
-    return moved.get();
+    return stats.usageMoves();
   }
 
   /** Whether a call marker is to be read for {@code r} before counting it. */
@@ -144,7 +127,7 @@ final class UsageLedger {
       if (e.remove() || needsCount(e.record(), markers.get(e.record().recordId()), modeRead)) {
         pending.add(e);
       } else if (UsageAccounting.role(e.record()) != UsageAccounting.Role.NONE) {
-        alreadyCounted.incrementAndGet();
+        stats.usageAlreadyCounted.incrementAndGet();
       }
     }
     Map<String, Marker> known = new HashMap<>(markers);
@@ -166,23 +149,25 @@ final class UsageLedger {
               + pending.get(0).record().traceId() + " not counted: it kept changing under"
               + " concurrent writers", true);
         }
+        stats.usageRebuilds.incrementAndGet();
         continue; // a lost race is not a failure: rebuilt from what was read again
       } catch (TransactionCanceledException e) {
-        StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
+        StoreException failure = StoreExecutor.classify("TransactWriteItems", e);
         // A conflict with another transaction, or throttling (on-demand tables throttle while
         // they scale), clears up: retry with backoff.
         boolean clearsUp = e.cancellationReasons().stream()
             .anyMatch(reason -> RETRYABLE_CANCELLATIONS.contains(reason.code()));
-        if ((!clearsUp && !failure.retryable()) || attempt >= store.config().maxRetries()) {
+        if ((!clearsUp && !failure.retryable()) || attempt >= maxRetries) {
           throw clearsUp ? new StoreException(failure.getMessage(), true, e) : failure;
         }
       } catch (SdkException e) {
-        StoreException failure = DynamoDbTraceStore.classify("TransactWriteItems", e);
-        if (!failure.retryable() || attempt >= store.config().maxRetries()) {
+        // A transport failure: the client's retry strategy already ran out, if it has one.
+        StoreException failure = StoreExecutor.classify("TransactWriteItems", e);
+        if (!failure.retryable() || executor.clientRetries() || attempt >= maxRetries) {
           throw failure;
         }
       }
-      DynamoDbTraceStore.sleep(store.backoff(attempt++));
+      executor.backOff(attempt++);
     }
   }
 
@@ -211,32 +196,6 @@ final class UsageLedger {
   private enum Attempt {
     DONE,
     REBUILD
-  }
-
-  /** The trace's counting mode as read, then as the entries of one attempt leave it. */
-  private static final class ModeState {
-    @Nullable String mode;
-    final long version;
-    final Map<String, AttributeValue> agentLevel;
-    final boolean existed;
-    boolean changed;
-
-    ModeState(Map<String, AttributeValue> item) {
-      existed = !item.isEmpty();
-      mode = item.containsKey("mode") ? item.get("mode").s() : null;
-      version = item.containsKey("version") ? Long.parseLong(item.get("version").n()) : 0;
-      agentLevel = new HashMap<>(item.containsKey("agentLevel") ? item.get("agentLevel").m() : Map.of());
-    }
-
-    boolean calls() {
-      return UsageAccounting.Mode.CALLS.name().equals(mode);
-    }
-
-    @Nullable
-    Contribution agentLevel(String recordId) {
-      AttributeValue v = agentLevel.get(recordId);
-      return v == null ? null : fromMap(recordId, v.m());
-    }
   }
 
   /** What each transaction item is, so a cancellation reason's index names its cause. */
@@ -280,17 +239,17 @@ final class UsageLedger {
       Marker marker = markers.get(id);
       if (e.remove()) {
         if (marker != null && marker.counted() != null) {
-          items.add(deleteMarker(pkValue, id, marker.counted()));
+          items.add(usageItems.deleteMarker(pkValue, id, marker.counted()));
           parts.add(new Part(Kind.MARKER, e));
-          add(deltas, targets, tenant, traceId, marker.counted(), UsageAccounting.negated(marker.counted().usage()));
+          UsageItems.add(deltas, targets, tenant, traceId, marker.counted(), UsageAccounting.negated(marker.counted().usage()));
         }
         Contribution agentLevel = mode.calls() ? null : mode.agentLevel(id);
         if (agentLevel != null) {
-          add(deltas, targets, tenant, traceId, agentLevel, UsageAccounting.negated(agentLevel.usage()));
+          UsageItems.add(deltas, targets, tenant, traceId, agentLevel, UsageAccounting.negated(agentLevel.usage()));
           mode.agentLevel.remove(id);
           mode.changed = true;
         }
-        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(recordKey(pkValue, id))).build());
+        items.add(usageItems.deleteRecord(pkValue, id));
         parts.add(new Part(Kind.RECORD, e));
         continue;
       }
@@ -299,22 +258,22 @@ final class UsageLedger {
         case CALL -> {
           Contribution before = marker == null ? null : marker.counted();
           if (marker != null && (marker.legacy() || now.sameAs(before))) {
-            alreadyCounted.incrementAndGet();
+            stats.usageAlreadyCounted.incrementAndGet();
             continue;
           }
-          items.add(putMarker(pkValue, now, before));
+          items.add(usageItems.putMarker(pkValue, now, before));
           parts.add(new Part(Kind.MARKER, e));
-          items.add(recordCheck(pkValue, id, e.contentHash()));
+          items.add(usageItems.recordCheck(pkValue, id, e.contentHash()));
           parts.add(new Part(Kind.RECORD, e));
-          add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
+          UsageItems.add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
           if (before != null) {
-            add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
+            UsageItems.add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
           }
           if (!mode.calls()) {
             // The first call of a trace counted on agent-level totals takes them back.
             for (String agentLevelId : mode.agentLevel.keySet()) {
               Contribution back = mode.agentLevel(agentLevelId);
-              add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
+              UsageItems.add(deltas, targets, tenant, traceId, back, UsageAccounting.negated(back.usage()));
             }
             mode.agentLevel.clear();
             mode.mode = UsageAccounting.Mode.CALLS.name();
@@ -324,16 +283,16 @@ final class UsageLedger {
         case AGENT_LEVEL -> {
           Contribution before = mode.agentLevel(id);
           if (mode.calls() || now.sameAs(before)) {
-            alreadyCounted.incrementAndGet();
+            stats.usageAlreadyCounted.incrementAndGet();
             continue; // a trace that counts its calls ignores agent-level totals
           }
-          items.add(recordCheck(pkValue, id, e.contentHash()));
+          items.add(usageItems.recordCheck(pkValue, id, e.contentHash()));
           parts.add(new Part(Kind.RECORD, e));
-          add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
+          UsageItems.add(deltas, targets, tenant, traceId, now, UsageAccounting.counts(now.usage()));
           if (before != null) {
-            add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
+            UsageItems.add(deltas, targets, tenant, traceId, before, UsageAccounting.negated(before.usage()));
           }
-          mode.agentLevel.put(id, AttributeValue.fromM(toMap(now)));
+          mode.agentLevel.put(id, AttributeValue.fromM(UsageItems.toMap(now)));
           mode.mode = UsageAccounting.Mode.AGENT_LEVEL.name();
           mode.changed = true;
         }
@@ -344,11 +303,11 @@ final class UsageLedger {
       return Attempt.DONE;
     }
     if (mode.changed) {
-      items.add(mode.existed ? updateMode(modeKey, mode) : putMode(modeKey, mode));
+      items.add(usageItems.writeMode(modeKey, mode));
       parts.add(new Part(Kind.MODE, null));
     }
     deltas.forEach((key, delta) -> {
-      items.add(addItem(key, targets.get(key), delta));
+      items.add(usageItems.addItem(key, targets.get(key), delta));
       parts.add(new Part(Kind.ADD, null));
     });
     if (items.size() > MAX_TRANSACTION_ITEMS) {
@@ -364,11 +323,11 @@ final class UsageLedger {
     }
     try {
       client.transactWriteItems(b -> b.transactItems(items));
-      transactions.incrementAndGet();
+      stats.usageTransactions.incrementAndGet();
       for (Part p : parts) {
         if (p.kind() == Kind.MARKER && p.entry() != null && !p.entry().remove()
             && markers.get(p.entry().record().recordId()) != null) {
-          moved.incrementAndGet();
+          stats.usageMoves.incrementAndGet();
         }
       }
       return Attempt.DONE;
@@ -385,8 +344,7 @@ final class UsageLedger {
           // Another writer counted or moved it: go on from what its marker says now.
           String id = p.entry().record().recordId();
           Map<String, AttributeValue> now = client.getItem(b -> b.tableName(table).consistentRead(true)
-              .key(Map.of(DynamoItem.PK, pkValue, DynamoItem.SK,
-                  AttributeValue.fromS(DynamoItem.usageMarkerSk(id))))).item();
+              .key(UsageItems.markerKey(pkValue, id))).item();
           if (now == null || now.isEmpty()) {
             markers.remove(id);
           } else {
@@ -403,171 +361,5 @@ final class UsageLedger {
       }
       throw e;
     }
-  }
-
-  private Map<String, AttributeValue> recordKey(AttributeValue pk, String recordId) {
-    return Map.of(DynamoItem.PK, pk, DynamoItem.SK, AttributeValue.fromS(DynamoItem.recordSk(recordId)));
-  }
-
-  /**
-   * A check that the record item holds the version with {@code contentHash}, which also takes the
-   * record's {@link UsageRepair#PENDING} mark away: the mark goes exactly when the count lands.
-   */
-  private TransactWriteItem recordCheck(AttributeValue pk, String recordId, String contentHash) {
-    return TransactWriteItem.builder().update(u -> u.tableName(table)
-        .key(recordKey(pk, recordId))
-        .updateExpression("REMOVE #pending")
-        .conditionExpression("#h = :h")
-        .expressionAttributeNames(Map.of("#h", DynamoItem.CONTENT_HASH, "#pending", UsageRepair.PENDING))
-        .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(contentHash)))).build();
-  }
-
-  /** The marker of {@code now}, replacing no marker or the one counted under {@code before}. */
-  private TransactWriteItem putMarker(AttributeValue pk, Contribution now, @Nullable Contribution before) {
-    Map<String, AttributeValue> item = new HashMap<>(toMap(now));
-    item.put(DynamoItem.PK, pk);
-    item.put(DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(now.recordId())));
-    item.put("recordId", AttributeValue.fromS(now.recordId()));
-    item.put("role", AttributeValue.fromS(UsageAccounting.Role.CALL.name()));
-    if (before == null) {
-      return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-          .conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build();
-    }
-    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-        .conditionExpression("#sig = :sig")
-        .expressionAttributeNames(Map.of("#sig", SIGNATURE))
-        .expressionAttributeValues(Map.of(":sig", AttributeValue.fromS(before.signature())))).build();
-  }
-
-  private TransactWriteItem deleteMarker(AttributeValue pk, String recordId, Contribution counted) {
-    return TransactWriteItem.builder().delete(d -> d.tableName(table)
-        .key(Map.of(DynamoItem.PK, pk, DynamoItem.SK, AttributeValue.fromS(DynamoItem.usageMarkerSk(recordId))))
-        .conditionExpression("#sig = :sig")
-        .expressionAttributeNames(Map.of("#sig", SIGNATURE))
-        .expressionAttributeValues(Map.of(":sig", AttributeValue.fromS(counted.signature())))).build();
-  }
-
-  private TransactWriteItem updateMode(Map<String, AttributeValue> key, ModeState mode) {
-    Map<String, String> names = new HashMap<>(Map.of("#mode", "mode", "#v", "version", "#al", "agentLevel"));
-    Map<String, AttributeValue> values = new HashMap<>(Map.of(
-        ":mode", AttributeValue.fromS(mode.mode),
-        ":next", AttributeValue.fromN(Long.toString(mode.version + 1)),
-        ":v", AttributeValue.fromN(Long.toString(mode.version))));
-    String expression;
-    if (mode.agentLevel.isEmpty()) {
-      expression = "SET #mode = :mode, #v = :next REMOVE #al";
-    } else {
-      expression = "SET #mode = :mode, #v = :next, #al = :al";
-      values.put(":al", AttributeValue.fromM(mode.agentLevel));
-    }
-    return TransactWriteItem.builder().update(u -> u.tableName(table).key(key)
-        .updateExpression(expression)
-        .conditionExpression("#v = :v")
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)).build();
-  }
-
-  private TransactWriteItem putMode(Map<String, AttributeValue> key, ModeState mode) {
-    Map<String, AttributeValue> item = new HashMap<>(key);
-    item.put("mode", AttributeValue.fromS(mode.mode == null ? UsageAccounting.Mode.AGENT_LEVEL.name() : mode.mode));
-    item.put("version", AttributeValue.fromN("1"));
-    if (!mode.agentLevel.isEmpty()) {
-      item.put("agentLevel", AttributeValue.fromM(mode.agentLevel));
-    }
-    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-        .conditionExpression("attribute_not_exists(#pk)")
-        .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))).build();
-  }
-
-  /** Adds {@code delta} to the contribution's aggregates and its trace's summary, merged by key. */
-  private static void add(Map<List<String>, long[]> deltas, Map<List<String>, Target> targets,
-      String tenant, String traceId, Contribution c, long[] delta) {
-    for (Target t : c.targets(tenant, traceId)) {
-      List<String> key = List.of(DynamoItem.usagePk(tenant, t.kind(), t.day()),
-          DynamoItem.usageSk(t.value(), t.model()));
-      targets.put(key, t);
-      UsageAccounting.add(deltas.computeIfAbsent(key, k -> new long[5]), delta);
-    }
-    List<String> summary = List.of(DynamoItem.tracePk(tenant, traceId), DynamoItem.SUMMARY_SK);
-    UsageAccounting.add(deltas.computeIfAbsent(summary, k -> new long[5]), delta);
-  }
-
-  private TransactWriteItem addItem(List<String> key, @Nullable Target target, long[] delta) {
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    List<String> adds = new ArrayList<>();
-    for (int i = 0; i < COUNT_NAMES.length; i++) {
-      names.put("#c" + i, COUNT_NAMES[i]);
-      values.put(":c" + i, AttributeValue.fromN(Long.toString(delta[i])));
-      adds.add("#c" + i + " :c" + i);
-    }
-    String expression = "ADD " + String.join(", ", adds);
-    if (target != null) {
-      names.putAll(Map.of("#kind", "kind", "#day", "day", "#value", "value", "#model", "model"));
-      values.putAll(Map.of(
-          ":kind", AttributeValue.fromS(target.kind().key()),
-          ":day", AttributeValue.fromS(target.day().toString()),
-          ":value", AttributeValue.fromS(target.value()),
-          ":model", AttributeValue.fromS(target.model())));
-      expression += " SET #kind = :kind, #day = :day, #value = :value, #model = :model";
-    }
-    String finalExpression = expression;
-    return TransactWriteItem.builder().update(u -> u.tableName(table)
-        .key(Map.of(DynamoItem.PK, AttributeValue.fromS(key.get(0)),
-            DynamoItem.SK, AttributeValue.fromS(key.get(1))))
-        .updateExpression(finalExpression)
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)).build();
-  }
-
-  private static Map<String, AttributeValue> toMap(Contribution c) {
-    Map<String, AttributeValue> m = new HashMap<>();
-    m.put("day", AttributeValue.fromS(c.day().toString()));
-    m.put("agent", AttributeValue.fromS(c.agent()));
-    m.put("session", AttributeValue.fromS(c.session()));
-    m.put("model", AttributeValue.fromS(c.model()));
-    m.put(SIGNATURE, AttributeValue.fromS(c.signature()));
-    long[] counts = UsageAccounting.counts(c.usage());
-    for (int i = 0; i < COUNT_NAMES.length; i++) {
-      m.put(COUNT_NAMES[i], AttributeValue.fromN(Long.toString(counts[i])));
-    }
-    return m;
-  }
-
-  private static Contribution fromMap(String recordId, Map<String, AttributeValue> m) {
-    long[] c = new long[COUNT_NAMES.length];
-    for (int i = 0; i < COUNT_NAMES.length; i++) {
-      c[i] = Long.parseLong(m.get(COUNT_NAMES[i]).n());
-    }
-    return new Contribution(recordId, LocalDate.parse(m.get("day").s()), m.get("agent").s(),
-        m.get("session").s(), m.get("model").s(), UsageAccounting.usage(c));
-  }
-
-  /** The aggregates of one kind for the days from..to (one Query per day). */
-  List<UsageCell> read(String tenant, UsageKind kind, LocalDate from, LocalDate to) {
-    List<UsageCell> cells = new ArrayList<>();
-    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-      LocalDate d = day;
-      store.queryAll(
-          QueryRequest.builder()
-              .tableName(table)
-              .keyConditionExpression("#pk = :pk")
-              .expressionAttributeNames(Map.of("#pk", DynamoItem.PK))
-              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(DynamoItem.usagePk(tenant, kind, d))))
-              .build(),
-          item -> {
-            long[] c = new long[COUNT_NAMES.length];
-            for (int i = 0; i < COUNT_NAMES.length; i++) {
-              AttributeValue v = item.get(COUNT_NAMES[i]);
-              c[i] = v == null ? 0 : Long.parseLong(v.n());
-            }
-            Usage u = UsageAccounting.usage(c);
-            if (!u.isZero()) {
-              cells.add(new UsageCell(d, item.get("value").s(), item.get("model").s(), u));
-            }
-          });
-    }
-    return cells;
   }
 }

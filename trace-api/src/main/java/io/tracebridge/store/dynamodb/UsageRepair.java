@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -34,8 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  *
  * <p>Every store runs a pass at start-up (any age) and then one every {@link
  * DynamoDbStoreConfig#usageRepairInterval()} for marks older than {@link
- * DynamoDbStoreConfig#usageRepairGrace()}, so a crashed node's records are counted by the next node
- * to start, or by any node's next pass. Thread-safe; passes run on the store's pool.
+ * DynamoDbStoreConfig#usageRepairGrace()} (by the store's clock), so a crashed node's records are
+ * counted by the next node to start, or by any node's next pass. Thread-safe; passes run on the
+ * store's pool.
  */
 final class UsageRepair {
   /** The sparse index of records whose usage is not counted yet. */
@@ -46,17 +46,37 @@ final class UsageRepair {
   static final int SHARDS = 16;
   private static final String PENDING_PREFIX = "PENDING#";
 
-  private final DynamoDbTraceStore store;
   private final DynamoDbClient client;
   private final String table;
+  private final ItemReads reads;
+  private final TraceSummaries summaries;
+  private final UsageLedger ledger;
+  private final StoreExecutor executor;
   private final Clock clock;
-  private final AtomicLong repaired = new AtomicLong();
+  private final DynamoDbStoreStats stats;
 
-  UsageRepair(DynamoDbTraceStore store, DynamoDbClient client, String table, Clock clock) {
-    this.store = store;
+  UsageRepair(DynamoDbClient client, String table, ItemReads reads, TraceSummaries summaries,
+      UsageLedger ledger, StoreExecutor executor, Clock clock, DynamoDbStoreStats stats) {
     this.client = client;
     this.table = table;
+    this.reads = reads;
+    this.summaries = summaries;
+    this.ledger = ledger;
+    this.executor = executor;
     this.clock = clock;
+    this.stats = stats;
+  }
+
+  /**
+   * For tests: a second repair over {@code store}'s pieces (its reads, summaries, ledger, pool and
+   * counters) on {@code client}. The store itself builds its repair from the pieces directly.
+   */
+  UsageRepair(DynamoDbTraceStore store, DynamoDbClient client, String table, Clock clock) {
+    this(store.usageRepair(), client, table, clock);
+  }
+
+  private UsageRepair(UsageRepair like, DynamoDbClient client, String table, Clock clock) {
+    this(client, table, like.reads, like.summaries, like.ledger, like.executor, clock, like.stats);
   }
 
   /** The {@value #PENDING} value of a record: its shard, from its id. */
@@ -66,7 +86,7 @@ final class UsageRepair {
 
   /** Records this store's passes found uncounted and counted. */
   long repaired() {
-    return repaired.get();
+    return stats.ledgerRepairs();
   }
 
   /**
@@ -89,8 +109,8 @@ final class UsageRepair {
           .expressionAttributeNames(names)
           .expressionAttributeValues(values)
           .build();
-      store.retrying("Query", () -> {
-        store.queryAll(query, item -> byTrace.computeIfAbsent(item.get(DynamoItem.PK).s(), k -> new ArrayList<>())
+      executor.retrying("Query", () -> {
+        reads.queryAll(query, item -> byTrace.computeIfAbsent(item.get(DynamoItem.PK).s(), k -> new ArrayList<>())
             .add(item.get(DynamoItem.SK).s()));
         return null;
       });
@@ -98,11 +118,11 @@ final class UsageRepair {
     int counted = 0;
     for (Map.Entry<String, List<String>> trace : byTrace.entrySet()) {
       List<String> sks = List.copyOf(new java.util.LinkedHashSet<>(trace.getValue()));
-      for (int from = 0; from < sks.size(); from += DynamoDbTraceStore.MAX_BATCH_ITEMS) {
-        counted += repair(trace.getKey(), sks.subList(from, Math.min(from + DynamoDbTraceStore.MAX_BATCH_ITEMS, sks.size())));
+      for (int from = 0; from < sks.size(); from += RecordWriter.MAX_BATCH_ITEMS) {
+        counted += repair(trace.getKey(), sks.subList(from, Math.min(from + RecordWriter.MAX_BATCH_ITEMS, sks.size())));
       }
     }
-    repaired.addAndGet(counted);
+    stats.ledgerRepairs.addAndGet(counted);
     return counted;
   }
 
@@ -123,9 +143,9 @@ final class UsageRepair {
     }
     keys.add(Map.of(DynamoItem.PK, pkValue, DynamoItem.SK, AttributeValue.fromS(DynamoItem.USAGE_MODE_SK)));
     List<Map<String, AttributeValue>> marked = new ArrayList<>();
-    Map<String, UsageLedger.Marker> markers = new HashMap<>();
+    Map<String, UsageItems.Marker> markers = new HashMap<>();
     Map<String, AttributeValue> mode = new HashMap<>();
-    for (Map<String, AttributeValue> item : store.batchGet(keys)) {
+    for (Map<String, AttributeValue> item : reads.batchGet(keys)) {
       String sk = item.get(DynamoItem.SK).s();
       if (sk.startsWith(DynamoItem.RECORD_PREFIX)) {
         if (item.containsKey(PENDING)) {
@@ -134,7 +154,7 @@ final class UsageRepair {
       } else if (sk.equals(DynamoItem.USAGE_MODE_SK)) {
         mode.putAll(item);
       } else if (item.containsKey("recordId")) {
-        markers.put(item.get("recordId").s(), UsageLedger.Marker.fromItem(item));
+        markers.put(item.get("recordId").s(), UsageItems.Marker.fromItem(item));
       }
     }
     List<UsageLedger.Entry> uncounted = new ArrayList<>();
@@ -151,17 +171,17 @@ final class UsageRepair {
       return 0;
     }
     List<FunctionalRecord> records = uncounted.stream().map(UsageLedger.Entry::record).toList();
-    store.retrying("UpdateItem", () -> {
-      store.summaries().update(records);
+    executor.retrying("UpdateItem", () -> {
+      summaries.update(records);
       return null;
     });
-    store.usageLedger().count(uncounted, markers, mode);
+    ledger.count(uncounted, markers, mode);
     return uncounted.size();
   }
 
   /** Takes the mark off a record found counted, if it still holds that version. */
   private void unmark(AttributeValue pk, AttributeValue sk, String contentHash) {
-    store.retrying("UpdateItem", () -> {
+    executor.retrying("UpdateItem", () -> {
       try {
         client.updateItem(b -> b.tableName(table)
             .key(Map.of(DynamoItem.PK, pk, DynamoItem.SK, sk))

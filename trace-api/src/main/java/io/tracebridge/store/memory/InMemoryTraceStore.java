@@ -48,7 +48,9 @@ import javax.annotation.Nullable;
  * removal, pass counter).
  *
  * <p>Thread-safe: writes and reads take one lock, and every stage it hands out is already
- * complete. Listeners are called after the lock is released, on the writing thread. After {@link
+ * complete. Listeners are called after the lock is released, on the writing thread, once per
+ * {@link #accept} with the versions it wrote in timeline order (as {@link StoredRecordListener}
+ * says). After {@link
  * #shutdown()} {@link #accept} fails with a permanent {@link StoreException}; reads keep working.
  * Meant for tests and single-process runs: queries scan the tenant's data.
  */
@@ -143,6 +145,8 @@ public final class InMemoryTraceStore implements TraceStore, TraceAssemblyStore 
       }
     }
     if (!written.isEmpty()) {
+      // Once per call, in timeline order: record start time, then the export's order (stable).
+      written.sort(Comparator.comparingLong(v -> v.record().timestampNanos()));
       List<StoredRecord> view = List.copyOf(written);
       listeners.forEach(l -> l.stored(view));
     }
