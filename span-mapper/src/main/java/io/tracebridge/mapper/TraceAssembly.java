@@ -473,18 +473,24 @@ public final class TraceAssembly {
         }
         current = parents.get(current);
       }
-      FunctionalRecord.Builder b = r.toBuilder();
+      String agentId = r.agentId();
+      String agentName = r.agentName();
+      String sessionId = r.sessionId();
       if (agent != null) {
-        b.agentId(agent.agentId()).agentName(agent.agentName() != null ? agent.agentName()
-            : r.agentName());
+        agentId = agent.agentId();
+        agentName = agent.agentName() != null ? agent.agentName() : r.agentName();
       } else if (r.agentId() == null && r.agentName() != null) {
-        b.agentId(SpanNode.derivedAgentId(r.agentName()));
+        agentId = SpanNode.derivedAgentId(r.agentName());
       }
       if (session != null) {
-        b.sessionId(session);
+        sessionId = session;
       }
-      FunctionalRecord attributed = b.build();
-      return attributed.equals(r) ? r : attributed;
+      // Most records already carry their attribution: no copy unless a field changes.
+      if (Objects.equals(agentId, r.agentId()) && Objects.equals(agentName, r.agentName())
+          && Objects.equals(sessionId, r.sessionId())) {
+        return r;
+      }
+      return r.toBuilder().agentId(agentId).agentName(agentName).sessionId(sessionId).build();
     }
   }
 
