@@ -459,9 +459,11 @@ public final class TraceAssembly {
     private FunctionalRecord attributed(FunctionalRecord r) {
       SpanNode agent = null;
       String session = null;
-      Set<String> seen = new java.util.HashSet<>();
       String current = r.spanId();
-      while (current != null && seen.add(current) && (agent == null || session == null)) {
+      // A chain of distinct spans has at most parents.size() + 1 of them; a longer walk is a
+      // cycle in the parent links, where revisited spans change nothing (no set of seen spans).
+      int steps = parents.size() + 1;
+      while (current != null && steps-- > 0 && (agent == null || session == null)) {
         SpanNode node = nodes.get(current);
         if (node != null) {
           if (agent == null && node.isAgent()) {
