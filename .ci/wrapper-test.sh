@@ -19,10 +19,15 @@ rel="org/apache/maven/apache-maven/$version/$name-bin.tar.gz"
 real_repo="${WRAPPER_TEST_LOCAL_REPO:-$HOME/.m2/repository}"
 unset MAVEN_HOME MAVEN_OPTS MAVEN_ARGS MAVEN_USER_HOME MVNW_REPOURL MVNW_USERNAME MVNW_PASSWORD JAVA_TOOL_OPTIONS
 
-if [ ! -f "$real_repo/$rel" ]; then
-  echo "wrapper-test: fetching the fixture $name-bin.tar.gz into $real_repo"
-  "$root/mvnw" -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
-    "-Dartifact=org.apache.maven:apache-maven:$version:tar.gz:bin" -Dtransitive=false
+# The Maven on PATH resolves the fixture and, with it, the dependency plugin as it resolves it for
+# itself into the real local repository: what case (2)'s loopback mirror then serves from there.
+system_mvn=$(command -v mvn || true)
+get=(-B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get
+  "-Dartifact=org.apache.maven:apache-maven:$version:tar.gz:bin" -Dtransitive=false)
+if [ -n "$system_mvn" ]; then
+  (cd "${TMPDIR:-/tmp}" && "$system_mvn" "${get[@]}")
+elif [ ! -f "$real_repo/$rel" ]; then
+  "$root/mvnw" "${get[@]}"
 fi
 java "$root/.mvn/wrapper/Fetch.java" verify "$real_repo/$rel" "$sha512"
 
@@ -102,7 +107,9 @@ mirror_port=$(serve "$real_repo" "$work/mirror.log")
 # (2) Maven on PATH, settings.xml mirror on loopback.
 h2="$work/home2"
 settings "$h2" "http://127.0.0.1:$mirror_port"
-if mvnw_in "$h2" && installed_under "$h2" && [ "$(requests "$work/mirror.log")" -ge 1 ] \
+if [ -z "$system_mvn" ]; then
+  fail "(2) needs a Maven on PATH (any 3.6.3+) to test fetching through it"
+elif mvnw_in "$h2" && installed_under "$h2" && [ "$(requests "$work/mirror.log")" -ge 1 ] \
     && grep -q "fetched by $(command -v mvn)" "$out" && ! grep -q "direct download" "$out"; then
   pass "(2) a Maven on PATH fetched $name through the settings.xml mirror"
 else
@@ -160,6 +167,7 @@ fi
 
 # Tampered, through Maven: the local repository already holds the tampered file.
 hb2="$work/homebad2"
+[ -n "$system_mvn" ] || fail "(2) tampered: needs a Maven on PATH"
 settings "$hb2" "http://127.0.0.1:$mirror_port"
 mkdir -p "$hb2/.m2/repository/$(dirname "$rel")"
 cp "$work/bad/$rel" "$hb2/.m2/repository/$rel"
