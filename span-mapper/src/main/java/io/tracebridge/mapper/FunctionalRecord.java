@@ -105,35 +105,41 @@ public record FunctionalRecord(
     return new Builder();
   }
 
+  /**
+   * A builder holding this record's fields as they are: {@code xrayTraceId} is copied, not derived
+   * again from {@code traceId} (which was validated when the record was built), so a copy costs
+   * field assignments only; the assembly copies each record several times.
+   */
   public Builder toBuilder() {
-    return new Builder()
-        .tenant(tenant)
-        .traceId(traceId)
-        .xrayTraceId(xrayTraceId)
-        .spanId(spanId)
-        .parentSpanId(parentSpanId)
-        .spanName(spanName)
-        .recordId(recordId)
-        .type(type)
-        .timestamp(timestamp)
-        .durationMs(durationMs)
-        .sessionId(sessionId)
-        .agentId(agentId)
-        .agentName(agentName)
-        .model(model)
-        .provider(provider)
-        .text(text)
-        .tool(tool)
-        .usage(usage)
-        .totalUsage(totalUsage)
-        .finishReason(finishReason)
-        .error(error)
-        .truncated(truncated)
-        .dialect(dialect)
-        .originalSize(originalSize)
-        .systemPrompt(systemPrompt)
-        .messages(messages)
-        .truncatedFields(truncatedFields);
+    Builder b = new Builder();
+    b.tenant = tenant;
+    b.traceId = traceId;
+    b.xrayTraceId = xrayTraceId;
+    b.spanId = spanId;
+    b.parentSpanId = parentSpanId;
+    b.spanName = spanName;
+    b.recordId = recordId;
+    b.type = type;
+    b.timestamp = timestamp;
+    b.durationMs = durationMs;
+    b.sessionId = sessionId;
+    b.agentId = agentId;
+    b.agentName = agentName;
+    b.model = model;
+    b.provider = provider;
+    b.text = text;
+    b.tool = tool;
+    b.usage = usage;
+    b.totalUsage = totalUsage;
+    b.finishReason = finishReason;
+    b.error = error;
+    b.truncated = truncated;
+    b.dialect = dialect;
+    b.originalSize = originalSize;
+    b.systemPrompt = systemPrompt;
+    b.messages = messages;
+    b.truncatedFields = truncatedFields;
+    return b;
   }
 
   /**

@@ -15,16 +15,24 @@ import java.util.HexFormat;
  * {@code traceId/spanId/stepKey}, in hex.
  */
 public final class RecordIds {
-  private RecordIds() {}
-
-  public static String of(String traceId, String spanId, String stepKey) {
+  /**
+   * One digest per thread, reset by each {@code digest} call: {@code MessageDigest.getInstance}
+   * looks the provider up every time, a visible share of the mapper's CPU per record.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest =
-          sha.digest((traceId + "/" + spanId + "/" + stepKey).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
+  });
+
+  private RecordIds() {}
+
+  public static String of(String traceId, String spanId, String stepKey) {
+    MessageDigest sha = SHA_256.get();
+    byte[] digest =
+        sha.digest((traceId + "/" + spanId + "/" + stepKey).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, 16);
   }
 }

@@ -459,9 +459,11 @@ public final class TraceAssembly {
     private FunctionalRecord attributed(FunctionalRecord r) {
       SpanNode agent = null;
       String session = null;
-      Set<String> seen = new java.util.HashSet<>();
       String current = r.spanId();
-      while (current != null && seen.add(current) && (agent == null || session == null)) {
+      // A chain of distinct spans has at most parents.size() + 1 of them; a longer walk is a
+      // cycle in the parent links, where revisited spans change nothing (no set of seen spans).
+      int steps = parents.size() + 1;
+      while (current != null && steps-- > 0 && (agent == null || session == null)) {
         SpanNode node = nodes.get(current);
         if (node != null) {
           if (agent == null && node.isAgent()) {
@@ -473,18 +475,24 @@ public final class TraceAssembly {
         }
         current = parents.get(current);
       }
-      FunctionalRecord.Builder b = r.toBuilder();
+      String agentId = r.agentId();
+      String agentName = r.agentName();
+      String sessionId = r.sessionId();
       if (agent != null) {
-        b.agentId(agent.agentId()).agentName(agent.agentName() != null ? agent.agentName()
-            : r.agentName());
+        agentId = agent.agentId();
+        agentName = agent.agentName() != null ? agent.agentName() : r.agentName();
       } else if (r.agentId() == null && r.agentName() != null) {
-        b.agentId(SpanNode.derivedAgentId(r.agentName()));
+        agentId = SpanNode.derivedAgentId(r.agentName());
       }
       if (session != null) {
-        b.sessionId(session);
+        sessionId = session;
       }
-      FunctionalRecord attributed = b.build();
-      return attributed.equals(r) ? r : attributed;
+      // Most records already carry their attribution: no copy unless a field changes.
+      if (Objects.equals(agentId, r.agentId()) && Objects.equals(agentName, r.agentName())
+          && Objects.equals(sessionId, r.sessionId())) {
+        return r;
+      }
+      return r.toBuilder().agentId(agentId).agentName(agentName).sessionId(sessionId).build();
     }
   }
 
