@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +102,20 @@ public final class LiveRecordBus implements StoredRecordListener, AutoCloseable 
       return;
     }
     eventBus.publish(ADDRESS, message);
+  }
+
+  /**
+   * Completes once every batch told before this call has been handed to the event bus (a local
+   * consumer's delivery is then queued on its context): for tests and orderly hand-overs.
+   */
+  public CompletableFuture<Void> flush() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      publisher.execute(() -> done.complete(null));
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
   }
 
   /** Batches dropped since start because the publisher held {@link #MAX_QUEUED_BATCHES}. */

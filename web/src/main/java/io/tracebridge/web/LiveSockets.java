@@ -563,15 +563,15 @@ final class LiveSockets {
         metrics.queuedFrames().incrementAndGet();
         return;
       }
+      metrics.frameSent(); // before the write: a client that has the frame sees it counted
       ws.writeTextMessage(text);
-      metrics.frameSent();
     }
 
     void drain() {
       while (!closing && !backlog.isEmpty() && !ws.writeQueueFull()) {
+        metrics.frameSent();
         ws.writeTextMessage(backlog.poll());
         metrics.queuedFrames().decrementAndGet();
-        metrics.frameSent();
       }
       if (!closing && backlog.isEmpty() && onDrained != null) {
         Runnable next = onDrained;
@@ -604,8 +604,8 @@ final class LiveSockets {
       // The resync frame goes out before the close frame. A client that reads neither never
       // answers the close, and Vert.x's own close time-out only starts once the close frame is
       // flushed, which it never is: drop the TCP connection after the close time-out.
-      ws.writeTextMessage(frame.toString());
       metrics.frameSent();
+      ws.writeTextMessage(frame.toString());
       ws.close(CLOSE_TRY_AGAIN_LATER, "slow consumer: resubscribe from your cursor");
       context.owner().setTimer(config.closeTimeout().toMillis(), id -> {
         if (!closed) {
