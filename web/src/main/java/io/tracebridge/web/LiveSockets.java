@@ -402,9 +402,8 @@ final class LiveSockets {
             }
             long settled = startedNanos - config.settleWindow().toNanos();
             int sent = sentSoFar;
-            for (StoredRecord stored : page) {
-              EncodedRecord r = EncodedRecord.of(stored);
-              if (deliver(sub, r)) {
+            for (StoredRecord r : page) {
+              if (deliverStored(sub, r)) {
                 sent++;
               }
               long stamp = IngestSeq.stampNanos(r.seq());
@@ -476,7 +475,7 @@ final class LiveSockets {
             if (closing || subscriptions.get(sub.id) != sub) {
               return;
             }
-            page.forEach(r -> deliver(sub, EncodedRecord.of(r)));
+            page.forEach(r -> deliverStored(sub, r));
             if (page.size() < CATCH_UP_LIMIT) {
               sub.cursor.advance(started - config.settleWindow().toNanos());
             }
@@ -495,6 +494,11 @@ final class LiveSockets {
             .forEach(sub -> byId.put(sub.id, sub.cursor.encode(cursors, tenant)));
         write(beat);
       });
+    }
+
+    /** A version read from the store: encoded only if the client does not have it yet. */
+    private boolean deliverStored(Subscription sub, StoredRecord r) {
+      return !sub.cursor.has(r.seq()) && deliver(sub, EncodedRecord.of(r));
     }
 
     /**
