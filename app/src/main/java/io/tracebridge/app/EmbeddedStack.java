@@ -407,10 +407,12 @@ public final class EmbeddedStack implements AutoCloseable {
     WebMetrics metrics = new WebMetrics(registry);
     store = new MeteredTraceStore(dynamoStore, metrics);
 
-    // One JVM: the local event bus carries live records from the store to the web node.
+    // One JVM: the local event bus carries live records from the store to the web node. The
+    // store's listeners: live records (handed to the publisher thread) and the stored count.
     Vertx vertx = Vertx.vertx();
     lifecycle.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
-    store.addListener(new LiveRecordBus(vertx.eventBus()));
+    dynamoStore.addListener(lifecycle.add(new LiveRecordBus(vertx.eventBus(), metrics)));
+    dynamoStore.addListener(metrics.storedCounter());
 
     TenantAuthenticator authenticator =
         options.authenticator() != null

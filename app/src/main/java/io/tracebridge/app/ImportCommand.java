@@ -9,9 +9,8 @@ import io.tracebridge.cwimport.Progress;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.ReceiverConfig;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import java.nio.file.Path;
@@ -132,9 +131,8 @@ final class ImportCommand {
         // these are past runs, and web nodes read them from the table.
         SpanMapper mapper = new SpanMapper();
         TraceContextFiller durable = new TraceContextFiller(traceStore, traceStore);
-        var noLive = TraceSinks.composite(List.of());
         CloudWatchImport importer = new CloudWatchImport(logs, xrayClient,
-            new TraceExportHandler(mapper, durable, noLive), new LogsExportHandler(mapper, durable, noLive),
+            new TraceExportHandler(mapper, durable), new LogsExportHandler(mapper, durable),
             traceStore, new Progress(System.err, System.console() != null));
         System.err.printf("import: %s .. %s into table %s%s, tenant %s (checkpoint %s)%n", start, end,
             storeConfig.tableName(), dataDir == null ? "" : " of DynamoDB Local in " + dataDir.toAbsolutePath(),

@@ -7,22 +7,23 @@ import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.ReceiverMetrics;
 import io.tracebridge.receiver.SpanForwarder;
-import io.tracebridge.receiver.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.receiver.http.OtlpHttpVerticle;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.TraceAssemblyStore;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.TraceStore;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
  * The OTLP receivers of one node (gRPC and HTTP) over a store: authenticate → map → fill context
- * → store durably → forward (spans and log records). Live records are not published here but by the store's listener
- * ({@code LiveRecordBus}), after each write is durable, on whatever event bus the caller wired:
- * the local one under {@code up}, the clustered one under {@code receiver}.
+ * → store durably → forward (spans and log records). Live records are not published here but by
+ * the store's listener ({@code LiveRecordBus}, registered by the role), after each write is
+ * durable, on whatever event bus the caller wired: the local one under {@code up}, the clustered
+ * one under {@code receiver}. The filler's counters go to {@code metrics}' registry ({@link
+ * FillerMetrics}).
  */
 final class ReceiverNode {
   private final int grpcPort;
@@ -68,12 +69,11 @@ final class ReceiverNode {
     // from the store (nearest ancestor agent, hook copies folded into their steps) and rewrites
     // what was stored before the context arrived.
     TraceContextFiller durable = new TraceContextFiller(store, assembly);
-    // Live records come from the store's listener, with the ingest sequence cursors are built from.
-    var noLiveSink = TraceSinks.composite(List.of());
+    FillerMetrics.bind(durable, metrics.registry());
     OtlpIngest ingest =
         new OtlpIngest(
-            new TraceExportHandler(mapper, durable, noLiveSink, forwarders),
-            new LogsExportHandler(mapper, durable, noLiveSink, logForwarders),
+            new TraceExportHandler(mapper, durable, forwarders),
+            new LogsExportHandler(mapper, durable, logForwarders),
             authenticator,
             config,
             metrics);

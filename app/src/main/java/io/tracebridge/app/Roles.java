@@ -77,10 +77,17 @@ final class Roles {
         PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
         // The cluster first: it is closed last, after the store stopped publishing to it.
         ClusterMembership membership = ClusterMembership.join(storeConfig.tableName(), common.host, cluster, lifecycle);
+        WebMetrics storeMetrics = new WebMetrics(registry);
+        // Before the store, so that it is closed after it: what the store writes while it stops
+        // is still published.
+        LiveRecordBus live = lifecycle.add(new LiveRecordBus(membership.vertx().eventBus(), storeMetrics));
         DynamoDbClient client = StoreAccess.client(storeConfig.writeThreads());
         DynamoDbTraceStore traceStore = StoreAccess.open(client, storeConfig, lifecycle);
-        traceStore.addListener(new LiveRecordBus(membership.vertx().eventBus()));
-        TraceStore metered = new MeteredTraceStore(traceStore, new WebMetrics(registry));
+        // The store's listeners: live records (handed to the publisher thread) and the count of
+        // record versions stored.
+        traceStore.addListener(live);
+        traceStore.addListener(storeMetrics.storedCounter());
+        TraceStore metered = new MeteredTraceStore(traceStore, storeMetrics);
         List<SpanForwarder> forwarders = new ArrayList<>();
         List<LogForwarder> logForwarders = new ArrayList<>();
         if (cloudWatch.enabled()) {

@@ -9,11 +9,10 @@ import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.store.TenantAuthenticator;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.store.dynamodb.SlowedDynamoDb;
@@ -155,9 +154,8 @@ public final class IngestBench {
           .build();
       SpanMapper mapper = new SpanMapper();
       filler = new TraceContextFiller(store);
-      var live = TraceSinks.composite(List.of());
-      ingest = new OtlpIngest(new TraceExportHandler(mapper, filler, live),
-          new LogsExportHandler(mapper, filler, live),
+      ingest = new OtlpIngest(new TraceExportHandler(mapper, filler),
+          new LogsExportHandler(mapper, filler),
           TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), config);
       receiver = OtlpGrpcReceiver.start(config, ingest);
       senderPool = Executors.newFixedThreadPool(o.concurrency() + 2, r -> {

@@ -14,11 +14,10 @@ import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.store.TenantAuthenticator;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.dynamodb.DynamoDbStoreConfig;
 import io.tracebridge.store.dynamodb.DynamoDbTraceStore;
 import io.tracebridge.store.dynamodb.SlowedDynamoDb;
@@ -126,9 +125,8 @@ public final class OverloadBench {
         .storeLatencyTarget(options.latencyTarget()).build();
     TraceContextFiller filler = new TraceContextFiller(store);
     SpanMapper mapper = new SpanMapper();
-    var live = TraceSinks.composite(List.of());
-    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler, live),
-        new LogsExportHandler(mapper, filler, live),
+    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler),
+        new LogsExportHandler(mapper, filler),
         TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), config);
     OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(config, ingest);
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", receiver.port())

@@ -9,10 +9,9 @@ import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.mapper.otlp.OtlpJsonCodec;
 import io.tracebridge.receiver.LogsExportHandler;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.TraceAssemblyStore;
-import io.tracebridge.store.TraceSinks;
 import io.tracebridge.store.TraceStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,8 +73,7 @@ final class Fixtures {
     static <S extends TraceStore & TraceAssemblyStore> Ingest over(S store) {
       SpanMapper mapper = new SpanMapper();
       TraceContextFiller filler = new TraceContextFiller(store, store);
-      var noLive = TraceSinks.composite(List.of());
-      return new Ingest(new TraceExportHandler(mapper, filler, noLive), new LogsExportHandler(mapper, filler, noLive));
+      return new Ingest(new TraceExportHandler(mapper, filler), new LogsExportHandler(mapper, filler));
     }
 
     void send(String tenant, ExportTraceServiceRequest spans, ExportLogsServiceRequest logs) throws Exception {

@@ -12,43 +12,34 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The one logs export path shared by every transport: {@link SpanMapper#mapLogs} (hook events
- * sent as log records, ADOT content logs), store durably, then publish live.
+ * sent as log records, ADOT content logs), store durably, then forward.
  *
  * <p>Same contract as {@link TraceExportHandler}: the stage completes only after the durable sink
- * has completed and fails with its failure; live publication is best effort. Log records the
+ * has completed and fails with its failure. Log records the
  * mapper cannot read are counted in {@link ExportOutcome#rejected()} (OTLP {@code
  * rejected_log_records}). Once stored, the request is handed to each {@link LogForwarder} (CloudWatch
  * Logs), as the traces handler hands spans to its {@link SpanForwarder}s. Thread-safe.
  */
 public final class LogsExportHandler {
   private final SpanMapper mapper;
-  private final RecordPublisher publisher;
+  private final TraceSink durable;
   private final List<LogForwarder> forwarders;
 
   /**
    * @param mapper the span mapper (its {@code mapLogs})
    * @param durable where records must be stored before an export is acknowledged: the same sink
    *     as the traces handler's, so that logs and spans of one trace fill each other in
-   * @param live where stored records are published for live viewers, best effort
    */
-  public LogsExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live) {
-    this(mapper, durable, live, List.of());
+  public LogsExportHandler(SpanMapper mapper, TraceSink durable) {
+    this(mapper, durable, List.of());
   }
 
   /**
    * @param forwarders each gets every export's log records after they are stored (best effort)
    */
-  public LogsExportHandler(SpanMapper mapper, TraceSink durable, TraceSink live, List<LogForwarder> forwarders) {
-    this(mapper, new RecordPublisher(durable, live), forwarders);
-  }
-
-  LogsExportHandler(SpanMapper mapper, RecordPublisher publisher) {
-    this(mapper, publisher, List.of());
-  }
-
-  private LogsExportHandler(SpanMapper mapper, RecordPublisher publisher, List<LogForwarder> forwarders) {
+  public LogsExportHandler(SpanMapper mapper, TraceSink durable, List<LogForwarder> forwarders) {
     this.mapper = mapper;
-    this.publisher = publisher;
+    this.durable = durable;
     this.forwarders = List.copyOf(forwarders);
   }
 
@@ -62,16 +53,12 @@ public final class LogsExportHandler {
         mapped.records().stream().sorted(FunctionalRecord.TIMELINE).toList();
     ExportOutcome outcome =
         new ExportOutcome(Signal.LOGS, records.size(), mapped.rejectedSpans(), mapped.issues());
-    return publisher.publish(records).thenApply(stored -> {
+    String recordsTenant = records.isEmpty() ? tenant : records.get(0).tenant();
+    return TraceExportHandler.store(durable, recordsTenant, records, List.of()).thenApply(stored -> {
       for (LogForwarder forwarder : forwarders) {
         forwarder.forward(tenant, request);
       }
       return outcome;
     });
-  }
-
-  /** Live publications that failed since start (the records were stored regardless). */
-  public long liveFailures() {
-    return publisher.liveFailures();
   }
 }

@@ -100,7 +100,7 @@ public final class OtlpIngest {
    * through a logs handler over the same mapper and sinks as {@code traces}.
    */
   public static OtlpIngest singleTenant(TraceExportHandler traces, ReceiverConfig config) {
-    return new OtlpIngest(traces, traces.logsHandlerOverSameSinks(),
+    return new OtlpIngest(traces, traces.logsHandlerOverSameSink(),
         TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), config);
   }
 

@@ -12,11 +12,13 @@
  * TenantAuthenticator}), {@code reserve} (bytes in flight) and {@code startExport} once the
  * whole request has arrived (an export bound that adapts to the store's latency), then {@link
  * io.tracebridge.receiver.TraceExportHandler} or {@link io.tracebridge.receiver.LogsExportHandler},
- * which map ({@code SpanMapper.map} / {@code mapLogs}), write to the durable sink, and only then
- * publish live. The durable sink is normally a {@link io.tracebridge.receiver.TraceContextFiller}
- * over the store: the trace-level stage that assembles each trace across exports and nodes from
- * the span topology kept in the store (one record per step, each record with its nearest ancestor
- * agent and session, usage following).
+ * which map ({@code SpanMapper.map} / {@code mapLogs}) and write to the durable sink, handing it
+ * each export's records with its span topology. The durable sink is normally trace-api's {@link
+ * io.tracebridge.store.assembly.TraceContextFiller} over the store: the trace-level stage that
+ * assembles each trace across exports and nodes from the span topology kept in the store (one
+ * record per step, each record with its nearest ancestor agent and session, usage following).
+ * Live viewers are not the receiver's concern: the store tells its listeners about every version
+ * it made durable, and the role registers the web module's live publisher there.
  *
  * <p><b>Replies.</b> Only after the records are durable. Spans or log records the mapper rejects
  * are counted and named in the OTLP {@code partial_success}; the rest of the request is stored.

@@ -11,6 +11,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.mapper.MappingResult;
 import io.tracebridge.mapper.SpanMapper;
 import io.tracebridge.store.RecordFixtures;

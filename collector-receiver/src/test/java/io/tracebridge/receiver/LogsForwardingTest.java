@@ -45,7 +45,7 @@ class LogsForwardingTest {
   void forwardedOnceAfterTheRecordsAreDurable() throws Exception {
     GatedTraceSink durable = new GatedTraceSink();
     List<Forwarded> forwarded = Collections.synchronizedList(new ArrayList<>());
-    LogsExportHandler handler = new LogsExportHandler(new SpanMapper(), durable, new RecordingTraceSink(),
+    LogsExportHandler handler = new LogsExportHandler(new SpanMapper(), durable,
         List.of((tenant, request) -> forwarded.add(new Forwarded(tenant, request))));
     ExportLogsServiceRequest request = hookRecord();
 
@@ -61,7 +61,7 @@ class LogsForwardingTest {
   @Test
   void withoutForwardersNothingChanges() throws Exception {
     RecordingTraceSink durable = new RecordingTraceSink();
-    LogsExportHandler handler = new LogsExportHandler(new SpanMapper(), durable, new RecordingTraceSink());
+    LogsExportHandler handler = new LogsExportHandler(new SpanMapper(), durable);
     ExportOutcome outcome = handler.export("acme", hookRecord()).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(outcome.rejected()).isZero();
     assertThat(durable.records()).isNotEmpty();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.MappingResult;
 import io.tracebridge.mapper.SpanMapper;

@@ -69,8 +69,8 @@ class ReceiverMetricsTest {
     ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0).build();
     SpanMapper mapper = new SpanMapper();
     OtlpIngest ingest = new OtlpIngest(
-        new TraceExportHandler(mapper, durable, new RecordingTraceSink()),
-        new LogsExportHandler(mapper, durable, new RecordingTraceSink()),
+        new TraceExportHandler(mapper, durable),
+        new LogsExportHandler(mapper, durable),
         TestKeys.authenticator(), config, new ReceiverMetrics(registry));
     grpc = OtlpGrpcReceiver.start(config, ingest);
     vertx = Vertx.vertx();

@@ -78,9 +78,8 @@ class SlowAndOverloadedSendersTest {
 
   private void start(TraceSink durable, ReceiverConfig config) throws Exception {
     SpanMapper mapper = new SpanMapper();
-    RecordingTraceSink live = new RecordingTraceSink();
-    ingest = new OtlpIngest(new TraceExportHandler(mapper, durable, live),
-        new LogsExportHandler(mapper, durable, live),
+    ingest = new OtlpIngest(new TraceExportHandler(mapper, durable),
+        new LogsExportHandler(mapper, durable),
         TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT), config);
     grpc = OtlpGrpcReceiver.start(config, ingest);
     OtlpHttpVerticle http = new OtlpHttpVerticle(config, ingest);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.SpanMapper;
@@ -74,8 +75,8 @@ class StrandsHooksBillingIT {
     storeA = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), config);
     storeB = DynamoDbTraceStore.create(dynamo.dynamoDbClient(), config);
     SpanMapper mapper = new SpanMapper();
-    nodeA = new TraceExportHandler(mapper, new TraceContextFiller(storeA), new RecordingTraceSink());
-    nodeB = new TraceExportHandler(mapper, new TraceContextFiller(storeB), new RecordingTraceSink());
+    nodeA = new TraceExportHandler(mapper, new TraceContextFiller(storeA));
+    nodeB = new TraceExportHandler(mapper, new TraceContextFiller(storeB));
   }
 
   @AfterAll

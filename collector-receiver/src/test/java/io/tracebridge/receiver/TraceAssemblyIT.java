@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordType;
 import io.tracebridge.mapper.SpanMapper;
@@ -86,8 +87,8 @@ class TraceAssemblyIT {
     SpanMapper mapper = new SpanMapper();
     fillerA = new TraceContextFiller(storeA);
     fillerB = new TraceContextFiller(storeB);
-    nodeA = new TraceExportHandler(mapper, fillerA, new RecordingTraceSink());
-    nodeB = new TraceExportHandler(mapper, fillerB, new RecordingTraceSink());
+    nodeA = new TraceExportHandler(mapper, fillerA);
+    nodeB = new TraceExportHandler(mapper, fillerB);
     spans = agentsAsTools(JSON.readTree(Files.readAllBytes(FIXTURE)));
     truth = Truth.of(spans);
   }

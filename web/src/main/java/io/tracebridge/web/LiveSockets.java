@@ -1,9 +1,10 @@
 package io.tracebridge.web;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.RecordJson;
 import io.tracebridge.mapper.TraceIds;
 import io.tracebridge.store.FeedScope;
@@ -13,6 +14,9 @@ import io.tracebridge.store.TraceReader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -67,6 +71,8 @@ final class LiveSockets {
   private static final short CLOSE_TRY_AGAIN_LATER = 1013;
   static final int FEED_PAGE = 200;
   static final int CATCH_UP_LIMIT = 1000;
+  /** Plain JSON, as {@code ObjectNode#toString} writes the other frames. */
+  private static final JsonFactory FRAME_JSON = new JsonFactory();
 
   private final TraceReader reader;
   private final WebConfig config;
@@ -98,23 +104,27 @@ final class LiveSockets {
     Connection connection = new Connection(ws, tenant, drop);
     connections.add(connection);
     metrics.clients().incrementAndGet();
+    metrics.connectionOpened();
     ws.closeHandler(v -> connection.closed());
     ws.textMessageHandler(connection::onMessage);
     ws.drainHandler(v -> connection.drain());
   }
 
-  /** One published batch from {@link LiveRecordBus}. */
+  /**
+   * One published batch from {@link LiveRecordBus}: read once (each record's JSON kept as it
+   * came), then offered to every connection in the batch's order.
+   */
   void onLive(String message) {
-    List<StoredRecord> records;
+    List<EncodedRecord> records;
     try {
       records = LiveRecordBus.decode(message);
-    } catch (JsonProcessingException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       metrics.drop("live_unreadable");
       LOG.warn("dropping an unreadable live batch (viewers catch up at their next heartbeat)");
       return;
     }
     for (Connection connection : List.copyOf(connections)) {
-      for (StoredRecord record : records) {
+      for (EncodedRecord record : records) {
         connection.offer(record);
       }
       connection.offerRuns(records);
@@ -294,6 +304,7 @@ final class LiveSockets {
       Subscription sub = new Subscription(id, scope, scopeId, cursor);
       subscriptions.put(id, sub);
       countTenant(tenant, 1);
+      metrics.subscriptionOpened();
       ObjectNode ack = frame("subscribed", id);
       ack.put(scope.field(), scopeId);
       write(ack);
@@ -317,6 +328,7 @@ final class LiveSockets {
       }
       runSubscriptions.add(id);
       countTenant(tenant, 1);
+      metrics.subscriptionOpened();
       ObjectNode ack = frame("subscribed", id);
       ack.put("runs", true);
       write(ack);
@@ -325,29 +337,28 @@ final class LiveSockets {
       write(synced);
     }
 
-    void offerRuns(List<StoredRecord> records) {
+    void offerRuns(List<EncodedRecord> records) {
       if (closing || runSubscriptions.isEmpty()) {
         return;
       }
-      Map<String, FunctionalRecord> latest = new java.util.LinkedHashMap<>();
-      for (StoredRecord r : records) {
-        if (tenant.equals(r.record().tenant())) {
-          latest.merge(TraceIds.toW3c(r.record().traceId()), r.record(),
-              (a, b) -> b.timestamp().isBefore(a.timestamp()) ? a : b);
+      Map<String, EncodedRecord> latest = new java.util.LinkedHashMap<>();
+      for (EncodedRecord r : records) {
+        if (tenant.equals(r.tenant())) {
+          latest.merge(r.traceId(), r, (a, b) -> b.timestamp().isBefore(a.timestamp()) ? a : b);
         }
       }
       for (String id : List.copyOf(runSubscriptions)) {
-        for (Map.Entry<String, FunctionalRecord> e : latest.entrySet()) {
+        for (Map.Entry<String, EncodedRecord> e : latest.entrySet()) {
           if (closing) {
             return;
           }
-          FunctionalRecord r = e.getValue();
+          EncodedRecord r = e.getValue();
           ObjectNode frame = frame("run", id);
           frame.put("traceId", e.getKey());
           putIfPresent(frame, "sessionId", r.sessionId());
           putIfPresent(frame, "agentId", r.agentId());
           putIfPresent(frame, "agentName", r.agentName());
-          frame.put("recordType", r.type().wireName());
+          frame.put("recordType", r.recordType());
           frame.put("timestamp", r.timestamp().toString());
           write(frame);
         }
@@ -392,7 +403,7 @@ final class LiveSockets {
             long settled = startedNanos - config.settleWindow().toNanos();
             int sent = sentSoFar;
             for (StoredRecord r : page) {
-              if (deliver(sub, r)) {
+              if (deliverStored(sub, r)) {
                 sent++;
               }
               long stamp = IngestSeq.stampNanos(r.seq());
@@ -415,7 +426,7 @@ final class LiveSockets {
               return;
             }
             sub.cursor.advance(settled);
-            List<StoredRecord> held = sub.pending;
+            List<EncodedRecord> held = sub.pending;
             sub.pending = null;
             metrics.queuedFrames().addAndGet(-held.size());
             held.forEach(r -> deliver(sub, r));
@@ -426,12 +437,12 @@ final class LiveSockets {
           });
     }
 
-    void offer(StoredRecord record) {
+    void offer(EncodedRecord record) {
       for (Subscription sub : List.copyOf(subscriptions.values())) {
         if (closing) {
           return;
         }
-        if (!sub.matches(tenant, record.record())) {
+        if (!sub.matches(tenant, record)) {
           continue;
         }
         if (sub.pending != null) {
@@ -464,7 +475,7 @@ final class LiveSockets {
             if (closing || subscriptions.get(sub.id) != sub) {
               return;
             }
-            page.forEach(r -> deliver(sub, r));
+            page.forEach(r -> deliverStored(sub, r));
             if (page.size() < CATCH_UP_LIMIT) {
               sub.cursor.advance(started - config.settleWindow().toNanos());
             }
@@ -485,17 +496,22 @@ final class LiveSockets {
       });
     }
 
-    /** Sends {@code r} unless the client has it; true if sent. */
-    private boolean deliver(Subscription sub, StoredRecord r) {
+    /** A version read from the store: encoded only if the client does not have it yet. */
+    private boolean deliverStored(Subscription sub, StoredRecord r) {
+      return !sub.cursor.has(r.seq()) && deliver(sub, EncodedRecord.of(r));
+    }
+
+    /**
+     * Sends {@code r} unless the client has it; true if sent. The frame is {@code {"type":
+     * "record", "subscription", "seq", "cursor", "record"}} with the record's JSON copied in as
+     * it was encoded once for every subscriber.
+     */
+    private boolean deliver(Subscription sub, EncodedRecord r) {
       if (sub.cursor.has(r.seq())) {
         return false;
       }
       sub.cursor.delivered(r.seq());
-      ObjectNode frame = frame("record", sub.id);
-      frame.put("seq", r.seq());
-      frame.put("cursor", sub.cursor.encode(cursors, tenant));
-      frame.set("record", RecordJson.mapper().valueToTree(r.record()));
-      write(frame);
+      write(recordFrame(sub.id, r.seq(), sub.cursor.encode(cursors, tenant), r.json()));
       return true;
     }
 
@@ -533,10 +549,15 @@ final class LiveSockets {
     }
 
     private void write(ObjectNode frame) {
+      if (!closing) {
+        write(frame.toString());
+      }
+    }
+
+    private void write(String text) {
       if (closing) {
         return;
       }
-      String text = frame.toString();
       if (!backlog.isEmpty() || ws.writeQueueFull()) {
         if (backlog.size() >= config.maxPendingRecords()) {
           overflow();
@@ -546,11 +567,13 @@ final class LiveSockets {
         metrics.queuedFrames().incrementAndGet();
         return;
       }
+      metrics.frameSent(); // before the write: a client that has the frame sees it counted
       ws.writeTextMessage(text);
     }
 
     void drain() {
       while (!closing && !backlog.isEmpty() && !ws.writeQueueFull()) {
+        metrics.frameSent();
         ws.writeTextMessage(backlog.poll());
         metrics.queuedFrames().decrementAndGet();
       }
@@ -572,6 +595,12 @@ final class LiveSockets {
       }
       closing = true;
       metrics.drop("slow_client");
+      // What was held for it, and the frame that did not fit.
+      long discarded = backlog.size() + 1;
+      for (Subscription s : subscriptions.values()) {
+        discarded += s.pending == null ? 0 : s.pending.size();
+      }
+      metrics.framesDropped(discarded);
       ObjectNode frame = frame("resync", null);
       frame.put("message",
           "client too slow: reconnect and subscribe again with the cursor of the last frame you read");
@@ -579,6 +608,7 @@ final class LiveSockets {
       // The resync frame goes out before the close frame. A client that reads neither never
       // answers the close, and Vert.x's own close time-out only starts once the close frame is
       // flushed, which it never is: drop the TCP connection after the close time-out.
+      metrics.frameSent();
       ws.writeTextMessage(frame.toString());
       ws.close(CLOSE_TRY_AGAIN_LATER, "slow consumer: resubscribe from your cursor");
       context.owner().setTimer(config.closeTimeout().toMillis(), id -> {
@@ -592,13 +622,34 @@ final class LiveSockets {
     }
   }
 
+  /**
+   * A {@code record} frame, the fields in the order they always had ({@code type}, {@code
+   * subscription}, {@code seq}, {@code cursor}, {@code record}), {@code recordJson} copied in.
+   */
+  static String recordFrame(String subscription, String seq, String cursor, String recordJson) {
+    StringWriter out = new StringWriter(recordJson.length() + 160);
+    try (JsonGenerator g = FRAME_JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "record");
+      g.writeStringField("subscription", subscription);
+      g.writeStringField("seq", seq);
+      g.writeStringField("cursor", cursor);
+      g.writeFieldName("record");
+      g.writeRawValue(recordJson);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
   private static final class Subscription {
     final String id;
     final FeedScope scope;
     final String scopeId;
     final Cursor cursor;
     /** Live versions held while the stored ones load; null once synced. */
-    List<StoredRecord> pending = new ArrayList<>();
+    List<EncodedRecord> pending = new ArrayList<>();
 
     Subscription(String id, FeedScope scope, String scopeId, Cursor cursor) {
       this.id = id;
@@ -607,12 +658,12 @@ final class LiveSockets {
       this.cursor = cursor;
     }
 
-    boolean matches(String tenant, FunctionalRecord r) {
+    boolean matches(String tenant, EncodedRecord r) {
       if (!tenant.equals(r.tenant())) {
         return false;
       }
       return switch (scope) {
-        case TRACE -> scopeId.equals(TraceIds.toW3c(r.traceId()));
+        case TRACE -> scopeId.equals(r.traceId());
         case SESSION -> scopeId.equals(r.sessionId());
         case AGENT -> Objects.equals(scopeId, r.agentId());
       };

@@ -17,9 +17,10 @@ import javax.annotation.Nullable;
 
 /**
  * A {@link TraceStore} that times every call of the store it wraps into {@link WebMetrics}
- * (latency, ingest batches, failed writes) and counts the record versions it reports stored.
- * Pass it wherever the store is used (receiver and web) so one set of metrics covers both.
- * Thread-safe when the delegate is.
+ * (latency, ingest batches, failed writes). Pass it wherever the store is used (receiver and
+ * web) so one set of metrics covers both. It registers nothing on the store: the wiring adds
+ * {@link WebMetrics#storedCounter()} as a listener where record versions are counted (the node
+ * that writes). Thread-safe when the delegate is.
  */
 public final class MeteredTraceStore implements TraceStore {
   private final TraceStore delegate;
@@ -28,7 +29,6 @@ public final class MeteredTraceStore implements TraceStore {
   public MeteredTraceStore(TraceStore delegate, WebMetrics metrics) {
     this.delegate = delegate;
     this.metrics = metrics;
-    delegate.addListener(records -> metrics.recordsStored(records.size()));
   }
 
   @Override

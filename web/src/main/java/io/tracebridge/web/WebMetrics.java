@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tracebridge.store.StoredRecordListener;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,8 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code tracebridge_websocket_clients}: open websockets; {@code
  *       tracebridge_websocket_queued_frames}: frames held for slow clients, all clients together
  *       (bounded by maxPendingRecords per client).
+ *   <li>{@code tracebridge_websocket_connections_total}: websockets opened; {@code
+ *       tracebridge_websocket_subscriptions_total}: subscriptions opened (trace, session, agent
+ *       or run list); {@code tracebridge_websocket_frames_sent_total}: frames written to clients;
+ *       {@code tracebridge_websocket_frames_dropped_total}: frames discarded when a slow client was
+ *       told to resync and closed (held for it, or the one that did not fit).
  *   <li>{@code tracebridge_drops_total{reason}}: what was not delivered as it came: {@code
- *       slow_client} (a client told to resync), {@code live_unreadable}, {@code store_write_failed}.
+ *       slow_client} (a client told to resync), {@code live_unreadable}, {@code
+ *       live_backlog} (a batch the live publisher had no room for), {@code store_write_failed}.
  * </ul>
  *
  * Thread-safe.
@@ -37,6 +44,10 @@ public final class WebMetrics {
   private final PrometheusMeterRegistry registry;
   private final Counter recordsStored;
   private final Counter batches;
+  private final Counter connections;
+  private final Counter subscriptions;
+  private final Counter framesSent;
+  private final Counter framesDropped;
   private final AtomicLong clients = new AtomicLong();
   private final AtomicLong queuedFrames = new AtomicLong();
 
@@ -56,7 +67,15 @@ public final class WebMetrics {
         .description("open websocket connections").register(registry);
     Gauge.builder("tracebridge.websocket.queued.frames", queuedFrames, AtomicLong::get)
         .description("frames held for slow websocket clients").register(registry);
-    for (String reason : new String[] {"slow_client", "live_unreadable", "store_write_failed"}) {
+    connections = Counter.builder("tracebridge.websocket.connections")
+        .description("websocket connections opened").register(registry);
+    subscriptions = Counter.builder("tracebridge.websocket.subscriptions")
+        .description("websocket subscriptions opened").register(registry);
+    framesSent = Counter.builder("tracebridge.websocket.frames.sent")
+        .description("websocket frames written to clients").register(registry);
+    framesDropped = Counter.builder("tracebridge.websocket.frames.dropped")
+        .description("websocket frames discarded for slow clients told to resync").register(registry);
+    for (String reason : new String[] {"slow_client", "live_unreadable", "live_backlog", "store_write_failed"}) {
       drops(reason);
     }
   }
@@ -72,6 +91,32 @@ public final class WebMetrics {
 
   void recordsStored(int count) {
     recordsStored.increment(count);
+  }
+
+  /**
+   * A listener that counts the record versions a store reports stored ({@code
+   * tracebridge_records_stored_total}): add it to the store of the node that writes ({@code
+   * store.addListener(metrics.storedCounter())}). It only increments a counter, so it may run on
+   * the store's thread.
+   */
+  public StoredRecordListener storedCounter() {
+    return records -> recordsStored(records.size());
+  }
+
+  void connectionOpened() {
+    connections.increment();
+  }
+
+  void subscriptionOpened() {
+    subscriptions.increment();
+  }
+
+  void frameSent() {
+    framesSent.increment();
+  }
+
+  void framesDropped(long count) {
+    framesDropped.increment(count);
   }
 
   void batch() {

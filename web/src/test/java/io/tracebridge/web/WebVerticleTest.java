@@ -150,7 +150,9 @@ class WebVerticleTest {
       // Arrives live while the query is still loading: it must not be lost nor come first.
       ingest(List.of(run.get(2)));
       live.stored(List.of(stored.get(1))); // also in the stored answer: sent once
-      // Both deliveries are queued on the verticle's event loop before the query's answer is.
+      // Both deliveries are queued on the verticle's event loop before the query's answer is
+      // (the bus publishes from its own thread: wait until it has).
+      live.flush().get(10, TimeUnit.SECONDS);
       slowQuery.complete(stored);
 
       List<JsonNode> frames = ws.until(f -> f.path("type").asText().equals("synced"), WAIT);

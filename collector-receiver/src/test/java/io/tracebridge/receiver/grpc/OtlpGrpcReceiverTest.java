@@ -41,6 +41,10 @@ import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RecordingTraceSink;
+import io.tracebridge.store.StoredRecord;
+import io.tracebridge.store.assembly.TraceContextFiller;
+import io.tracebridge.store.memory.InMemoryTraceStore;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.tracebridge.receiver.TestKeys;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.StoreException;
@@ -71,17 +75,17 @@ class OtlpGrpcReceiverTest {
     }
   }
 
-  private int start(TraceSink durable, TraceSink live) {
-    return start(durable, live, TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT),
+  private int start(TraceSink durable) {
+    return start(durable, TenantAuthenticator.singleTenant(ReceiverConfig.DEFAULT_TENANT),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
   }
 
   private int start(
-      TraceSink durable, TraceSink live, TenantAuthenticator auth, ReceiverConfig config) {
+      TraceSink durable, TenantAuthenticator auth, ReceiverConfig config) {
     SpanMapper mapper = new SpanMapper();
     ingest = new OtlpIngest(
-        new TraceExportHandler(mapper, durable, live),
-        new LogsExportHandler(mapper, durable, live), auth, config);
+        new TraceExportHandler(mapper, durable),
+        new LogsExportHandler(mapper, durable), auth, config);
     receiver = OtlpGrpcReceiver.start(config, ingest);
     return receiver.port();
   }
@@ -103,9 +107,13 @@ class OtlpGrpcReceiverTest {
 
   @Test
   void storesTheRecordsOfSpansSentByTheOtelSdkExporter() {
-    RecordingTraceSink durable = new RecordingTraceSink();
-    RecordingTraceSink live = new RecordingTraceSink();
-    int port = start(durable, live);
+    // The product's path: the context filler over a real store, whose listener is the source of
+    // live records (the web role publishes what it hears).
+    InMemoryTraceStore store = new InMemoryTraceStore();
+    List<StoredRecord> heard = new CopyOnWriteArrayList<>();
+    store.addListener(heard::addAll);
+    int port = start(new TraceContextFiller(store));
+    String traceId;
 
     OtlpGrpcSpanExporter exporter =
         OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + port).build();
@@ -123,10 +131,12 @@ class OtlpGrpcReceiverTest {
           .build());
       tool.addEvent("tool_response", Attributes.builder().put("tool.output", "{\"result\":3}").build());
       tool.end();
+      traceId = tool.getSpanContext().getTraceId();
       assertThat(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
     }
 
-    List<FunctionalRecord> stored = durable.records();
+    List<FunctionalRecord> stored = store.findByTrace(ReceiverConfig.DEFAULT_TENANT, traceId)
+        .toCompletableFuture().join().stream().sorted(FunctionalRecord.TIMELINE).toList();
     assertThat(stored).extracting(FunctionalRecord::type)
         .containsExactly(RecordType.TOOL_REQUEST, RecordType.TOOL_RESPONSE);
     assertThat(stored.get(0).tool().name()).isEqualTo("calculate");
@@ -136,13 +146,14 @@ class OtlpGrpcReceiverTest {
       assertThat(r.tenant()).isEqualTo(ReceiverConfig.DEFAULT_TENANT);
       assertThat(r.sessionId()).isEqualTo("s-1");
     });
-    assertThat(live.records()).isEqualTo(stored);
+    // Every stored version was heard live, once, in timeline order, after it was durable.
+    assertThat(heard).extracting(StoredRecord::record).isEqualTo(stored);
   }
 
   @Test
   void theBearerKeyOfTheSdkExporterChoosesTheTenant() {
     RecordingTraceSink durable = new RecordingTraceSink();
-    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+    int port = start(durable, TestKeys.authenticator(),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
 
     OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder()
@@ -164,7 +175,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void missingOrUnknownKeysAreUnauthenticatedAndStoreNothing() {
     RecordingTraceSink durable = new RecordingTraceSink();
-    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+    int port = start(durable, TestKeys.authenticator(),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
     ExportTraceServiceRequest request =
         request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"));
@@ -193,7 +204,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void rejectsAnUnreadableSpanInThePartialSuccessReplyAndStoresTheRest() {
     RecordingTraceSink durable = new RecordingTraceSink();
-    int port = start(durable, new RecordingTraceSink());
+    int port = start(durable);
 
     ExportTraceServiceRequest request = request(
         hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"),
@@ -211,10 +222,14 @@ class OtlpGrpcReceiverTest {
 
   @Test
   void aRetryableStoreFailureAnswersUnavailableAndPublishesNothingLive() {
+    // The filler over a real store whose record writes fail: the store's listener, the source of
+    // live records, hears nothing.
+    InMemoryTraceStore store = new InMemoryTraceStore();
+    List<StoredRecord> heard = new CopyOnWriteArrayList<>();
+    store.addListener(heard::addAll);
     TraceSink failing = records -> CompletableFuture.failedFuture(
         new StoreException("throttled", true));
-    RecordingTraceSink live = new RecordingTraceSink();
-    int port = start(failing, live);
+    int port = start(new TraceContextFiller(failing, store));
 
     ExportTraceServiceRequest request =
         request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"));
@@ -224,13 +239,15 @@ class OtlpGrpcReceiverTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
           assertThat(e.getStatus().getDescription()).contains("throttled");
         });
-    assertThat(live.batchCount()).isZero();
+    assertThat(heard).isEmpty();
+    assertThat(store.findByTrace(ReceiverConfig.DEFAULT_TENANT, io.tracebridge.receiver.Spans.TRACE_ID)
+        .toCompletableFuture().join()).isEmpty();
   }
 
   @Test
   void aPermanentStoreFailureAnswersInvalidArgument() {
     int port = start(records -> CompletableFuture.failedFuture(
-        new StoreException("item too large", false)), new RecordingTraceSink());
+        new StoreException("item too large", false)));
 
     assertThatThrownBy(() -> blockingStub(port).export(
             request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello"))))
@@ -241,7 +258,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void answersOnlyAfterTheStoreHasCompleted() throws Exception {
     BlockingTraceSink slow = new BlockingTraceSink();
-    int port = start(slow, new RecordingTraceSink());
+    int port = start(slow);
     var reply = TraceServiceGrpc.newFutureStub(channel(port)).export(
         request(hookSpan("00f067aa0ba902b7", "agent_prompt", "agent.prompt", "hello")));
 
@@ -255,7 +272,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void beyondTheInFlightBoundAnswersResourceExhaustedWithRetryInfo() throws Exception {
     BlockingTraceSink slow = new BlockingTraceSink();
-    int port = start(slow, new RecordingTraceSink(),
+    int port = start(slow,
         TenantAuthenticator.singleTenant("t"),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).maxExportsInFlight(1)
             .retryAfter(java.time.Duration.ofMillis(1500)).build());
@@ -286,7 +303,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void logsServiceAnswersWithTheTenantOfItsKey() {
     RecordingTraceSink durable = new RecordingTraceSink();
-    int port = start(durable, new RecordingTraceSink(), TestKeys.authenticator(),
+    int port = start(durable, TestKeys.authenticator(),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
     ExportLogsServiceRequest logs = ExportLogsServiceRequest.newBuilder()
         .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder()
@@ -314,7 +331,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void anUnparseableRequestIsInvalidArgumentWithTheParseErrorOnBothServices() {
     RecordingTraceSink durable = new RecordingTraceSink();
-    int port = start(durable, new RecordingTraceSink());
+    int port = start(durable);
     byte[] garbage = {(byte) 0xff, 0x01, 0x02};
     for (var method : List.of(TraceServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build(),
         LogsServiceGrpc.getExportMethod().toBuilder(RAW, RAW).build())) {
@@ -343,7 +360,7 @@ class OtlpGrpcReceiverTest {
     GuardLimits shortBody = new GuardLimits(Duration.ofSeconds(10), Duration.ofMillis(300),
         GuardLimits.DEFAULT_MIN_BODY_BYTES_PER_SECOND, GuardLimits.DEFAULT_RATE_WINDOW,
         Duration.ofSeconds(60), 8192);
-    int port = start(durable, new RecordingTraceSink(),
+    int port = start(durable,
         TenantAuthenticator.singleTenant("t"),
         ReceiverConfig.builder().grpcPort(0).httpPort(0).connectionLimits(shortBody).build());
     ClientCall<byte[], byte[]> call = channel(port).newCall(
@@ -380,7 +397,7 @@ class OtlpGrpcReceiverTest {
       }
       return "t";
     };
-    int port = start(durable, new RecordingTraceSink(), untilTheDeadline,
+    int port = start(durable, untilTheDeadline,
         ReceiverConfig.builder().grpcPort(0).httpPort(0).build());
 
     assertThatThrownBy(() -> TraceServiceGrpc.newBlockingStub(channel(port))
@@ -398,7 +415,7 @@ class OtlpGrpcReceiverTest {
   @Test
   void abandoningAnExportWhoseCallIsCancelledReleasesItAndSkipsTheStore() throws Exception {
     RecordingTraceSink durable = new RecordingTraceSink();
-    start(durable, new RecordingTraceSink());
+    start(durable);
     Context.CancellableContext call = Context.current().withCancellation();
     call.cancel(null);
     OtlpIngest.Admission admission = ingest.reserve(100);

@@ -24,7 +24,7 @@ import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RecordingTraceSink;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.store.TenantAuthenticator;
 import io.tracebridge.store.UsageCell;
@@ -87,11 +87,10 @@ class BadIdentityAndUsageIT {
         DynamoDbStoreConfig.builder().tableName("receiver-bad-input").build());
     TraceContextFiller filler = new TraceContextFiller(store);
     SpanMapper mapper = new SpanMapper();
-    RecordingTraceSink live = new RecordingTraceSink();
     TenantAuthenticator oneTenant = authorization -> TENANT;
     ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0).build();
-    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler, live),
-        new LogsExportHandler(mapper, filler, live), oneTenant, config);
+    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler),
+        new LogsExportHandler(mapper, filler), oneTenant, config);
     vertx = Vertx.vertx();
     OtlpHttpVerticle http = new OtlpHttpVerticle(config, ingest);
     vertx.deployVerticle(http).await(10, TimeUnit.SECONDS);

@@ -27,7 +27,7 @@ import io.tracebridge.receiver.LogsExportHandler;
 import io.tracebridge.receiver.OtlpIngest;
 import io.tracebridge.receiver.ReceiverConfig;
 import io.tracebridge.receiver.RecordingTraceSink;
-import io.tracebridge.receiver.TraceContextFiller;
+import io.tracebridge.store.assembly.TraceContextFiller;
 import io.tracebridge.receiver.TraceExportHandler;
 import io.tracebridge.receiver.grpc.OtlpGrpcReceiver;
 import io.tracebridge.store.AuthenticationException;
@@ -84,7 +84,6 @@ class OtlpDedupeIT {
         DynamoDbStoreConfig.builder().tableName("receiver-dedupe").build());
     filler = new TraceContextFiller(store);
     SpanMapper mapper = new SpanMapper();
-    RecordingTraceSink live = new RecordingTraceSink();
     TenantAuthenticator keys = authorization -> {
       if (("Bearer " + CLEAN_KEY).equals(authorization)) {
         return CLEAN_TENANT;
@@ -95,8 +94,8 @@ class OtlpDedupeIT {
       throw new AuthenticationException("unknown API key");
     };
     ReceiverConfig config = ReceiverConfig.builder().grpcPort(0).httpPort(0).build();
-    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler, live),
-        new LogsExportHandler(mapper, filler, live), keys, config);
+    OtlpIngest ingest = new OtlpIngest(new TraceExportHandler(mapper, filler),
+        new LogsExportHandler(mapper, filler), keys, config);
     grpc = OtlpGrpcReceiver.start(config, ingest);
     vertx = Vertx.vertx();
     OtlpHttpVerticle http = new OtlpHttpVerticle(config, ingest);

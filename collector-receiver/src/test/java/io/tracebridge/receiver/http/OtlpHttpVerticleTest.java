@@ -84,9 +84,8 @@ class OtlpHttpVerticleTest {
 
   private void start(TraceSink durable, ReceiverConfig config) throws Exception {
     SpanMapper mapper = new SpanMapper();
-    RecordingTraceSink live = new RecordingTraceSink();
-    ingest = new OtlpIngest(new TraceExportHandler(mapper, durable, live),
-        new LogsExportHandler(mapper, durable, live), TestKeys.authenticator(), config);
+    ingest = new OtlpIngest(new TraceExportHandler(mapper, durable),
+        new LogsExportHandler(mapper, durable), TestKeys.authenticator(), config);
     OtlpHttpVerticle verticle = new OtlpHttpVerticle(config, ingest);
     deployment = vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     port = verticle.actualPort();

@@ -1,4 +1,4 @@
-package io.tracebridge.receiver;
+package io.tracebridge.store.assembly;
 
 import io.tracebridge.mapper.FunctionalRecord;
 import io.tracebridge.mapper.SpanNode;
@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The receiver's trace-level stage: a {@link TraceSink} over the durable store that assembles
+ * The store's trace-level stage (a decorator of the durable store, used by the receiver): a
+ * {@link TraceSink} over the store that assembles
  * each trace from spans that arrive children first, minutes apart, twice, on any node, with
  * span-mapper's {@link TraceAssembly}: one record per step (a hook event's copy of a model or
  * tool step, stored in one export, folded into the native step of another), and every record
@@ -80,6 +81,7 @@ public final class TraceContextFiller implements TraceSink {
   private final AtomicLong repeated = new AtomicLong();
   private final AtomicLong rewritten = new AtomicLong();
   private final AtomicLong removed = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
 
   /**
    * Over {@code store}, which must also be a {@link TraceAssemblyStore} (the DynamoDB and
@@ -122,6 +124,7 @@ public final class TraceContextFiller implements TraceSink {
    * spans they came from ({@link io.tracebridge.mapper.MappingResult#spans()}; a trace may have
    * span nodes and no records).
    */
+  @Override
   public CompletionStage<Void> accept(
       String tenant, List<FunctionalRecord> records, List<SpanNode> spans) {
     Map<String, List<SpanNode>> spansByTrace = new LinkedHashMap<>();
@@ -177,6 +180,14 @@ public final class TraceContextFiller implements TraceSink {
     return removed.get();
   }
 
+  /**
+   * Records the passes wrote since start: the batches' own records that were new or changed,
+   * plus the stored ones {@link #rewritten() rewritten} (what the stage filled in or stored).
+   */
+  public long recordsWritten() {
+    return written.get();
+  }
+
   private CompletionStage<Void> pass(TraceKey key, List<FunctionalRecord> incoming, List<SpanNode> spans, int attempt) {
     passes.incrementAndGet();
     return assembly.snapshot(key.tenant(), key.traceId()).thenCompose(snapshot -> {
@@ -196,6 +207,7 @@ public final class TraceContextFiller implements TraceSink {
           .thenCompose(v -> assembly.finishPass(key.tenant(), key.traceId(), snapshot))
           .thenCompose(alone -> {
             rewritten.addAndGet(plan.rewrites());
+            written.addAndGet(plan.writes().size());
             removed.addAndGet(plan.removals().size());
             if (alone) {
               return CompletableFuture.completedFuture(null);

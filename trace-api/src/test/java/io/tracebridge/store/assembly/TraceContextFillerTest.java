@@ -1,4 +1,4 @@
-package io.tracebridge.receiver;
+package io.tracebridge.store.assembly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
