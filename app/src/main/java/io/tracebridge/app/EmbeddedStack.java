@@ -406,6 +406,7 @@ public final class EmbeddedStack implements AutoCloseable {
     PrometheusMeterRegistry registry = SelfMetrics.create(lifecycle);
     WebMetrics metrics = new WebMetrics(registry);
     store = new MeteredTraceStore(dynamoStore, metrics);
+    StoreMetrics.bind(dynamoStore, registry);
 
     // One JVM: the local event bus carries live records from the store to the web node. The
     // store's listeners: live records (handed to the publisher thread) and the stored count.

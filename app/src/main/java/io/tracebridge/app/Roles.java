@@ -87,6 +87,7 @@ final class Roles {
         // record versions stored.
         traceStore.addListener(live);
         traceStore.addListener(storeMetrics.storedCounter());
+        StoreMetrics.bind(traceStore, registry);
         TraceStore metered = new MeteredTraceStore(traceStore, storeMetrics);
         List<SpanForwarder> forwarders = new ArrayList<>();
         List<LogForwarder> logForwarders = new ArrayList<>();
@@ -143,6 +144,7 @@ final class Roles {
             .and(membership.readiness());
         // The process's one registry (JVM binders, store latency, websockets) at the web port's /metrics.
         WebMetrics metrics = new WebMetrics(SelfMetrics.create(lifecycle));
+        StoreMetrics.bind(traceStore, metrics.registry());
         WebVerticle verticle = new WebVerticle(
             webConfig.build(), new MeteredTraceStore(traceStore, metrics), metrics, ready);
         Lifecycle.await(membership.vertx().deployVerticle(verticle), "the web node");

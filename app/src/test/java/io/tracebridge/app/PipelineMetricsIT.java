@@ -84,6 +84,11 @@ class PipelineMetricsIT {
       assertThat(delta(before, after, "tracebridge_filler_records_removed_total")).isZero();
       // Every version the filler wrote was told to the store's listeners, counted once.
       assertThat(delta(before, after, "tracebridge_records_stored_total")).isEqualTo(written);
+      // The store's own counters: each of those versions written once, no writer raced it.
+      assertThat(delta(before, after, "tracebridge_store_records_written_total")).isEqualTo(written);
+      assertThat(delta(before, after, "tracebridge_store_conditional_conflicts_total")).isZero();
+      assertThat(delta(before, after, "tracebridge_store_lease_conflicts_total")).isZero();
+      assertThat(value(after, "tracebridge_store_sdk_retries_total")).isGreaterThanOrEqualTo(0);
 
       assertThat(delta(before, after, "tracebridge_websocket_connections_total")).isEqualTo(1);
       assertThat(delta(before, after, "tracebridge_websocket_subscriptions_total")).isEqualTo(1);

@@ -41,6 +41,7 @@ public final class WebVerticle extends VerticleBase {
   /** Client messages are subscribe and unsubscribe ops: a few hundred bytes. */
   static final int MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
+  private final Clock clock;
   private final WebConfig config;
   private final TraceReader reader;
   private final WebMetrics metrics;
@@ -62,6 +63,16 @@ public final class WebVerticle extends VerticleBase {
 
   /** With what {@code /health/ready} checks (the table reachable, the cluster joined). */
   public WebVerticle(WebConfig config, TraceReader reader, WebMetrics metrics, Readiness readiness) {
+    this(config, reader, metrics, readiness, Clock.systemUTC());
+  }
+
+  /**
+   * With the clock that decides time-dependent answers: the default day range of {@code
+   * /api/usage} and {@code /api/agents/{id}}, where a live subscription's catch-up starts, and the
+   * heartbeat's {@code time}.
+   */
+  public WebVerticle(WebConfig config, TraceReader reader, WebMetrics metrics, Readiness readiness, Clock clock) {
+    this.clock = clock;
     this.config = config;
     this.reader = reader;
     this.metrics = metrics;
@@ -78,7 +89,6 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Clock clock = Clock.systemUTC();
     TraceRoutes traces =
         new TraceRoutes(reader, config.authenticator(), config.prices(), context, clock, cursors);
     LiveSockets sockets = new LiveSockets(reader, config, context, metrics, clock, cursors);

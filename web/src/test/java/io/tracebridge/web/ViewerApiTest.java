@@ -11,7 +11,9 @@ import io.tracebridge.mapper.Usage;
 import io.tracebridge.store.RecordFixtures;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -158,6 +160,29 @@ class ViewerApiTest {
       assertThat(agent.path("total").path("cost").decimalValue())
           .isEqualByComparingTo(byAgent.path("rows").get(0).path("cost").decimalValue());
       web.getJson("/api/agents/helper?from=2026-03-05&to=2026-03-01", null, 400);
+    }
+  }
+
+  @Test
+  void theDefaultDayRangeOfAgentAndUsageAnswersEndsOnTheWebNodesClockDay() throws Exception {
+    // The node's clock says 2026-03-03 (UTC): the default range is the 30 days up to that day, so
+    // it holds the run of 03-02 and not the one of 03-05; a clock on 04-20 holds neither.
+    Clock march3 = Clock.fixed(Instant.parse("2026-03-03T23:30:00Z"), ZoneOffset.UTC);
+    try (WebTestSupport web = new WebTestSupport(WebConfig.builder(), null, Readiness.ALWAYS, march3)) {
+      web.store.accept(run(RecordFixtures.newTraceId(), "chat-1", "helper", CLAUDE, "first", T0, false))
+          .toCompletableFuture().join();
+      web.store.accept(run(RecordFixtures.newTraceId(), "chat-2", "helper", CLAUDE, "later", T0.plusSeconds(3 * 86_400), false))
+          .toCompletableFuture().join();
+      JsonNode agent = web.getJson("/api/agents/helper", null, 200);
+      assertThat(agent.path("days")).extracting(d -> d.path("key").asText()).containsExactly("2026-03-02");
+      JsonNode usage = web.getJson("/api/usage?groupBy=day", null, 200);
+      assertThat(usage.path("rows")).extracting(r -> r.path("key").asText()).containsExactly("2026-03-02");
+    }
+    Clock april20 = Clock.fixed(Instant.parse("2026-04-20T00:00:00Z"), ZoneOffset.UTC);
+    try (WebTestSupport web = new WebTestSupport(WebConfig.builder(), null, Readiness.ALWAYS, april20)) {
+      web.store.accept(run(RecordFixtures.newTraceId(), "chat-1", "helper", CLAUDE, "first", T0, false))
+          .toCompletableFuture().join();
+      assertThat(web.getJson("/api/agents/helper", null, 200).path("days")).isEmpty();
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +39,13 @@ class WebTestSupport implements AutoCloseable {
 
   /** With what {@code /health} and {@code /health/ready} check. */
   WebTestSupport(WebConfig.Builder config, TraceReader reader, Readiness readiness) throws Exception {
+    this(config, reader, readiness, Clock.systemUTC());
+  }
+
+  /** With the web node's clock. */
+  WebTestSupport(WebConfig.Builder config, TraceReader reader, Readiness readiness, Clock clock) throws Exception {
     store.addListener(new LiveRecordBus(vertx.eventBus()));
-    verticle = new WebVerticle(config.port(0).build(), reader == null ? store : reader, metrics, readiness);
+    verticle = new WebVerticle(config.port(0).build(), reader == null ? store : reader, metrics, readiness, clock);
     vertx.deployVerticle(verticle).await(10, TimeUnit.SECONDS);
     port = verticle.actualPort();
   }
