@@ -65,7 +65,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *   <li>{@code slowed} ({@code --delay} ms, default 5): DynamoDB Local as a server behind
  *       trace-api's {@code FaultInjectingDynamoDbProxy} holding every data call {@code --delay}
  *       ({@link SlowedDynamoDb}); {@code --warmup} s then {@code --seconds} s of ingest, rates per
- *       {@code --interval} and the calls in flight (time-average and most).
+ *       {@code --interval} and the calls in flight (time-average and most). With {@code --store
+ *       sink} the proxy answers every data call itself after the delay, as DynamoDB answers for
+ *       traces never written (a table without a capacity limit): what the node sustains at that
+ *       latency when DynamoDB Local's single writer is not the bound.
  *   <li>{@code calls}: {@code --runs} fresh 8-span runs, one export each, one at a time, then the
  *       same exports again (re-exports), on embedded DynamoDB Local in memory: calls, items and
  *       write units per operation per run.
@@ -465,10 +468,15 @@ public final class IngestBench {
 
   private static void slowed(Options o) throws Exception {
     int threads = o.storeThreads() > 0 ? o.storeThreads() : DynamoDbStoreConfig.NODE_WRITE_THREADS;
-    try (SlowedDynamoDb dynamo = SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()), threads)) {
+    boolean sink = o.store().equals("sink");
+    try (SlowedDynamoDb dynamo =
+        SlowedDynamoDb.start(Duration.ofMillis(o.delayMillis()), threads, sink)) {
       CountingDynamoDb counter = CountingDynamoDb.over(dynamo.client());
-      System.out.printf("store: DynamoDB Local server behind the fault-injecting proxy, +%d ms "
-          + "per data call%n", o.delayMillis());
+      System.out.printf(sink
+          ? "store: the fault-injecting proxy answering every data call itself (a table without a"
+              + " capacity limit, fresh traces only), +%d ms per data call%n"
+          : "store: DynamoDB Local server behind the fault-injecting proxy, +%d ms per data call%n",
+          o.delayMillis());
       int spansPerRun = AgentRunTemplates.spansPerRun(o.calls());
       FreshIdBatches ids = batches(o, Math.max(1, o.batch() / spansPerRun));
       AtomicLong seq = new AtomicLong();
@@ -482,8 +490,17 @@ public final class IngestBench {
         long recordsBefore = path.recordsStored.get();
         CountingDynamoDb.Snapshot before = counter.snapshot();
         counter.resetMaxInFlight();
+        // The proxy (and DynamoDB Local's Jetty and SQLite threads) run in this JVM: their CPU is
+        // the harness's, not the node's; the senders' too.
+        CpuMeter cpu = new CpuMeter(name -> name.startsWith("ingestbench")
+            || name.startsWith("dynamodb-fault-proxy") || name.startsWith("HTTP-Dispatcher")
+            || name.startsWith("qtp") || name.startsWith("SQLiteQueue")
+            || name.startsWith("HttpClient") || name.startsWith("OkHttp"));
+        CpuMeter.Sample cpu0 = cpu.sample();
         Sent run = send(path, ids, seq, Long.MAX_VALUE, o.seconds(), o, "measure",
             o.intervalSeconds(), counter);
+        CpuMeter.Sample cpu1 = cpu.sample();
+        CpuMeter.Split spent = cpu.between(cpu0, cpu1);
         CountingDynamoDb.Snapshot d = counter.snapshot().minus(before);
         long records = path.recordsStored.get() - recordsBefore;
         System.out.printf("RESULT slowed +%d ms: %.0f spans/s (%d acknowledged, %d failed, in "
@@ -492,6 +509,21 @@ public final class IngestBench {
             run.failed(), run.seconds(), records / run.seconds(), d.totalCalls() / run.seconds(),
             d.meanInFlight(), d.maxInFlight());
         System.out.print("    per 1,000 records stored:\n" + d.table(records / 1000.0, ""));
+        System.out.printf("    CPU: process %.2f cores, %.3f CPU-s per 1,000 spans; of it the "
+                + "harness's Java threads (senders, proxy, DynamoDB Local) %.3f, the node's rest "
+                + "(receiver, store, SDK, GC, JIT) %.3f; load average %.1f%n",
+            spent.processNanos() / (double) spent.wallNanos(),
+            CpuMeter.Split.per1000(spent.processNanos(), run.acked()),
+            CpuMeter.Split.per1000(spent.senderNanos(), run.acked()),
+            CpuMeter.Split.per1000(spent.receiverNanos(), run.acked()),
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        cpu.byThreadGroup(cpu0, cpu1).entrySet().stream()
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+            .forEach(e -> System.out.printf("      %-40s %6.2f CPU-s%n", e.getKey(), e.getValue() / 1e9));
+        if (sink) {
+          return; // no table behind the proxy to take a baseline of
+        }
         // The slowed endpoint's own rate for these items: BatchWriteItem x25 with as many
         // threads as the store has calls in flight (the ceiling of any write path through it).
         List<Map<String, AttributeValue>> sample =

@@ -2,6 +2,8 @@ package io.tracebridge.store.dynamodb;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
@@ -65,6 +67,19 @@ public final class SlowedDynamoDb implements AutoCloseable {
    * URL-connection client.
    */
   public static SlowedDynamoDb start(Duration delay, int storeThreads) throws Exception {
+    return start(delay, storeThreads, false);
+  }
+
+  /**
+   * As {@link #start(Duration, int)}; with {@code sink}, a table without a capacity limit: the
+   * proxy answers every data call itself after {@code delay}, with what DynamoDB answers for a
+   * trace never written before (a Query finds nothing, every condition holds, every write is
+   * processed, nothing is returned), and nothing reaches DynamoDB Local but the table's set-up.
+   * Only for fresh ingest (every trace new, as {@code IngestBench} sends): it measures what the
+   * node itself sustains at that latency, which DynamoDB Local's single writer (one SQLite thread,
+   * one lock per table) hides on a small machine.
+   */
+  public static SlowedDynamoDb start(Duration delay, int storeThreads, boolean sink) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
@@ -76,12 +91,28 @@ public final class SlowedDynamoDb implements AutoCloseable {
     FaultInjectingDynamoDbProxy proxy =
         FaultInjectingDynamoDbProxy.start(URI.create("http://127.0.0.1:" + port));
     for (String operation : DATA_OPERATIONS) {
+      FaultInjectingDynamoDbProxy.Reply answer = sink ? sinkAnswer(operation) : null;
       proxy.on(operation).reply((call, upstream) -> {
         Thread.sleep(delay.toMillis());
-        return upstream.forward();
+        return answer != null ? answer : upstream.forward();
       });
     }
     return new SlowedDynamoDb(server, proxy, storeThreads);
+  }
+
+  /** What DynamoDB answers {@code operation} with for a trace never written, all conditions met. */
+  private static FaultInjectingDynamoDbProxy.Reply sinkAnswer(String operation) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    switch (operation) {
+      case "Query" -> body.put("Count", 0).put("ScannedCount", 0).putArray("Items");
+      case "BatchWriteItem" -> body.putObject("UnprocessedItems");
+      case "BatchGetItem" -> {
+        body.putObject("Responses");
+        body.putObject("UnprocessedKeys");
+      }
+      default -> { } // PutItem, UpdateItem, DeleteItem, GetItem (absent), transactions: {}
+    }
+    return FaultInjectingDynamoDbProxy.Reply.json(200, body);
   }
 
   /** A client of the slowed endpoint (the SDK's retries off, as the product's). */
