@@ -58,7 +58,9 @@ import java.util.function.Consumer;
  * that ended after the warm-up; after the measured seconds the run waits for stragglers.
  *
  * <p>Arguments (all optional): {@code --dist DIR} (default {@code
- * dist/target/tracebridge-0.1.0-SNAPSHOT}), {@code --rate SPANS_PER_S} (1000), {@code --seconds S}
+ * dist/target/tracebridge-0.1.0-SNAPSHOT}), {@code --rate SPANS_PER_S[,SPANS_PER_S...]} (1000;
+ * several rates are measured one after the other on the same nodes, each with its own warm-up,
+ * e.g. {@code 1000,150}: the rate asked and one the node sustains), {@code --seconds S}
  * (30), {@code --warmup S} (10), {@code --calls K} (4), {@code --prompt-chars N} (400), {@code
  * --in-flight N} (32), {@code --heartbeat D} (the web nodes' websocket heartbeat and catch-up
  * interval, e.g. {@code 1h}; default the product's), {@code --logs DIR}
@@ -77,11 +79,11 @@ public final class CrossNodeLatency {
   private CrossNodeLatency() {}
 
   /** The options, parsed from {@code --name value} pairs. */
-  private record Options(Path dist, double rate, int seconds, int warmup, int calls, int promptChars,
+  private record Options(Path dist, double[] rates, int seconds, int warmup, int calls, int promptChars,
       int inFlight, Path logs, Map<String, String> webEnv, String topology) {
     static Options parse(String[] args) {
       Path dist = Path.of("dist/target/tracebridge-0.1.0-SNAPSHOT");
-      double rate = 1000;
+      double[] rates = {1000};
       int seconds = 30;
       int warmup = 10;
       int calls = 4;
@@ -97,7 +99,7 @@ public final class CrossNodeLatency {
         String v = args[i + 1];
         switch (args[i]) {
           case "--dist" -> dist = Path.of(v);
-          case "--rate" -> rate = Double.parseDouble(v);
+          case "--rate" -> rates = Arrays.stream(v.split(",")).mapToDouble(Double::parseDouble).toArray();
           case "--seconds" -> seconds = Integer.parseInt(v);
           case "--warmup" -> warmup = Integer.parseInt(v);
           case "--calls" -> calls = Integer.parseInt(v);
@@ -110,13 +112,13 @@ public final class CrossNodeLatency {
               + " (--dist, --rate, --seconds, --warmup, --calls, --prompt-chars, --in-flight, --heartbeat, --logs, --topology)");
         }
       }
-      if (rate <= 0 || seconds < 1 || warmup < 0 || calls < 1 || inFlight < 1) {
+      if (rates.length == 0 || Arrays.stream(rates).anyMatch(r -> r <= 0) || seconds < 1 || warmup < 0 || calls < 1 || inFlight < 1) {
         throw new IllegalArgumentException("--rate, --seconds, --calls and --in-flight must be positive, --warmup not negative");
       }
       if (!Set.of("both", "cross-node", "one-node").contains(topology)) {
         throw new IllegalArgumentException("--topology both|cross-node|one-node, was " + topology);
       }
-      return new Options(dist, rate, seconds, warmup, calls, promptChars, inFlight, logs, Map.copyOf(webEnv), topology);
+      return new Options(dist, rates, seconds, warmup, calls, promptChars, inFlight, logs, Map.copyOf(webEnv), topology);
     }
   }
 
@@ -126,8 +128,8 @@ public final class CrossNodeLatency {
       throw new IllegalArgumentException("no distribution at " + o.dist().toAbsolutePath()
           + ": build it with ./mvnw -B -ntp -pl dist -am package -DskipTests, or pass --dist");
     }
-    System.out.printf("CrossNodeLatency: %.0f spans/s for %d s after %d s of warm-up, %d spans per run, %d exports in flight at most%n",
-        o.rate(), o.seconds(), o.warmup(), AgentRuns.spansPerRun(o.calls()), o.inFlight());
+    System.out.printf("CrossNodeLatency: %s spans/s for %d s each after %d s of warm-up, %d spans per run, %d exports in flight at most%n",
+        Arrays.toString(o.rates()), o.seconds(), o.warmup(), AgentRuns.spansPerRun(o.calls()), o.inFlight());
     List<String> rows = new ArrayList<>();
 
     if (!o.topology().equals("one-node")) try (Topology cluster = Topology.builder(o.dist(), o.logs().resolve("cluster")).javaOpts(JAVA_OPTS).start()) {
@@ -138,12 +140,16 @@ public final class CrossNodeLatency {
       RoleProcess web1 = cluster.startWeb("web-1", o.webEnv());
       RoleProcess web2 = cluster.startWeb("web-2", o.webEnv());
       cluster.awaitReady(READY);
-      rows.addAll(measure(o, "cross-node", List.of(receiver1, receiver2), List.of(web1, web2)));
+      for (double rate : o.rates()) {
+        rows.addAll(measure(o, rate, label("cross-node", rate, o), List.of(receiver1, receiver2), List.of(web1, web2)));
+      }
     }
     if (!o.topology().equals("cross-node")) try (Topology single = Topology.builder(o.dist(), o.logs().resolve("single")).javaOpts(JAVA_OPTS).start()) {
       RoleProcess up = single.startAllInOne("up", o.webEnv());
       up.awaitReady(READY);
-      rows.addAll(measure(o, "one node (up)", List.of(up), List.of(up)));
+      for (double rate : o.rates()) {
+        rows.addAll(measure(o, rate, label("one node (up)", rate, o), List.of(up), List.of(up)));
+      }
     }
 
     System.out.println();
@@ -152,8 +158,13 @@ public final class CrossNodeLatency {
     System.exit(0); // the OTLP exporters' and websocket clients' threads would keep the JVM up a while
   }
 
+  /** A row label: the topology, and the rate asked when more than one is measured. */
+  private static String label(String topology, double rate, Options o) {
+    return o.rates().length == 1 ? topology : String.format("%s @%.0f/s", topology, rate);
+  }
+
   /** Runs the load against {@code receivers}, with one subscriber on each of {@code webNodes}. */
-  private static List<String> measure(Options o, String label, List<RoleProcess> receivers,
+  private static List<String> measure(Options o, double rate, String label, List<RoleProcess> receivers,
       List<RoleProcess> webNodes) throws Exception {
     String agentId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     long measureFrom = epochNanos(Instant.now()) + TimeUnit.SECONDS.toNanos(o.warmup());
@@ -181,7 +192,7 @@ public final class CrossNodeLatency {
     AtomicLong failed = new AtomicLong();
     List<String> endpoints = receivers.stream().map(Topology::grpcEndpoint).toList();
     int spansPerRun = AgentRuns.spansPerRun(o.calls());
-    long intervalNanos = (long) (spansPerRun * 1e9 / o.rate());
+    long intervalNanos = (long) (spansPerRun * 1e9 / rate);
     Semaphore inFlight = new Semaphore(o.inFlight());
     ExecutorService senders = Executors.newFixedThreadPool(o.inFlight());
     long measuredSpans = 0; // spans that ended in the measured window: one sample each per websocket

@@ -17,7 +17,8 @@ public final class TraceIds {
   /** The X-Ray form of a W3C trace id. */
   public static String toXray(String w3cTraceId) {
     String w3c = toW3c(w3cTraceId);
-    return "1-" + w3c.substring(0, 8) + "-" + w3c.substring(8);
+    return new StringBuilder(35).append("1-").append(w3c, 0, 8).append('-').append(w3c, 8, 32)
+        .toString();
   }
 
   /**

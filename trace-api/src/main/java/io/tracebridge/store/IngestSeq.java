@@ -34,7 +34,23 @@ public final class IngestSeq {
   }
 
   public static String format(long stampNanos, String recordId) {
-    return String.format("%019d#%s", stampNanos, recordId);
+    if (stampNanos < 0) {
+      return String.format("%019d#%s", stampNanos, recordId);
+    }
+    // By hand: String.format (its parser, a regex and a Formatter per call) was an eighth of the
+    // in-memory ingest's CPU, called per record written and per summary (bench/README.md, 7.8).
+    StringBuilder b = new StringBuilder(20 + recordId.length());
+    appendPadded(b, stampNanos);
+    return b.append('#').append(recordId).toString();
+  }
+
+  /** {@code value} (not negative) in decimal, zero-padded to 19 digits, as {@code %019d}. */
+  private static void appendPadded(StringBuilder b, long value) {
+    String digits = Long.toString(value);
+    for (int i = digits.length(); i < 19; i++) {
+      b.append('0');
+    }
+    b.append(digits);
   }
 
   /** The stamp of a sequence, in nanoseconds since the epoch. */
@@ -45,6 +61,8 @@ public final class IngestSeq {
 
   /** The smallest sequence at or after {@code stampNanos}, for range queries. */
   public static String floor(long stampNanos) {
-    return String.format("%019d", Math.max(0, stampNanos));
+    StringBuilder b = new StringBuilder(19);
+    appendPadded(b, Math.max(0, stampNanos));
+    return b.toString();
   }
 }

@@ -22,6 +22,10 @@ import javax.annotation.Nullable;
 final class Attributes {
   private static final String SPAN_COPY_PREFIX = io.tracebridge.genai.HookEvents.SPAN_COPY_PREFIX;
 
+  private static final int MAX_CACHED_NAMES = 1024;
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SPAN_COPY_NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Map<String, AnyValue> values;
   private final String prefix;
   private final Consumer<String> onOddValue;
@@ -46,7 +50,23 @@ final class Attributes {
    * is a new string whose hash the map lookup computes again, a tenth of the mapper's CPU.
    */
   private String named(String name) {
-    return prefix.isEmpty() ? name : prefix + name;
+    if (prefix.isEmpty()) {
+      return name;
+    }
+    if (prefix.equals(SPAN_COPY_PREFIX)) {
+      // The names read through the span-copy prefix are the mapper's attribute keys (a few
+      // dozen): each prefixed name built once, its hash kept, rather than a new string per read.
+      String cached = SPAN_COPY_NAMES.get(name);
+      if (cached != null) {
+        return cached;
+      }
+      String prefixed = prefix + name;
+      if (SPAN_COPY_NAMES.size() < MAX_CACHED_NAMES) {
+        SPAN_COPY_NAMES.putIfAbsent(name, prefixed);
+      }
+      return prefixed;
+    }
+    return prefix + name;
   }
 
   /** The same attributes read through the {@code span.} prefix of hook-event copies. */
@@ -63,8 +83,9 @@ final class Attributes {
   /** Every attribute name (without this view's prefix) that starts with {@code start}. */
   java.util.Set<String> namesStartingWith(String start) {
     java.util.Set<String> names = new java.util.TreeSet<>();
+    String prefixed = prefix + start;
     for (String name : values.keySet()) {
-      if (name.startsWith(prefix + start)) {
+      if (name.startsWith(prefixed)) {
         names.add(name.substring(prefix.length()));
       }
     }
